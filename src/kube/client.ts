@@ -1,0 +1,342 @@
+// The typed client: the only code in kn-ts that talks to a Kubernetes API server.
+// Kubeconfig loading and authentication come from @kubernetes/client-node; requests go over one
+// keep-alive HTTPS agent so that every call (watches included) carries the same credentials,
+// impersonation headers and --log-http tracing.
+import type { KubeConfig } from '@kubernetes/client-node';
+import http from 'node:http';
+import https from 'node:https';
+import { createInterface } from 'node:readline';
+import type { KubeList, KubeObject, ResourceType } from '../api/meta.ts';
+import { apiVersionOf } from '../api/meta.ts';
+import { type ConnectionOptions, contextNamespace, loadKubeConfig } from './config.ts';
+import { errorFromResponse, KubeError, UnreachableError } from './errors.ts';
+import { HttpLogger } from './log-http.ts';
+
+export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
+const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+export interface ListOptions {
+  namespace?: string; // undefined or '' = all namespaces (for namespaced kinds)
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+}
+
+export interface WriteOptions {
+  fieldManager?: string;
+  dryRun?: boolean;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+export interface WatchEvent<T = KubeObject> {
+  type: WatchEventType;
+  object: T;
+}
+
+export interface WatchOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  timeoutSeconds?: number;
+  allowWatchBookmarks?: boolean;
+}
+
+export interface Watcher {
+  /** Resolves when the stream ends: undefined on a clean close, the error otherwise. */
+  done: Promise<Error | undefined>;
+  stop(): void;
+}
+
+export const FIELD_MANAGER = 'kn';
+
+interface Transport {
+  server: URL;
+  agent: http.Agent;
+  base: https.RequestOptions;
+  headers: Record<string, string | string[]>;
+}
+
+export class KubeClient {
+  readonly namespace: string;
+  private refreshedAt = 0;
+
+  readonly kubeConfig: KubeConfig;
+  private transport: Transport;
+  private readonly opts: ConnectionOptions;
+  private readonly log: HttpLogger | undefined;
+
+  private constructor(kubeConfig: KubeConfig, transport: Transport, opts: ConnectionOptions, log?: HttpLogger) {
+    this.kubeConfig = kubeConfig;
+    this.transport = transport;
+    this.opts = opts;
+    this.log = log;
+    this.namespace = contextNamespace(kubeConfig);
+  }
+
+  static async connect(opts: ConnectionOptions = {}): Promise<KubeClient> {
+    const kc = await loadKubeConfig(opts);
+    const transport = await makeTransport(kc, opts);
+    return new KubeClient(kc, transport, opts, opts.logHttp ? new HttpLogger(process.stderr) : undefined);
+  }
+
+  static async fromKubeConfig(kc: KubeConfig, opts: ConnectionOptions = {}): Promise<KubeClient> {
+    return new KubeClient(kc, await makeTransport(kc, opts), opts, opts.logHttp ? new HttpLogger(process.stderr) : undefined);
+  }
+
+  get server(): string {
+    return this.transport.server.toString().replace(/\/$/, '');
+  }
+
+  /** The URL path of a collection or of one object. */
+  path(r: ResourceType, namespace?: string, name?: string, sub?: string): string {
+    const prefix = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+    const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const n = name !== undefined ? `/${encodeURIComponent(name)}` : '';
+    return `${prefix}${ns}/${r.plural}${n}${sub ? `/${sub}` : ''}`;
+  }
+
+  async get<T extends KubeObject>(r: ResourceType, name: string, namespace?: string): Promise<T> {
+    return this.request<T>('GET', this.path(r, namespace, name));
+  }
+
+  /** get, with undefined for NotFound. */
+  async find<T extends KubeObject>(r: ResourceType, name: string, namespace?: string): Promise<T | undefined> {
+    try {
+      return await this.get<T>(r, name, namespace);
+    } catch (e) {
+      if (e instanceof KubeError && e.code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async list<T extends KubeObject>(r: ResourceType, o: ListOptions = {}): Promise<KubeList<T>> {
+    const q = query({
+      labelSelector: o.labelSelector,
+      fieldSelector: o.fieldSelector,
+      limit: o.limit,
+      continue: o.continue,
+      resourceVersion: o.resourceVersion,
+    });
+    return this.request<KubeList<T>>('GET', this.path(r, o.namespace) + q);
+  }
+
+  /** Lists every page. */
+  async listAll<T extends KubeObject>(r: ResourceType, o: ListOptions = {}): Promise<KubeList<T>> {
+    const first = await this.list<T>(r, { limit: 500, ...o });
+    let cont = first.metadata?.continue;
+    while (cont) {
+      const next = await this.list<T>(r, { limit: 500, ...o, continue: cont });
+      first.items.push(...next.items);
+      cont = next.metadata?.continue;
+      if (first.metadata) first.metadata.resourceVersion = next.metadata?.resourceVersion;
+    }
+    if (first.metadata) delete first.metadata.continue;
+    return first;
+  }
+
+  async create<T extends KubeObject>(r: ResourceType, obj: T, o: WriteOptions = {}): Promise<T> {
+    const ns = obj.metadata.namespace ?? this.namespace;
+    return this.request<T>('POST', this.path(r, ns) + writeQuery(o), withGVK(r, obj));
+  }
+
+  async replace<T extends KubeObject>(r: ResourceType, obj: T, o: WriteOptions = {}): Promise<T> {
+    const ns = obj.metadata.namespace ?? this.namespace;
+    return this.request<T>('PUT', this.path(r, ns, obj.metadata.name) + writeQuery(o), withGVK(r, obj));
+  }
+
+  async replaceStatus<T extends KubeObject>(r: ResourceType, obj: T, o: WriteOptions = {}): Promise<T> {
+    const ns = obj.metadata.namespace ?? this.namespace;
+    return this.request<T>('PUT', this.path(r, ns, obj.metadata.name, 'status') + writeQuery(o), withGVK(r, obj));
+  }
+
+  async patch<T extends KubeObject>(
+    r: ResourceType,
+    name: string,
+    namespace: string | undefined,
+    body: unknown,
+    type: PatchType = 'merge',
+    o: WriteOptions & { force?: boolean; subresource?: string } = {},
+  ): Promise<T> {
+    const q = query({ fieldManager: o.fieldManager ?? (type === 'apply' ? FIELD_MANAGER : undefined), force: o.force, dryRun: o.dryRun ? 'All' : undefined });
+    return this.request<T>('PATCH', this.path(r, namespace, name, o.subresource) + q, body, PATCH_CONTENT_TYPE[type]);
+  }
+
+  /** Server-side apply with a field manager. */
+  async apply<T extends KubeObject>(r: ResourceType, obj: T, o: WriteOptions & { force?: boolean; subresource?: string } = {}): Promise<T> {
+    const ns = r.namespaced ? (obj.metadata.namespace ?? this.namespace) : undefined;
+    return this.patch<T>(r, obj.metadata.name ?? '', ns, withGVK(r, obj), 'apply', { force: true, ...o });
+  }
+
+  async delete(
+    r: ResourceType,
+    name: string,
+    namespace?: string,
+    o: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; dryRun?: boolean } = {},
+  ): Promise<void> {
+    const body = o.propagationPolicy ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: o.propagationPolicy } : undefined;
+    await this.request('DELETE', this.path(r, namespace, name) + query({ dryRun: o.dryRun ? 'All' : undefined }), body);
+  }
+
+  /** GET an arbitrary path (discovery, /version, /readyz). */
+  async raw<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
+    return this.request<T>(method, path, body, contentType);
+  }
+
+  /** Opens a watch stream. Each event is handed to onEvent in order; ERROR events arrive as such. */
+  watch<T extends KubeObject>(r: ResourceType, o: WatchOptions, onEvent: (e: WatchEvent<T>) => void): Watcher {
+    const q = query({
+      watch: 'true',
+      labelSelector: o.labelSelector,
+      fieldSelector: o.fieldSelector,
+      resourceVersion: o.resourceVersion,
+      timeoutSeconds: o.timeoutSeconds,
+      allowWatchBookmarks: o.allowWatchBookmarks ? 'true' : undefined,
+    });
+    const path = this.path(r, o.namespace) + q;
+    let req: http.ClientRequest | undefined;
+    let stopped = false;
+    const done = (async (): Promise<Error | undefined> => {
+      await this.refreshAuth();
+      return new Promise<Error | undefined>((resolve) => {
+        const t = this.transport;
+        const url = new URL(path, t.server);
+        const mod = url.protocol === 'https:' ? https : http;
+        this.log?.request('GET', url.toString(), t.headers);
+        req = mod.request(url, { ...t.base, method: 'GET', agent: t.agent, headers: { ...t.headers, Accept: 'application/json' } }, (res) => {
+          this.log?.response(res.statusCode ?? 0, url.toString(), res.headers, '<watch stream>');
+          if ((res.statusCode ?? 0) >= 300) {
+            let b = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (b += c));
+            res.on('end', () => resolve(errorFromResponse(res.statusCode ?? 0, b, `watch ${r.plural}`)));
+            res.on('error', (e) => resolve(e));
+            return;
+          }
+          const rl = createInterface({ input: res, crlfDelay: Infinity });
+          rl.on('line', (line) => {
+            if (!line.trim()) return;
+            try {
+              onEvent(JSON.parse(line) as WatchEvent<T>);
+            } catch (e) {
+              req?.destroy(e as Error);
+            }
+          });
+          rl.on('close', () => resolve(undefined));
+          res.on('error', (e) => resolve(stopped ? undefined : e));
+          res.on('aborted', () => resolve(stopped ? undefined : new Error('watch stream aborted')));
+        });
+        req.on('error', (e) => resolve(stopped ? undefined : wrapNetError(this.server, e)));
+        req.end();
+      });
+    })();
+    return {
+      done,
+      stop: () => {
+        stopped = true;
+        req?.destroy();
+      },
+    };
+  }
+
+  /** Re-reads rotating credentials (service-account tokens, exec plugins) at most once a minute. */
+  private async refreshAuth(): Promise<void> {
+    const now = Date.now();
+    if (now - this.refreshedAt < 60_000) return;
+    if (this.refreshedAt !== 0) this.transport = await makeTransport(this.kubeConfig, this.opts, this.transport.agent);
+    this.refreshedAt = now;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    await this.refreshAuth();
+    const t = this.transport;
+    const url = new URL(path, t.server);
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const headers: Record<string, string | string[] | number> = { ...t.headers, Accept: 'application/json' };
+    if (payload !== undefined) {
+      headers['Content-Type'] = contentType;
+      headers['Content-Length'] = Buffer.byteLength(payload);
+    }
+    this.log?.request(method, url.toString(), headers, payload);
+    const mod = url.protocol === 'https:' ? https : http;
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = mod.request(url, { ...t.base, method, agent: t.agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          this.log?.response(res.statusCode ?? 0, url.toString(), res.headers, text);
+          resolve({ status: res.statusCode ?? 0, text });
+        });
+        res.on('error', reject);
+      });
+      req.on('error', (e) => reject(wrapNetError(this.server, e)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+    if (status >= 300) throw errorFromResponse(status, text, `${method} ${path}`);
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return text as T;
+    }
+  }
+
+  /** Closes idle keep-alive sockets so a CLI process can exit at once. */
+  close(): void {
+    this.transport.agent.destroy();
+  }
+}
+
+function wrapNetError(server: string, e: Error): Error {
+  const code = (e as { code?: string }).code;
+  if (code && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ECONNRESET)$/.test(code)) {
+    return new UnreachableError(server, e);
+  }
+  return e;
+}
+
+async function makeTransport(kc: KubeConfig, opts: ConnectionOptions, agent?: http.Agent): Promise<Transport> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('no current cluster in the kubeconfig');
+  const base: https.RequestOptions = { headers: {} };
+  await kc.applyToHTTPSOptions(base);
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(base.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String) : String(v);
+  delete base.headers;
+  if (opts.as) headers['Impersonate-User'] = opts.as;
+  if (opts.asGroups?.length) headers['Impersonate-Group'] = opts.asGroups;
+  if (opts.asUid) headers['Impersonate-Uid'] = opts.asUid;
+  headers['User-Agent'] = opts.userAgent ?? 'kn-ts';
+  const server = new URL(cluster.server);
+  const isTls = server.protocol === 'https:';
+  const tls = { ca: base.ca, cert: base.cert, key: base.key, rejectUnauthorized: base.rejectUnauthorized, servername: base.servername };
+  return {
+    server,
+    agent: agent ?? (isTls ? new https.Agent({ keepAlive: true, maxSockets: 64, ...tls }) : new http.Agent({ keepAlive: true, maxSockets: 64 })),
+    base: isTls ? tls : {},
+    headers,
+  };
+}
+
+function query(q: Record<string, string | number | boolean | undefined>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') parts.push(`${k}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function writeQuery(o: WriteOptions): string {
+  return query({ fieldManager: o.fieldManager, dryRun: o.dryRun ? 'All' : undefined });
+}
+
+function withGVK<T extends KubeObject>(r: ResourceType, obj: T): T {
+  return { ...obj, apiVersion: obj.apiVersion ?? apiVersionOf(r), kind: obj.kind ?? r.kind };
+}

@@ -1,0 +1,72 @@
+// Kubeconfig and namespace resolution, like kubectl: the KUBECONFIG list merged (or --kubeconfig),
+// --context / --cluster overrides, the namespace from the context, in-cluster config for pods.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ConnectionOptions {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  as?: string;
+  asGroups?: string[];
+  asUid?: string;
+  logHttp?: boolean;
+  /** Load in-cluster config when no kubeconfig is found (the control plane's pods). */
+  inCluster?: boolean;
+  userAgent?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Resolves and loads the kubeconfig the way kubectl does. */
+export async function loadKubeConfig(opts: ConnectionOptions = {}): Promise<KubeConfig> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  if (opts.kubeconfig) {
+    if (!existsSync(opts.kubeconfig)) {
+      throw new ConfigError(`cannot load kubeconfig ${opts.kubeconfig}: no such file; check --kubeconfig`);
+    }
+    kc.loadFromFile(opts.kubeconfig);
+  } else if (process.env.KUBECONFIG) {
+    // loadFromDefault merges every file in the KUBECONFIG list.
+    kc.loadFromDefault();
+  } else if (existsSync(join(homedir(), '.kube', 'config'))) {
+    kc.loadFromFile(join(homedir(), '.kube', 'config'));
+  } else if (opts.inCluster !== false && process.env.KUBERNETES_SERVICE_HOST) {
+    kc.loadFromCluster();
+  } else {
+    kc.loadFromDefault();
+  }
+  if (opts.context) {
+    if (!kc.getContextObject(opts.context)) {
+      throw new ConfigError(`context "${opts.context}" does not exist in the kubeconfig; run 'kubectl config get-contexts' to list them`);
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  if (opts.cluster) {
+    const cluster = kc.getCluster(opts.cluster);
+    if (!cluster) throw new ConfigError(`cluster "${opts.cluster}" does not exist in the kubeconfig`);
+    const user = kc.getCurrentUser();
+    const ctxName = kc.getCurrentContext();
+    const ctx = kc.getContextObject(ctxName);
+    kc.contexts = kc.contexts.map((c) => (c.name === ctxName ? { ...c, cluster: cluster.name } : c));
+    void user;
+    void ctx;
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new ConfigError(
+      'no Kubernetes cluster configured: set KUBECONFIG or pass --kubeconfig (kn quickstart kind creates one)',
+    );
+  }
+  return kc;
+}
+
+/** The namespace of the current context, or "default". */
+export function contextNamespace(kc: KubeConfig): string {
+  const ctx = kc.getContextObject(kc.getCurrentContext());
+  return ctx?.namespace || 'default';
+}
