@@ -221,6 +221,7 @@ export class KubeClient {
             return;
           }
           const rl = createInterface({ input: res, crlfDelay: Infinity });
+          rl.on('error', (e) => resolve(stopped ? undefined : e));
           rl.on('line', (line) => {
             if (!line.trim()) return;
             try {
@@ -266,21 +267,48 @@ export class KubeClient {
     }
     this.log?.request(method, url.toString(), headers, payload);
     const mod = url.protocol === 'https:' ? https : http;
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = mod.request(url, { ...t.base, method, agent: t.agent, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          this.log?.response(res.statusCode ?? 0, url.toString(), res.headers, text);
-          resolve({ status: res.statusCode ?? 0, text });
+    const send = () =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = mod.request(url, { ...t.base, method, agent: t.agent, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            this.log?.response(res.statusCode ?? 0, url.toString(), res.headers, text);
+            resolve({ status: res.statusCode ?? 0, text });
+          });
+          res.on('error', reject);
         });
-        res.on('error', reject);
+        req.on('error', (e) => {
+          // A keep-alive socket the server closed meanwhile (say, it restarted): send once more
+          // on a new connection. Node flags exactly this case with reusedSocket.
+          (e as { reused?: boolean }).reused = req.reusedSocket;
+          reject(e);
+        });
+        if (payload !== undefined) req.write(payload);
+        req.end();
       });
-      req.on('error', (e) => reject(wrapNetError(this.server, e)));
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
+    let resp: { status: number; text: string };
+    try {
+      resp = await send();
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (!((e as { reused?: boolean }).reused && (code === 'ECONNRESET' || code === 'EPIPE'))) throw wrapNetError(this.server, e as Error);
+      try {
+        resp = await send();
+      } catch (e2) {
+        throw wrapNetError(this.server, e2 as Error);
+      }
+    }
+    // client-go's rule: 429 (with Retry-After, as a CRD's storage initialising answers) is retried.
+    for (let tries = 0; resp.status === 429 && tries < 10; tries++) {
+      const after = Number(/"retryAfterSeconds":\s*(\d+)/.exec(resp.text)?.[1] ?? 1);
+      await new Promise((r) => setTimeout(r, Math.min(after, 5) * 1000));
+      resp = await send().catch((e: Error) => {
+        throw wrapNetError(this.server, e);
+      });
+    }
+    const { status, text } = resp;
     if (status >= 300) throw errorFromResponse(status, text, `${method} ${path}`);
     if (!text) return undefined as T;
     try {

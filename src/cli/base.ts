@@ -1,0 +1,87 @@
+// The base of every kn command: global flags, the connection to the cluster (made lazily, so a
+// command that fails validation never loads the Kubernetes client), namespace resolution and
+// upstream's --X / --no-X rules.
+import { Command } from '@oclif/core';
+import type { KubeClient } from '../kube/client.ts';
+import { UserError } from './errors.ts';
+import { globalFlags } from './flags.ts';
+
+export interface GlobalFlagValues {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  as?: string;
+  'as-group'?: string[];
+  'as-uid'?: string;
+  config?: string;
+  'log-http'?: boolean;
+  'plugins-dir'?: string;
+}
+
+export abstract class KnCommand extends Command {
+  static override baseFlags = globalFlags;
+  private kube: KubeClient | undefined;
+
+  /** "kn service create" */
+  get commandPath(): string {
+    return `kn ${this.id?.replace(/:/g, ' ') ?? ''}`.trim();
+  }
+
+  /** A one-line user error, printed as `Error: …` with the usage hint for this command. */
+  userError(message: string): UserError {
+    return new UserError(message, this.commandPath);
+  }
+
+  override async init(): Promise<void> {
+    this.checkBoolPairs();
+    await super.init();
+  }
+
+  /** Upstream's rules for --X / --no-X pairs. */
+  private checkBoolPairs(): void {
+    const ctor = this.constructor as typeof KnCommand;
+    const flags = { ...ctor.baseFlags, ...ctor.flags } as Record<string, { type: string; allowNo?: boolean }>;
+    for (const [name, f] of Object.entries(flags)) {
+      if (f.type !== 'boolean' || !f.allowNo) continue;
+      const pos = this.argv.includes(`--${name}`) || this.argv.some((a) => a.startsWith(`--${name}=`));
+      const neg = this.argv.includes(`--no-${name}`);
+      if (pos && neg) throw this.userError(`only one of --no-${name} and --${name} may be specified`);
+      if (this.argv.some((a) => a === `--${name}=false`)) throw this.userError(`use --no-${name} instead of providing "false" to --${name}`);
+    }
+    // Accept --X=true as --X.
+    this.argv = this.argv.map((a) => {
+      const m = /^--([\w-]+)=true$/.exec(a);
+      return m && flags[m[1]!]?.type === 'boolean' ? `--${m[1]}` : a;
+    });
+  }
+
+  /** The cluster connection, made on first use. */
+  async client(flags: GlobalFlagValues): Promise<KubeClient> {
+    if (this.kube) return this.kube;
+    const { KubeClient } = await import('../kube/client.ts');
+    this.kube = await KubeClient.connect({
+      kubeconfig: flags.kubeconfig,
+      context: flags.context,
+      cluster: flags.cluster,
+      as: flags.as,
+      asGroups: flags['as-group'],
+      asUid: flags['as-uid'],
+      logHttp: flags['log-http'],
+      inCluster: true,
+      userAgent: `kn-ts/${this.config.version}`,
+    });
+    return this.kube;
+  }
+
+  /** -A gives '' (all namespaces); else -n; else the kubeconfig context's namespace. */
+  async namespace(flags: GlobalFlagValues & { namespace?: string; 'all-namespaces'?: boolean }): Promise<string> {
+    if (flags['all-namespaces']) return '';
+    if (flags.namespace) return flags.namespace;
+    return (await this.client(flags)).namespace;
+  }
+
+  protected override async finally(err: Error | undefined): Promise<void> {
+    this.kube?.close();
+    await super.finally(err);
+  }
+}

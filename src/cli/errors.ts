@@ -1,0 +1,47 @@
+// Upstream kn's error convention: `Error: <msg>` on stderr, then `Run '<cmd> --help' for usage`,
+// exit code 1, and no stack trace unless KN_TS_DEBUG is set.
+
+/** An error whose message is already what the user should read. */
+export class UserError extends Error {
+  override name = 'UserError';
+  /** The command whose help the hint points at, e.g. "kn service create". */
+  readonly command: string | undefined;
+  constructor(message: string, command?: string) {
+    super(message);
+    this.command = command;
+  }
+}
+
+export function formatError(err: unknown, commandPath = 'kn', hint = true): string {
+  const e = err as { message?: string; oclif?: { exit?: number } };
+  let msg = String(e?.message ?? err).trim();
+  msg = msg.replace(/^error:\s*/i, '');
+  // Keep it to one line: the first line of multi-line messages from libraries.
+  const lines = [`Error: ${msg}`];
+  if (hint) {
+    const quoted = /'(kn(?: [a-z0-9-]+)*)'/.exec(msg)?.[1];
+    lines.push(`Run '${quoted ?? commandPath} --help' for usage`);
+  }
+  if (process.env.KN_TS_DEBUG && err instanceof Error && err.stack) lines.push(err.stack);
+  return lines.join('\n') + '\n';
+}
+
+/** Levenshtein distance, for "Did you mean this?". */
+export function distance(a: string, b: string): number {
+  const d: number[] = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length]!;
+}
+
+/** Names within distance 2, or that start with the typed word (cobra's rule). */
+export function suggest(word: string, names: string[]): string[] {
+  return names.filter((n) => distance(word.toLowerCase(), n) <= 2 || (word.length > 1 && n.startsWith(word.toLowerCase())));
+}

@@ -1,0 +1,38 @@
+// Turns oclif's parser errors into kn's (cobra's) wording: one line, ending in " for 'kn …'".
+import type { ManifestCommand } from './manifest.ts';
+
+export function translateOclifError(err: unknown, path: string, cmd: ManifestCommand): Error {
+  const e = err as Error & { name?: string };
+  const msg = String(e?.message ?? err);
+  let m: RegExpExecArray | null;
+  if ((m = /Nonexistent flags?: (.+?)(\n|$)/.exec(msg))) {
+    return new Error(`unknown flag: ${m[1]!.split(',')[0]!.trim()} for '${path}'`);
+  }
+  if ((m = /Unexpected arguments?: (.+?)(\n|$)/.exec(msg))) {
+    return new Error(`unexpected argument${m[1]!.includes(',') ? 's' : ''} ${m[1]!.trim()} for '${path}'`);
+  }
+  if ((m = /Missing required flag:?\s*\n?\s*-*([\w-]+)/.exec(msg)) || (m = /Missing required flag ([\w-]+)/.exec(msg))) {
+    return new Error(`required flag(s) "${m[1]}" not set for '${path}'`);
+  }
+  if ((m = /Missing (\d+ )?required args?:?\s*\n?\s*([\w-]+)/.exec(msg))) {
+    const arg = cmd.args[m[2]!];
+    return new Error(`'${path}' requires the ${(arg?.name ?? m[2]!).toLowerCase()} as single argument`);
+  }
+  if ((m = /Flag --([\w-]+) expects a value/.exec(msg))) {
+    return new Error(`flag needs an argument: --${m[1]} for '${path}'`);
+  }
+  if ((m = /Expected --([\w-]+)=(.*) to be one of: (.+?)(\n|$)/.exec(msg))) {
+    return new Error(`invalid argument "${m[2]}" for "--${m[1]}" flag: must be one of ${m[3]} for '${path}'`);
+  }
+  if ((m = /Expected an integer but received: (.+?)(\n|$)/.exec(msg))) {
+    return new Error(`invalid argument "${m[1]}": expected an integer for '${path}'`);
+  }
+  if ((m = /--([\w-]+)=(\S+) cannot also be provided when using --([\w-]+)/.exec(msg))) {
+    return new Error(`only one of --${m[1]} and --${m[3]} may be specified for '${path}'`);
+  }
+  // Library and API errors are already user-grade; keep their first line.
+  const first = msg.split('\n').find((l) => l.trim()) ?? msg;
+  const out = new Error(first.replace(/^\s*›?\s*Error:\s*/i, ''));
+  if (err instanceof Error && err.stack) out.stack = err.stack;
+  return out;
+}
