@@ -8,8 +8,16 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+// KN_TS_BUILD_LENIENT=1 (for several developers sharing one work tree): emit even when some other
+// part of the tree does not type-check yet. CI never sets it.
+const lenient = process.env.KN_TS_BUILD_LENIENT === '1';
+if (process.env.CI) rmSync(join(root, 'dist'), { recursive: true, force: true });
+try {
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+} catch (e) {
+  if (!lenient) process.exit(1);
+  console.error('build: tsc reported errors; continuing (KN_TS_BUILD_LENIENT=1)');
+}
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 let gitRevision = '';
@@ -22,4 +30,4 @@ const buildDate = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 
 mkdirSync(join(root, 'dist'), { recursive: true });
 writeFileSync(join(root, 'dist/build-info.json'), JSON.stringify({ version: pkg.version, buildDate, gitRevision }) + '\n');
 
-run(process.execPath, [join(root, 'scripts/oclif-manifest.mjs')]);
+execFileSync(process.execPath, [join(root, 'scripts/oclif-manifest.mjs')], { cwd: root, stdio: 'inherit', env: process.env });
