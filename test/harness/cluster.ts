@@ -89,7 +89,15 @@ function stopProc(p: Proc | undefined): Promise<void> {
   });
 }
 
-export async function startCluster(opts: { controllerManager?: boolean; dir?: string } = {}): Promise<TestCluster> {
+export interface ClusterOptions {
+  /** Start kube-controller-manager too (garbage collection, Deployment → ReplicaSet → Pod). */
+  controllerManager?: boolean;
+  dir?: string;
+  /** Extra kube-apiserver flags, e.g. an audit policy. */
+  apiServerArgs?: string[];
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<TestCluster> {
   const bins = binDir();
   for (const b of ['etcd', 'kube-apiserver', 'kube-controller-manager']) {
     if (!existsSync(join(bins, b))) throw new Error(`missing ${join(bins, b)}: run scripts/build-test-bins.sh`);
@@ -156,6 +164,7 @@ export async function startCluster(opts: { controllerManager?: boolean; dir?: st
     '--profiling=false',
     '--enable-priority-and-fairness=false',
     '--v=1',
+    ...(opts.apiServerArgs ?? []),
   ];
   const startApiServer = async () => {
     const p = run('kube-apiserver', apiArgs);

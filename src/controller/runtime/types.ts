@@ -1,0 +1,54 @@
+// The contract between the controller runtime and the reconcilers (knative.dev/pkg's generated
+// reconciler, in TypeScript). A reconciler only compares desired with actual and mutates
+// `obj.status`; the runtime does the rest: read from the informer cache, deep copy, call
+// reconcile, set status.observedGeneration, write status only when it changed (with conflict
+// retry), emit events, requeue with rate-limited backoff on error.
+import type { KubeObject, ResourceType } from '../../api/meta.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { Informer } from '../../kube/informer.ts';
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export interface EventRecorder {
+  /** A Kubernetes Event on obj (type Normal or Warning), like record.EventRecorder. */
+  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export interface ReconcileContext {
+  /** Writes go through the client; reads should come from the listers. */
+  client: KubeClient;
+  /** The informer (cache) of any resource the reconciler declared in `resource`, `owns` or `watches`. */
+  lister<T extends KubeObject>(r: ResourceType): Informer<T>;
+  /** The ConfigMaps of knative-serving (config-domain, config-network, …) as name → data. */
+  configMaps(): Record<string, Record<string, string> | undefined>;
+  recorder: EventRecorder;
+  /** Reconcile `namespace/name` of this reconciler's kind again after ms. */
+  enqueueAfter(key: string, ms: number): void;
+  log: Logger;
+  now(): Date;
+}
+
+export interface Watch {
+  resource: ResourceType;
+  /** Keys (`namespace/name`) of the primary kind to reconcile when obj changes. */
+  map(obj: KubeObject): string[];
+}
+
+export interface Reconciler<T extends KubeObject = KubeObject> {
+  /** For logs, metrics and the work queue's name, e.g. "service". */
+  name: string;
+  resource: ResourceType;
+  /** Kinds this reconciler creates; a change to one enqueues its controller ownerReference of `resource`'s kind. */
+  owns?: ResourceType[];
+  /** Other kinds it reads, with the keys they map to. */
+  watches?: Watch[];
+  /** Extra kinds to cache (read through ctx.lister) without enqueueing anything. */
+  reads?: ResourceType[];
+  /** Reconcile one object: a deep copy from the cache. Throw to retry with backoff. */
+  reconcile(obj: T, ctx: ReconcileContext): Promise<void | { requeueAfterMs?: number }>;
+}
