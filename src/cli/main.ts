@@ -142,6 +142,9 @@ export async function main(argv: string[]): Promise<number> {
   if (!id) {
     const plugin = findPlugin(n.words, pluginsDir);
     if (plugin) return runPlugin(plugin.plugin.path, [...n.words.slice(plugin.consumed), ...n.rest, ...n.globals]);
+    if (GROUPS.some((g) => g.name === n.words[0])) {
+      return fail(`'kn ${n.words[0]}' is not available in this version of kn-ts yet; upstream kn or a kn-${n.words[0]} plugin can manage these resources meanwhile`, 'kn');
+    }
     const top = [...new Set([...childrenOf(m, ''), ...GROUPS.flatMap((g) => g.aliases)])];
     const hints = [...new Set(suggest(n.words[0]!, top).map(canonicalGroup))];
     process.stderr.write(
