@@ -19,6 +19,8 @@ try {
   console.error('build: tsc reported errors; continuing (KN_TS_BUILD_LENIENT=1)');
 }
 
+run(process.execPath, [join(root, 'scripts/bundle-vendor.mjs')]);
+
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 let gitRevision = '';
 try {

@@ -22,9 +22,23 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * KubeConfig from @kubernetes/client-node: from the slim bundle the build writes to
+ * dist/vendor/kubeconfig.js (see scripts/bundle-vendor.mjs) when running from dist/, else from
+ * the package (tests running the TypeScript sources).
+ */
+export async function kubeConfigClass(): Promise<typeof KubeConfig> {
+  try {
+    const m = (await import(new URL('../vendor/kubeconfig.js', import.meta.url).href)) as { KubeConfig: typeof KubeConfig };
+    return m.KubeConfig;
+  } catch {
+    return (await import('@kubernetes/client-node')).KubeConfig;
+  }
+}
+
 /** Resolves and loads the kubeconfig the way kubectl does. */
 export async function loadKubeConfig(opts: ConnectionOptions = {}): Promise<KubeConfig> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
+  const KubeConfig = await kubeConfigClass();
   const kc = new KubeConfig();
   if (opts.kubeconfig) {
     if (!existsSync(opts.kubeconfig)) {
