@@ -72,7 +72,7 @@ export class LeaderElector {
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
-    let ok = false;
+    let ok: boolean;
     try {
       ok = await this.tryAcquireOrRenew();
     } catch {
