@@ -14,7 +14,7 @@ const lenient = process.env.KN_TS_BUILD_LENIENT === '1';
 if (process.env.CI) rmSync(join(root, 'dist'), { recursive: true, force: true });
 try {
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
-} catch (e) {
+} catch {
   if (!lenient) process.exit(1);
   console.error('build: tsc reported errors; continuing (KN_TS_BUILD_LENIENT=1)');
 }
