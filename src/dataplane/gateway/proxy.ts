@@ -1,0 +1,563 @@
+// The gateway's data path: route a request by Host (and path prefix, header matches) through the
+// current RoutingTable, pick a weighted split and one of its endpoints round-robin, and proxy it
+// with streaming in both directions. HTTP/1.1 upstreams go over a keep-alive pool, h2c upstreams
+// over one HTTP/2 session per endpoint, WebSocket upgrades are piped after the 101.
+//
+// Hot path rules: no logging per request, no regexes, no per-request Maps; header lists are built
+// once per request as flat arrays (the rawHeaders format node accepts).
+import http from 'node:http';
+import http2 from 'node:http2';
+import type { Duplex } from 'node:stream';
+import type { HostRoutes, RoutePath, RoutingTable, Split, Upstream } from './table.ts';
+import { emptyTable, normalizeHost } from './table.ts';
+
+export type Listener = 'external' | 'internal';
+
+export interface GatewayOptions {
+  /**
+   * How long a request for a split with no ready endpoint waits for endpoints to appear (the
+   * activator's job, later) before it gets a 503. 0: answer 503 at once.
+   */
+  holdTimeoutMs?: number;
+  /** Called when a request is held for a split with no endpoints (e.g. to poke the autoscaler). */
+  onHold?(split: Split): void;
+  /** Upper bound of pooled HTTP/1.1 connections per upstream endpoint. */
+  maxSocketsPerEndpoint?: number;
+  /** Idle keep-alive connections kept per endpoint. */
+  maxFreeSocketsPerEndpoint?: number;
+}
+
+interface Held {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  listener: Listener;
+  deadline: number;
+  timer: NodeJS.Timeout;
+  split: Split;
+}
+
+const TEXT = 'text/plain; charset=utf-8';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded; lengths speed up the check. */
+function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return name.toLowerCase() === 'te';
+    case 7:
+      return name.toLowerCase() === 'upgrade' || name.toLowerCase() === 'trailer';
+    case 10: {
+      const l = name.toLowerCase();
+      return l === 'connection' || l === 'keep-alive';
+    }
+    case 16:
+      return name.toLowerCase() === 'proxy-connection';
+    case 19:
+      return name.toLowerCase() === 'proxy-authenticate';
+    default:
+      return false;
+  }
+}
+
+/** HTTP/2 also forbids these (RFC 9113 §8.2.2), and the pseudo-headers replace Host. */
+function isH2Forbidden(lower: string): boolean {
+  return lower === 'host' || lower === 'transfer-encoding' || isHopByHop(lower);
+}
+
+function matches(p: RoutePath, req: http.IncomingMessage, url: string): boolean {
+  if (p.prefix.length > 1 && !url.startsWith(p.prefix)) return false;
+  const hs = p.headers;
+  for (let i = 0; i < hs.length; i++) {
+    const m = hs[i]!;
+    if (req.headers[m.name] !== m.value) return false;
+  }
+  return true;
+}
+
+function pickSplit(p: RoutePath): Split | undefined {
+  const splits = p.splits;
+  if (splits.length === 1) return p.total > 0 ? splits[0] : undefined;
+  if (p.total <= 0) return undefined;
+  const r = Math.random() * p.total;
+  const c = p.cumulative;
+  for (let i = 0; i < c.length; i++) if (r < c[i]!) return splits[i];
+  return splits[splits.length - 1];
+}
+
+function plain(res: http.ServerResponse, status: number, body: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': TEXT, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function rawReply(socket: Duplex, status: number, body: string): void {
+  if (socket.destroyed) return;
+  socket.end(
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: ${TEXT}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+export class Gateway {
+  private table: RoutingTable = emptyTable();
+  readonly agent: http.Agent;
+  private readonly h2Sessions = new Map<string, http2.ClientHttp2Session>();
+  private readonly held = new Map<string, Held[]>();
+  private readonly holdTimeoutMs: number;
+  private readonly onHold: ((s: Split) => void) | undefined;
+  private readonly servers = new Set<http.Server>();
+  /** Requests currently held (all revisions). */
+  heldCount = 0;
+
+  constructor(o: GatewayOptions = {}) {
+    this.holdTimeoutMs = o.holdTimeoutMs ?? 0;
+    this.onHold = o.onHold;
+    this.agent = new http.Agent({
+      keepAlive: true,
+      keepAliveMsecs: 1000,
+      maxSockets: o.maxSocketsPerEndpoint ?? 1024,
+      maxFreeSockets: o.maxFreeSocketsPerEndpoint ?? 256,
+      scheduling: 'lifo',
+    });
+  }
+
+  get routingTable(): RoutingTable {
+    return this.table;
+  }
+
+  /** Swaps the table atomically; requests in flight keep the split they picked. */
+  setTable(t: RoutingTable): void {
+    this.table = t;
+    if (this.held.size > 0) this.releaseHeld();
+  }
+
+  /** An http.Server for one listener: 'external' serves ExternalIP rules, 'internal' every rule. */
+  createServer(listener: Listener): http.Server {
+    const s = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 0 }, (req, res) =>
+      this.handle(req, res, listener, 0),
+    );
+    s.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head, listener));
+    s.on('clientError', (_e, socket: Duplex) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    this.servers.add(s);
+    s.on('close', () => this.servers.delete(s));
+    return s;
+  }
+
+  close(): void {
+    for (const list of this.held.values())
+      for (const h of list) {
+        clearTimeout(h.timer);
+        plain(h.res, 503, 'gateway shutting down\n');
+      }
+    this.held.clear();
+    this.agent.destroy();
+    for (const s of this.h2Sessions.values()) s.destroy();
+    this.h2Sessions.clear();
+  }
+
+  // --- routing ------------------------------------------------------------------------------
+
+  private routes(host: string | undefined, listener: Listener): RoutePath[] | undefined {
+    if (host === undefined) return undefined;
+    const t = this.table;
+    const hr: HostRoutes | undefined = t.hosts.get(normalizeHost(host)) ?? t.wildcard;
+    if (!hr) return undefined;
+    return listener === 'external' ? hr.external : hr.internal;
+  }
+
+  private route(req: http.IncomingMessage, host: string | undefined, listener: Listener): RoutePath | undefined {
+    const paths = this.routes(host, listener);
+    if (!paths) return undefined;
+    const url = req.url ?? '/';
+    for (let i = 0; i < paths.length; i++) if (matches(paths[i]!, req, url)) return paths[i];
+    return undefined;
+  }
+
+  /**
+   * Resolves host → path → split, following a rewriteHost (DomainMapping) through the table when
+   * its split has no endpoints of its own (its target is a Route placeholder Service, an
+   * ExternalName back to this gateway). Returns the split and the Host to send, or an error status.
+   */
+  private resolve(
+    req: http.IncomingMessage,
+    listener: Listener,
+  ): { split: Split; host: string | undefined; extra: [string, string][] | undefined } | { status: number; body: string } {
+    let host = req.headers.host;
+    let extra: [string, string][] | undefined;
+    for (let depth = 0; depth < 3; depth++) {
+      const p = this.route(req, host, depth === 0 ? listener : 'internal');
+      if (!p) {
+        return { status: 404, body: host === undefined ? 'no Host header\n' : `no route for host "${normalizeHost(host)}"${depth > 0 ? ' (after rewriteHost)' : ''}\n` };
+      }
+      const split = pickSplit(p);
+      if (!split) return { status: 503, body: `no traffic target for host "${normalizeHost(host ?? '')}": every split has 0 percent\n` };
+      if (p.rewriteHost !== undefined) {
+        host = p.rewriteHost;
+        if (split.endpoints.length === 0 && this.routes(host, 'internal')) {
+          extra = extra ? [...extra, ...split.appendHeaders] : split.appendHeaders;
+          continue;
+        }
+      }
+      return { split, host, extra };
+    }
+    return { status: 508, body: 'rewriteHost loop\n' };
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener, deadline: number): void {
+    const r = this.resolve(req, listener);
+    if ('status' in r) {
+      req.resume();
+      plain(res, r.status, r.body);
+      return;
+    }
+    const split = r.split;
+    if (split.endpoints.length === 0) {
+      this.noEndpoints(req, res, listener, split, deadline);
+      return;
+    }
+    this.forward(req, res, split, r.host, r.extra);
+  }
+
+  // --- held requests (scale from zero, next step) -------------------------------------------
+
+  private noEndpoints(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener, split: Split, deadline: number): void {
+    const now = Date.now();
+    if (this.holdTimeoutMs <= 0 || (deadline !== 0 && deadline <= now)) {
+      req.resume();
+      plain(res, 503, `no ready endpoints for revision "${split.revision}" in namespace "${split.namespace}" (service ${split.key})\n`);
+      return;
+    }
+    const d = deadline || now + this.holdTimeoutMs;
+    const h: Held = {
+      req,
+      res,
+      listener,
+      deadline: d,
+      split,
+      timer: setTimeout(() => this.expire(h), d - now),
+    };
+    let list = this.held.get(split.key);
+    if (!list) this.held.set(split.key, (list = []));
+    list.push(h);
+    this.heldCount++;
+    res.once('close', () => {
+      if (this.unhold(h)) clearTimeout(h.timer);
+    });
+    this.onHold?.(split);
+  }
+
+  private unhold(h: Held): boolean {
+    const list = this.held.get(h.split.key);
+    const i = list ? list.indexOf(h) : -1;
+    if (!list || i < 0) return false;
+    list.splice(i, 1);
+    if (list.length === 0) this.held.delete(h.split.key);
+    this.heldCount--;
+    return true;
+  }
+
+  private expire(h: Held): void {
+    if (!this.unhold(h)) return;
+    h.req.resume();
+    plain(h.res, 503, `no ready endpoints for revision "${h.split.revision}" in namespace "${h.split.namespace}" after waiting ${this.holdTimeoutMs} ms\n`);
+  }
+
+  private releaseHeld(): void {
+    const ready = new Set<string>();
+    const visit = (hr: HostRoutes | undefined) => {
+      for (const p of hr?.internal ?? []) for (const s of p.splits) if (s.endpoints.length > 0) ready.add(s.key);
+    };
+    for (const hr of this.table.hosts.values()) visit(hr);
+    visit(this.table.wildcard);
+    for (const [key, list] of [...this.held]) {
+      if (!ready.has(key)) continue;
+      this.held.delete(key);
+      for (const h of list) {
+        clearTimeout(h.timer);
+        this.heldCount--;
+        if (!h.res.destroyed) this.handle(h.req, h.res, h.listener, h.deadline);
+      }
+    }
+  }
+
+  // --- HTTP/1.1 and h2c forwarding ----------------------------------------------------------
+
+  private pickEndpoint(split: Split): Upstream {
+    const eps = split.endpoints;
+    return eps.length === 1 ? eps[0]! : eps[split.rr++ % eps.length]!;
+  }
+
+  /** The upstream request headers as a flat [name, value, …] list. */
+  private headersFor(req: http.IncomingMessage, split: Split, host: string | undefined, extra: [string, string][] | undefined, upgrade: boolean): string[] {
+    const raw = req.rawHeaders;
+    const app = split.appendHeaders;
+    const out: string[] = [];
+    let xff: string | undefined;
+    let proto = false;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      const n = name.length;
+      if (n === 4 && name.toLowerCase() === 'host') continue;
+      if (n === 15 && name.toLowerCase() === 'x-forwarded-for') {
+        xff = xff === undefined ? raw[i + 1]! : `${xff}, ${raw[i + 1]!}`;
+        continue;
+      }
+      if (n === 17 && name.toLowerCase() === 'x-forwarded-proto') proto = true;
+      if (!upgrade && isHopByHop(name)) continue;
+      let replaced = false;
+      for (let j = 0; j < app.length; j++) {
+        const a = app[j]![0];
+        if (a.length === n && a === name.toLowerCase()) {
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced && extra) {
+        for (let j = 0; j < extra.length; j++) {
+          const a = extra[j]![0];
+          if (a.length === n && a === name.toLowerCase()) {
+            replaced = true;
+            break;
+          }
+        }
+      }
+      if (replaced) continue;
+      out.push(name, raw[i + 1]!);
+    }
+    if (host !== undefined) out.push('host', host);
+    for (let j = 0; j < app.length; j++) out.push(app[j]![0], app[j]![1]);
+    if (extra) for (let j = 0; j < extra.length; j++) if (!app.some((a) => a[0] === extra[j]![0])) out.push(extra[j]![0], extra[j]![1]);
+    const peer = req.socket.remoteAddress;
+    if (peer !== undefined) out.push('x-forwarded-for', xff === undefined ? peer : `${xff}, ${peer}`);
+    else if (xff !== undefined) out.push('x-forwarded-for', xff);
+    if (!proto) out.push('x-forwarded-proto', 'http');
+    return out;
+  }
+
+  private forward(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    split: Split,
+    host: string | undefined,
+    extra: [string, string][] | undefined,
+  ): void {
+    const headers = this.headersFor(req, split, host, extra, false);
+    const stats = split.stats;
+    stats.inFlight++;
+    stats.requests++;
+    // The request timeout runs from dispatch to the upstream (time spent held does not count).
+    const ms = split.timeoutMs;
+    let done = false;
+    let abort: (() => void) | undefined;
+    const timer = setTimeout(() => {
+      abort?.();
+      if (!res.headersSent) plain(res, 504, 'request timeout\n');
+      else res.destroy();
+    }, ms);
+    res.once('close', () => {
+      done = true;
+      clearTimeout(timer);
+      stats.inFlight--;
+      if (!res.writableFinished) abort?.();
+    });
+    if (split.h2c) abort = this.forwardH2c(req, res, split, headers, host);
+    else abort = this.forwardH1(req, res, split, headers, 0);
+    if (done) abort?.();
+  }
+
+  private forwardH1(req: http.IncomingMessage, res: http.ServerResponse, split: Split, headers: string[], attempt: number): () => void {
+    const ep = this.pickEndpoint(split);
+    const up = http.request({
+      host: ep.host,
+      port: ep.port,
+      method: req.method,
+      path: req.url,
+      headers,
+      agent: this.agent,
+      setHost: false,
+    });
+    let responded = false;
+    let abortRef: (() => void) | undefined;
+    up.on('response', (upRes) => {
+      responded = true;
+      const raw = upRes.rawHeaders;
+      const out: string[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const name = raw[i]!;
+        if (isHopByHop(name)) continue;
+        out.push(name, raw[i + 1]!);
+      }
+      if (res.destroyed) {
+        upRes.destroy();
+        return;
+      }
+      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, out);
+      upRes.pipe(res);
+      upRes.on('error', () => res.destroy());
+    });
+    up.on('error', (e: NodeJS.ErrnoException) => {
+      if (responded || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      // A pooled connection the upstream closed just as we reused it: retry once when nothing
+      // of the request body can have been consumed.
+      if (attempt === 0 && up.reusedSocket && e.code === 'ECONNRESET' && !hasBody(req)) {
+        const retry = this.forwardH1(req, res, split, headers, 1);
+        abortRef = retry;
+        return;
+      }
+      plain(res, 502, `upstream ${ep.host}:${ep.port} for revision "${split.revision}": ${e.code ?? e.message}\n`);
+    });
+    if (hasBody(req)) req.pipe(up);
+    else {
+      up.end();
+      req.resume();
+    }
+    return () => {
+      if (abortRef) abortRef();
+      else up.destroy();
+    };
+  }
+
+  private h2Session(ep: Upstream): http2.ClientHttp2Session {
+    const key = `${ep.host}:${ep.port}`;
+    let s = this.h2Sessions.get(key);
+    if (s && !s.closed && !s.destroyed) return s;
+    const authority = ep.host.includes(':') ? `http://[${ep.host}]:${ep.port}` : `http://${ep.host}:${ep.port}`;
+    s = http2.connect(authority);
+    const mine = s;
+    const drop = () => {
+      if (this.h2Sessions.get(key) === mine) this.h2Sessions.delete(key);
+    };
+    s.on('error', drop);
+    s.on('close', drop);
+    s.on('goaway', drop);
+    s.unref();
+    this.h2Sessions.set(key, s);
+    return s;
+  }
+
+  private forwardH2c(req: http.IncomingMessage, res: http.ServerResponse, split: Split, flat: string[], host: string | undefined): () => void {
+    const ep = this.pickEndpoint(split);
+    const h: http2.OutgoingHttpHeaders = {
+      ':method': req.method ?? 'GET',
+      ':path': req.url ?? '/',
+      ':scheme': 'http',
+      ':authority': host ?? req.headers.host ?? `${ep.host}:${ep.port}`,
+    };
+    for (let i = 0; i < flat.length; i += 2) {
+      const l = flat[i]!.toLowerCase();
+      if (isH2Forbidden(l)) continue;
+      const v = flat[i + 1]!;
+      const prev = h[l];
+      h[l] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [String(prev), v];
+    }
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = this.h2Session(ep).request(h, { endStream: !hasBody(req) });
+    } catch (e) {
+      plain(res, 502, `upstream ${ep.host}:${ep.port} (h2c) for revision "${split.revision}": ${(e as Error).message}\n`);
+      return () => {};
+    }
+    let responded = false;
+    stream.on('response', (rh) => {
+      responded = true;
+      const status = Number(rh[':status'] ?? 502);
+      const out: string[] = [];
+      for (const k of Object.keys(rh)) {
+        if (k.charCodeAt(0) === 58 /* : */) continue;
+        const v = rh[k];
+        if (v === undefined) continue;
+        if (Array.isArray(v)) for (const x of v) out.push(k, x);
+        else out.push(k, String(v));
+      }
+      if (res.destroyed) {
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        return;
+      }
+      res.writeHead(status, out);
+      stream.pipe(res);
+    });
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (responded || res.destroyed) res.destroy();
+      else plain(res, 502, `upstream ${ep.host}:${ep.port} (h2c) for revision "${split.revision}": ${e.code ?? e.message}\n`);
+    });
+    if (hasBody(req)) req.pipe(stream);
+    else req.resume();
+    return () => {
+      if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+    };
+  }
+
+  // --- WebSocket (and any other Upgrade) ----------------------------------------------------
+
+  private handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, listener: Listener): void {
+    socket.on('error', () => socket.destroy());
+    const r = this.resolve(req, listener);
+    if ('status' in r) {
+      rawReply(socket, r.status, r.body);
+      return;
+    }
+    const split = r.split;
+    if (split.endpoints.length === 0) {
+      rawReply(socket, 503, `no ready endpoints for revision "${split.revision}" in namespace "${split.namespace}" (service ${split.key})\n`);
+      return;
+    }
+    const ep = this.pickEndpoint(split);
+    const headers = this.headersFor(req, split, r.host, r.extra, true);
+    // Upgraded connections leave the pool anyway; a dedicated connection keeps the pool clean.
+    const up = http.request({ host: ep.host, port: ep.port, method: req.method, path: req.url, headers, agent: false, setHost: false });
+    const stats = split.stats;
+    stats.inFlight++;
+    stats.requests++;
+    let counted = true;
+    const release = () => {
+      if (counted) {
+        counted = false;
+        stats.inFlight--;
+      }
+    };
+    socket.once('close', () => {
+      release();
+      up.destroy();
+    });
+    up.on('upgrade', (upRes, upSocket, upHead) => {
+      let head101 = `HTTP/1.1 ${upRes.statusCode ?? 101} ${upRes.statusMessage ?? 'Switching Protocols'}\r\n`;
+      const raw = upRes.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) head101 += `${raw[i]!}: ${raw[i + 1]!}\r\n`;
+      socket.write(`${head101}\r\n`);
+      if (upHead.length > 0) socket.write(upHead);
+      if (head.length > 0) upSocket.write(head);
+      upSocket.on('error', () => socket.destroy());
+      upSocket.on('close', () => socket.destroy());
+      socket.on('close', () => upSocket.destroy());
+      upSocket.pipe(socket);
+      socket.pipe(upSocket);
+    });
+    up.on('response', (upRes) => {
+      // The upstream refused the upgrade: relay its answer and close.
+      let text = `HTTP/1.1 ${upRes.statusCode ?? 502} ${upRes.statusMessage ?? ''}\r\n`;
+      const raw = upRes.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) if (!isHopByHop(raw[i]!)) text += `${raw[i]!}: ${raw[i + 1]!}\r\n`;
+      socket.write(`${text}connection: close\r\n\r\n`);
+      upRes.pipe(socket);
+    });
+    up.on('error', (e: NodeJS.ErrnoException) => {
+      release();
+      rawReply(socket, 502, `upstream ${ep.host}:${ep.port} for revision "${split.revision}": ${e.code ?? e.message}\n`);
+    });
+    up.end();
+  }
+}
+
+function hasBody(req: http.IncomingMessage): boolean {
+  const h = req.headers;
+  if (h['transfer-encoding'] !== undefined) return true;
+  const cl = h['content-length'];
+  return cl !== undefined && cl !== '0';
+}
