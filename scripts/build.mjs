@@ -20,6 +20,12 @@ try {
 }
 
 run(process.execPath, [join(root, 'scripts/bundle-vendor.mjs')]);
+try {
+  run(process.execPath, [join(root, 'scripts/bundle-cli.mjs')]);
+} catch {
+  if (!lenient) process.exit(1);
+  console.error('build: the CLI bundle failed; continuing (KN_TS_BUILD_LENIENT=1)');
+}
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 let gitRevision = '';

@@ -171,7 +171,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   // Plugins may not shadow built-in leaf commands; they are dispatched only when nothing matched.
-  const { run, flush } = await import('@oclif/core');
+  // @oclif/core is CommonJS: bundled, its exports arrive as the default export.
+  const oclif = (await import('@oclif/core')) as Partial<typeof import('@oclif/core')> & { default?: typeof import('@oclif/core') };
+  const { run, flush } = (oclif.run ? oclif : oclif.default!) as typeof import('@oclif/core');
   try {
     await run([...id.split(':'), ...args], { root: ROOT } as never);
     await flush();

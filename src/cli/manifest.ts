@@ -2,8 +2,8 @@
 // loading a single command module. The root help, group help, leaf help, alias resolution,
 // "did you mean" and completion all work from it.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../kube/paths.ts';
 
 export interface ManifestFlag {
   name: string;
@@ -40,7 +40,7 @@ export interface Manifest {
   commands: Record<string, ManifestCommand>;
 }
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = packageRoot();
 
 let cached: Manifest | undefined;
 export function loadManifest(): Manifest {

@@ -4,6 +4,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { packageRoot } from './paths.ts';
 
 export interface ConnectionOptions {
   kubeconfig?: string;
@@ -29,7 +31,8 @@ export class ConfigError extends Error {
  */
 export async function kubeConfigClass(): Promise<typeof KubeConfig> {
   try {
-    const m = (await import(new URL('../vendor/kubeconfig.js', import.meta.url).href)) as { KubeConfig: typeof KubeConfig };
+    const vendored = pathToFileURL(join(packageRoot(), 'dist', 'vendor', 'kubeconfig.js')).href;
+    const m = (await import(vendored)) as { KubeConfig: typeof KubeConfig };
     return m.KubeConfig;
   } catch {
     return (await import('@kubernetes/client-node')).KubeConfig;
