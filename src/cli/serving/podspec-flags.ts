@@ -278,3 +278,48 @@ export const REVISION_FLAGS: readonly (keyof ConfigurationEditFlagValues)[] = [
   'label-service', 'label-revision', 'revision-name', 'annotation-service', 'annotation-revision', 'scale-init',
   'timeout', 'profile', 'annotation', 'label', 'filename',
 ];
+
+/**
+ * Reads what the pure builder needs from disk or stdin: the --env-file contents and the decoded
+ * --containers (or --extra-containers) file, `-` meaning stdin. Errors read as upstream's
+ * (`Invalid --env-file: open X: no such file or directory`).
+ */
+export async function loadEditInputs(
+  flags: Pick<ConfigurationEditFlagValues, 'env-file' | 'containers' | 'extra-containers'>,
+): Promise<{ envFileContents?: string; containersSpec?: unknown }> {
+  const { readFile } = await import('node:fs/promises');
+  const { UserError } = await import('../errors.ts');
+  const open = async (path: string): Promise<string> => {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String((e as Error).message);
+      throw new UserError(`open ${path}: ${why}`);
+    }
+  };
+  const out: { envFileContents?: string; containersSpec?: unknown } = {};
+  if (flags['env-file']) {
+    try {
+      out.envFileContents = await open(flags['env-file']);
+    } catch (e) {
+      throw new UserError(`Invalid --env-file: ${(e as Error).message}`);
+    }
+  }
+  const file = flags.containers ?? flags['extra-containers'];
+  if (file !== undefined) {
+    let text: string;
+    if (file === '-') {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      text = Buffer.concat(chunks).toString('utf8');
+    } else text = await open(file);
+    const YAML = await import('yaml');
+    try {
+      out.containersSpec = YAML.parse(text) ?? {};
+    } catch (e) {
+      throw new UserError(`error converting YAML to JSON: ${String((e as Error).message).split('\n')[0]}`);
+    }
+  }
+  return out;
+}

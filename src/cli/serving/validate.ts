@@ -1,0 +1,967 @@
+// Client-side checks of the configuration-edit flags, with upstream kn's error texts
+// (pkg/flags/podspec*.go, pkg/commands/service/configuration_edit_flags.go, pkg/util/parsing_helper.go),
+// and the autoscaling annotation rules kn runs locally (Serving's autoscaling.ValidateAnnotations,
+// formatted as knative.dev/pkg apis.FieldError). Parsers live here so podspec.ts builds from
+// exactly what was validated. Pure: no I/O.
+import { UserError } from '../errors.ts';
+import type { ConfigurationEditFlagValues } from './podspec-flags.ts';
+
+export const fail = (msg: string): never => {
+  throw new UserError(msg);
+};
+
+/** Go's %q for the strings we meet (strconv.Quote). */
+export const q = (s: string): string => JSON.stringify(s);
+/** Go's %v of a []string. */
+const goList = (a: readonly string[]): string => `[${a.join(' ')}]`;
+
+// ---------------------------------------------------------------------------------------------
+// key=value helpers (pkg/util/parsing_helper.go)
+
+/** OrderedMapAndRemovalListFromArray: ordered NAME=value pairs plus `NAME-` removals. */
+export function orderedPairs(arr: readonly string[], delim = '='): { set: Map<string, string>; remove: string[] } {
+  const set = new Map<string, string>();
+  const remove: string[] = [];
+  for (const s of arr) {
+    const i = s.indexOf(delim);
+    if (i < 0) {
+      if (!s.endsWith('-')) fail(`argument requires a value that contains the ${q(delim)} character; got ${q(s)}`);
+      remove.push(s.slice(0, -1));
+    } else set.set(s.slice(0, i), s.slice(i + delim.length));
+  }
+  return { set, remove };
+}
+
+/** MapFromArray / MapFromArrayAllowingSingles (a single `key` means key=""). Keeps input order. */
+export function mapFromArray(arr: readonly string[] | undefined, allowSingles: boolean, delim = '='): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const s of arr ?? []) {
+    const i = s.indexOf(delim);
+    if (i < 0) {
+      if (!allowSingles) fail(`Argument requires a value that contains the ${q(delim)} character as delimiter; got ${q(s)}`);
+      m.set(s, '');
+      continue;
+    }
+    const k = s.slice(0, i);
+    if (k === '') fail('The key is empty');
+    if (m.has(k)) fail(`The key ${q(k)} has been duplicate in ${goList(arr ?? [])}`);
+    m.set(k, s.slice(i + 1));
+  }
+  return m;
+}
+
+/** ParseMinusSuffix: takes the `key-` entries out of m and returns their keys. */
+export function minusSuffix(m: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const k of [...m.keys()]) {
+    if (k.endsWith('-')) {
+      out.push(k.slice(0, -1));
+      m.delete(k);
+    }
+  }
+  return out;
+}
+
+/** pflag StringSlice: every value is a CSV record (quotes allowed); repeated flags concatenate. */
+export function splitSlice(values: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const v of values ?? []) {
+    if (v === '') continue;
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < v.length; i++) {
+      const c = v[i]!;
+      if (c === '"' && (cur === '' || quoted)) {
+        if (quoted && v[i + 1] === '"') {
+          cur += '"';
+          i++;
+        } else quoted = !quoted;
+      } else if (c === ',' && !quoted) {
+        out.push(cur);
+        cur = '';
+      } else cur += c;
+    }
+    out.push(cur);
+  }
+  return out;
+}
+
+/** Wraps the message of a UserError thrown by fn with a prefix, as Go's fmt.Errorf("...: %w"). */
+export function wrap<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${prefix}${e.message}`);
+    throw e;
+  }
+}
+
+/** strconv.Atoi / ParseInt(s, 10, 32) with Go's error text. */
+export function atoi(s: string, fn = 'Atoi', bits = 64): number {
+  if (!/^[+-]?\d+$/.test(s)) fail(`strconv.${fn}: parsing ${q(s)}: invalid syntax`);
+  const n = Number(s);
+  const lim = 2 ** (bits - 1);
+  if (n >= lim || n < -lim) fail(`strconv.${fn}: parsing ${q(s)}: value out of range`);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Go durations (time.ParseDuration) in nanoseconds, and their String() form.
+
+const UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+
+export function parseGoDuration(s: string): number {
+  const bad = () => fail(`time: invalid duration ${q(s)}`);
+  let rest = s;
+  let sign = 1;
+  if (rest[0] === '-' || rest[0] === '+') {
+    if (rest[0] === '-') sign = -1;
+    rest = rest.slice(1);
+  }
+  if (rest === '0') return 0;
+  if (rest === '') bad();
+  let total = 0;
+  while (rest !== '') {
+    const m = /^(\d*)(?:\.(\d*))?/.exec(rest)!;
+    if (m[0] === '' || m[0] === '.' || (m[1] === '' && (m[2] ?? '') === '')) bad();
+    rest = rest.slice(m[0].length);
+    const u = /^[^\d.]+/.exec(rest)?.[0];
+    if (!u) fail(`time: missing unit in duration ${q(s)}`);
+    const mult = UNITS[u!];
+    if (mult === undefined) fail(`time: unknown unit ${q(u!)} in duration ${q(s)}`);
+    rest = rest.slice(u!.length);
+    total += Number(`${m[1] || '0'}.${m[2] || '0'}`) * mult!;
+  }
+  return sign * Math.round(total);
+}
+
+export function formatGoDuration(ns: number): string {
+  if (ns === 0) return '0s';
+  const neg = ns < 0;
+  let n = Math.abs(ns);
+  if (n < 1e9) {
+    const [u, d] = n < 1e3 ? ['ns', 1] : n < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
+    return `${neg ? '-' : ''}${+(n / (d as number)).toFixed(9)}${u}`;
+  }
+  const h = Math.floor(n / 3600e9);
+  n -= h * 3600e9;
+  const m = Math.floor(n / 60e9);
+  n -= m * 60e9;
+  const sec = +(n / 1e9).toFixed(9);
+  return `${neg ? '-' : ''}${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${sec}s`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Autoscaling annotations: Serving's ValidateAnnotations with kn's config (AllowZeroInitialScale
+// true, MaxScaleLimit 0, class KPA), errors merged and sorted as apis.FieldError.Error().
+
+const AS = 'autoscaling.knative.dev';
+export const ANN = {
+  class: `${AS}/class`,
+  minScale: `${AS}/min-scale`,
+  maxScale: `${AS}/max-scale`,
+  initialScale: `${AS}/initial-scale`,
+  activationScale: `${AS}/activation-scale`,
+  metric: `${AS}/metric`,
+  target: `${AS}/target`,
+  utilization: `${AS}/target-utilization-percentage`,
+  window: `${AS}/window`,
+  panicWindow: `${AS}/panic-window-percentage`,
+  panicThreshold: `${AS}/panic-threshold-percentage`,
+  burst: `${AS}/target-burst-capacity`,
+  scaleDownDelay: `${AS}/scale-down-delay`,
+  retention: `${AS}/scale-to-zero-pod-retention-period`,
+  algorithm: `${AS}/metric-aggregation-algorithm`,
+} as const;
+
+const LEGACY: Record<string, string[]> = {
+  [ANN.initialScale]: [`${AS}/initialScale`],
+  [ANN.maxScale]: [`${AS}/maxScale`],
+  [ANN.minScale]: [`${AS}/minScale`],
+  [ANN.algorithm]: [`${AS}/metricAggregationAlgorithm`],
+  [ANN.panicThreshold]: [`${AS}/panicThresholdPercentage`],
+  [ANN.panicWindow]: [`${AS}/panicWindowPercentage`],
+  [ANN.scaleDownDelay]: [`${AS}/scaleDownDelay`],
+  [ANN.retention]: [`${AS}/scaleToZeroPodRetentionPeriod`],
+  [ANN.burst]: [`${AS}/targetBurstCapacity`],
+  [ANN.utilization]: [`${AS}/targetUtilizationPercentage`],
+};
+
+interface FieldErr {
+  message: string;
+  paths: string[];
+  details?: string;
+}
+
+const MAXI32 = 2147483647;
+const oob = (v: unknown, lo: unknown, hi: unknown, path: string): FieldErr => ({ message: `expected ${lo} <= ${v} <= ${hi}`, paths: [path] });
+const invalid = (v: unknown, path: string): FieldErr => ({ message: `invalid value: ${v}`, paths: [path] });
+const isFloat = (v: string) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim()) && v.trim() === v;
+
+function getKey(m: Map<string, string>, key: string): [string, string] | undefined {
+  for (const k of [key, ...(LEGACY[key] ?? [])]) if (m.has(k)) return [k, m.get(k)!];
+  return undefined;
+}
+
+function durationOrUndef(v: string): number | undefined {
+  try {
+    return parseGoDuration(v);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error text Serving's ValidateAnnotations gives for these annotations, or undefined. */
+export function autoscalingAnnotationsError(anns: Map<string, string> | Record<string, string>): string | undefined {
+  const m = anns instanceof Map ? anns : new Map(Object.entries(anns));
+  const errs: FieldErr[] = [];
+  const cls = getKey(m, ANN.class);
+  if (cls && cls[1].endsWith('.knative.dev') && cls[1] !== 'kpa.autoscaling.knative.dev' && cls[1] !== 'hpa.autoscaling.knative.dev') {
+    errs.push(invalid(cls[1], cls[0]));
+  }
+  // min/max/activation
+  const intGE0 = (key: string): number => {
+    const kv = getKey(m, key);
+    if (!kv) return 0;
+    const [k, v] = kv;
+    if (!/^[+-]?\d+$/.test(v)) return errs.push(invalid(v, k)), 0;
+    const n = Number(v);
+    if (n > MAXI32 || n < -MAXI32 - 1 || n < 0) return errs.push(oob(v, 0, MAXI32, k)), 0;
+    return n;
+  };
+  const min = intGE0(ANN.minScale);
+  const max = intGE0(ANN.maxScale);
+  if (max !== 0 && max < min) errs.push({ message: `max-scale=${max} is less than min-scale=${min}`, paths: [ANN.maxScale, ANN.minScale] });
+  const act = getKey(m, ANN.activationScale);
+  if (act) {
+    const [k, v] = act;
+    if (!/^[+-]?\d+$/.test(v) || Math.abs(Number(v)) > MAXI32) errs.push(invalid(v, k));
+    else {
+      const nz = Number(v);
+      if (min > nz) errs.push({ message: `min-scale=${min} is greater than activation-scale=${nz}`, paths: [k] });
+      else if (max < nz && max !== 0) errs.push({ message: `max-scale=${max} is less than activation-scale=${nz}`, paths: [k] });
+      else if (nz < 2) errs.push({ message: `activation-scale=${nz} must be greater than 1`, paths: [k] });
+    }
+  }
+  // floats
+  const floatRange = (key: string, lo: number, hi: number) => {
+    const kv = getKey(m, key);
+    if (!kv) return;
+    const [k, v] = kv;
+    if (!isFloat(v)) errs.push(invalid(v, k));
+    else if (Number(v) < lo || Number(v) > hi) errs.push(oob(v, lo, hi, k));
+  };
+  floatRange(ANN.panicWindow, 1, 100);
+  floatRange(ANN.panicThreshold, 110, 1000);
+  const tgt = getKey(m, ANN.target);
+  if (tgt) {
+    if (!isFloat(tgt[1])) errs.push(invalid(tgt[1], tgt[0]));
+    else if (Number(tgt[1]) < 0.01) errs.push({ message: `target ${tgt[1]} should be at least 0.01`, paths: [tgt[0]] });
+  }
+  floatRange(ANN.utilization, 1, 100);
+  const tbc = getKey(m, ANN.burst);
+  if (tbc && (!isFloat(tbc[1]) || (Number(tbc[1]) < 0 && Number(tbc[1]) !== -1))) errs.push(invalid(tbc[1], tbc[0]));
+  // window
+  const win = getKey(m, ANN.window);
+  if (win) {
+    const d = durationOrUndef(win[1]);
+    if (d === undefined) errs.push(invalid(win[1], ANN.window));
+    else if (d < 6e9 || d > 3600e9) errs.push(oob(win[1], '6s', '1h0m0s', ANN.window));
+    else if (d % 1e9 !== 0) errs.push({ message: 'must be specified with at most second precision', paths: [ANN.window] });
+  }
+  const ret = getKey(m, ANN.retention);
+  if (ret) {
+    const d = durationOrUndef(ret[1]);
+    if (d === undefined) errs.push(invalid(ret[1], ret[0]));
+    else if (d < 0 || d > 3600e9) errs.push(oob(ret[1], '0s', '1h0m0s', ret[0]));
+  }
+  const sdd = getKey(m, ANN.scaleDownDelay);
+  if (sdd) {
+    const d = durationOrUndef(sdd[1]);
+    if (d === undefined) errs.push(invalid(sdd[1], sdd[0]));
+    else if (d < 0 || d > 3600e9) errs.push(oob(sdd[1], '0s', '1h0m0s', sdd[0]));
+    else if (Math.round(d / 1e9) * 1e9 !== d) errs.push({ message: 'must be specified with at most second precision', paths: [sdd[0]] });
+  }
+  // metric
+  const metric = getKey(m, ANN.metric);
+  if (metric) {
+    const klass = cls?.[1] ?? 'kpa.autoscaling.knative.dev';
+    const v = metric[1];
+    const ok =
+      klass === 'kpa.autoscaling.knative.dev' ? v === 'concurrency' || v === 'rps' : klass === 'hpa.autoscaling.knative.dev' ? v !== '' : true;
+    if (!ok) errs.push(invalid(v, ANN.metric));
+  }
+  // algorithm (KPA class only)
+  if (cls?.[1] === 'kpa.autoscaling.knative.dev') {
+    const alg = getKey(m, ANN.algorithm);
+    if (alg && alg[1] !== '' && !['linear', 'weighted-exponential', 'weightedExponential'].includes(alg[1])) errs.push(invalid(alg[1], alg[0]));
+  }
+  // initial scale
+  const init = getKey(m, ANN.initialScale);
+  if (init) {
+    const [k, v] = init;
+    if (!/^[+-]?\d+$/.test(v)) errs.push(invalid(v, k));
+    else if (Number(v) < 0) errs.push(invalid(v, `${k} must be greater than 0`));
+  }
+  if (!errs.length) return undefined;
+  // apis.FieldError: merge equal messages (paths de-duplicated and sorted), sort by message.
+  const merged = new Map<string, FieldErr>();
+  for (const e of errs) {
+    const key = `${e.message}-${e.details ?? ''}`;
+    const have = merged.get(key);
+    if (have) for (const p of e.paths) !have.paths.includes(p) && have.paths.push(p);
+    else merged.set(key, { ...e, paths: [...e.paths] });
+  }
+  const list = [...merged.values()];
+  for (const e of list) e.paths.sort();
+  list.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  return list.map((e) => `${e.message}: ${e.paths.join(', ')}`).join('\n');
+}
+
+export function checkAutoscalingAnnotations(anns: Map<string, string> | Record<string, string>): void {
+  const err = autoscalingAnnotationsError(anns);
+  if (err) fail(err);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource quantities (k8s resource.ParseQuantity) and their canonical form.
+
+const QUANTITY_RE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+const ERR_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const DEC: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BIN: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
+/** Parses a quantity and returns its canonical string (what the API server stores). */
+export function canonicalQuantity(s: string): string {
+  const m = QUANTITY_RE.exec(s.trim() === s ? s : '');
+  if (!m) return fail(ERR_FORMAT);
+  const num = m[1]!;
+  const suf = m[2]!;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(num)) fail('unable to parse numeric part of quantity');
+  let format: 'dec' | 'bin' | 'exp';
+  // value = mant * 10^e10 * 2^e2, mant a BigInt
+  let e10 = 0;
+  let e2 = 0;
+  if (suf in DEC) {
+    format = 'dec';
+    e10 = DEC[suf]!;
+  } else if (suf in BIN) {
+    format = 'bin';
+    e2 = BIN[suf]!;
+  } else if (/^[eE][-+]?\d+$/.test(suf)) {
+    format = 'exp';
+    e10 = Number(suf.slice(1));
+  } else return fail("unable to parse quantity's suffix");
+  const neg = num.startsWith('-');
+  const digits = num.replace(/^[+-]/, '');
+  const [ip, fp = ''] = digits.split('.');
+  let mant = BigInt((ip || '0') + fp);
+  e10 -= fp.length;
+  if (e2) {
+    mant *= 2n ** BigInt(e2);
+  }
+  // round up to nano precision, as Quantity does
+  if (e10 < -9) {
+    const div = 10n ** BigInt(-9 - e10);
+    mant = (mant + div - 1n) / div;
+    e10 = -9;
+  }
+  if (mant === 0n) return '0';
+  // BinarySI of an integer value >= 1024 keeps a binary suffix when it divides evenly.
+  if (format === 'bin') {
+    let v = mant;
+    let ok = true;
+    if (e10 < 0) {
+      const d = 10n ** BigInt(-e10);
+      ok = v % d === 0n;
+      v /= d;
+    } else v *= 10n ** BigInt(e10);
+    if (ok && v >= 1024n) {
+      let p = 0;
+      while (p < 60 && v % 1024n === 0n) {
+        v /= 1024n;
+        p += 10;
+      }
+      const sfx = Object.entries(BIN).find(([, x]) => x === p)?.[0] ?? '';
+      return `${neg ? '-' : ''}${v}${sfx}`;
+    }
+    format = 'dec';
+  }
+  // normalize: strip trailing zeros into the exponent
+  while (mant % 10n === 0n) {
+    mant /= 10n;
+    e10++;
+  }
+  // pick exponent multiple of 3 <= e10 (mantissa stays an integer)
+  let e3 = Math.floor(e10 / 3) * 3;
+  if (format === 'dec') e3 = Math.min(Math.max(e3, -9), 18);
+  mant *= 10n ** BigInt(e10 - e3);
+  const sign = neg ? '-' : '';
+  if (format === 'exp') return `${sign}${mant}${e3 === 0 ? '' : `e${e3}`}`;
+  const sfx = Object.entries(DEC).find(([, x]) => x === e3)?.[0] ?? '';
+  return `${sign}${mant}${sfx}`;
+}
+
+/** --request / --limit: `name=qty` items (commas split them) and `name-` removals. */
+export function parseResources(values: readonly string[] | undefined): { set: Map<string, string>; remove: string[] } {
+  const items = splitSlice(values);
+  if (!items.length) return { set: new Map(), remove: [] };
+  const m = mapFromArray(items, true);
+  const remove = minusSuffix(m);
+  const set = new Map<string, string>();
+  for (const [k, v] of m) set.set(k, canonicalQuantity(v));
+  return { set, remove };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Env value sources, volumes, mounts
+
+export type VolumeSourceType = 'config-map' | 'secret' | 'emptyDir' | 'pvc';
+export interface VolumeSourceInfo {
+  type: VolumeSourceType;
+  name: string;
+  medium?: string;
+  sizeLimit?: string;
+}
+const typeName = (t: VolumeSourceType) => (t === 'config-map' || t === 'secret' ? t : 'unknown');
+
+function sourceType(s: string): VolumeSourceType | undefined {
+  switch (s) {
+    case 'config-map':
+    case 'cm':
+      return 'config-map';
+    case 'secret':
+    case 'sc':
+      return 'secret';
+    case 'emptyDir':
+    case 'ed':
+      return 'emptyDir';
+    case 'persistentVolumeClaim':
+    case 'pvc':
+      return 'pvc';
+  }
+  return undefined;
+}
+
+const UNSUPPORTED_VOLUME = (t: string) =>
+  `unsupported volume type "${q(t)}"; supported volume types are "config-map or cm", "secret or sc", "volume or vo", and "emptyDir or ed"`;
+
+function emptyDirTypeAndSize(value: string): { medium?: string; sizeLimit?: string } {
+  const formatErr = 'incorrect format to specify emptyDir type';
+  const parts = value.split(',');
+  const first = parts[0]!;
+  const rest = parts.slice(1).join(',');
+  const slices = parts.length > 1 ? [first, rest] : [first];
+  const out: { medium?: string; sizeLimit?: string } = {};
+  for (const sl of slices) {
+    const i = sl.indexOf('=');
+    if (i < 0) fail(formatErr);
+    const k = sl.slice(0, i).toLowerCase();
+    const v = sl.slice(i + 1);
+    if (k === 'type') {
+      if (slices.length > 1 && out.medium !== undefined && out.medium !== '') fail('cannot repeat the key "type"');
+      out.medium = v;
+    } else if (k === 'size') {
+      if (out.sizeLimit !== undefined) fail('cannot repeat the key "size"');
+      try {
+        out.sizeLimit = canonicalQuantity(v);
+      } catch {
+        fail(formatErr);
+      }
+    } else fail(formatErr);
+  }
+  return out;
+}
+
+/** newVolumeSourceInfoWithSpecString: `cm:name`, `secret:name`, `ed:name[:type=..,size=..]`, `pvc:name`. */
+export function parseVolumeSource(spec: string): VolumeSourceInfo {
+  const parts = spec.split(':');
+  const slices = parts.length > 3 ? [parts[0]!, parts[1]!, parts.slice(2).join(':')] : parts;
+  if (slices.length < 2) fail(`argument requires a value that contains the : character; got ${q(spec)}, ${goList(slices.map(q))}`);
+  const t = slices[0]!.trim();
+  if (slices.length === 2) {
+    const type = sourceType(t);
+    if (!type) {
+      fail(`unsupported volume source type "${q(slices[0]!)}"; supported volume source types are "config-map" and "secret"`);
+    }
+    const name = slices[1]!.trim();
+    if (!name) fail(`the name of ${typeName(type!)} cannot be an empty string`);
+    return { type: type!, name };
+  }
+  const type = sourceType(t);
+  if (type === 'emptyDir') return { type, name: slices[1]!, ...emptyDirTypeAndSize(slices[2]!) };
+  if (type) fail(`incorrect mount details for type ${q(t)}`);
+  return fail(UNSUPPORTED_VOLUME(slices[0]!));
+}
+
+/** createEnvVarSource: `cm:name:key` / `secret:name:key`. */
+export function parseEnvValueSource(spec: string): { kind: 'ConfigMap' | 'Secret'; name: string; key: string } {
+  const parts = spec.split(':');
+  if (parts.length < 3) {
+    fail(
+      `argument requires a value in form "resourceType:name:key" where "resourceType" can be one of "config-map" ("cm") or "secret" ("sc"); got ${q(spec)}`,
+    );
+  }
+  const t = parts[0]!.trim();
+  const name = parts[1]!.trim();
+  const key = parts.slice(2).join(':').trim();
+  let kind: 'ConfigMap' | 'Secret';
+  if (t === 'config-map' || t === 'cm') kind = 'ConfigMap';
+  else if (t === 'secret' || t === 'sc') kind = 'Secret';
+  else return fail(`unsupported env source type "${q(parts[0]!)}"; supported source types are "config-map" ("cm") and "secret" ("sc")`);
+  if (!name) fail(`the name of ${kind} cannot be an empty string`);
+  if (!key) fail(`the key referenced by resource ${kind} "${name}" cannot be an empty string`);
+  return { kind, name, key };
+}
+
+/** `--env-from` entries: additions and `-` removals, each a config-map or secret reference. */
+export function parseEnvFrom(values: readonly string[]): { add: VolumeSourceInfo[]; remove: VolumeSourceInfo[] } {
+  const add: VolumeSourceInfo[] = [];
+  const remove: VolumeSourceInfo[] = [];
+  for (const v of values) {
+    if (v === '-') fail('"-" is not a valid value for "--env-from"');
+    const removal = v.endsWith('-');
+    const info = parseVolumeSource(removal ? v.slice(0, -1) : v);
+    if (info.type !== 'config-map' && info.type !== 'secret') {
+      // Upstream crashes here; refuse cleanly instead.
+      fail(`unsupported env source type "${q(v.split(':')[0]!)}"; supported source types are "config-map" ("cm") and "secret" ("sc")`);
+    }
+    (removal ? remove : add).push(info);
+  }
+  return { add, remove };
+}
+
+export interface MountInfo {
+  volumeName: string;
+  subPath?: string;
+  options?: string;
+}
+
+/** `name[/sub/path][:readOnly=true]` */
+export function mountInfo(s: string): MountInfo {
+  const c = s.indexOf(':');
+  const head = c < 0 ? s : s.slice(0, c);
+  const options = c < 0 ? undefined : s.slice(c + 1);
+  const slash = head.indexOf('/');
+  const info: MountInfo = { volumeName: slash < 0 ? head : head.slice(0, slash) };
+  const sub = slash < 0 ? '' : head.slice(slash + 1);
+  if (sub) info.subPath = sub;
+  if (options !== undefined) info.options = options;
+  return info;
+}
+
+/** The readOnly option of a mount, if given (parseMountOptions + strconv.ParseBool). */
+export function mountReadOnlyOption(options: string | undefined): boolean | undefined {
+  if (!options) return undefined;
+  let ro: string | undefined;
+  for (const part of options.split(',')) {
+    const i = part.indexOf('=');
+    const k = i < 0 ? part : part.slice(0, i);
+    if (k.toLowerCase() !== 'readonly' || i < 0) fail(`unknown mount option ${q(k)}`);
+    ro = part.slice(i + 1);
+  }
+  if (!ro) return undefined;
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(ro)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(ro)) return false;
+  return fail(`strconv.ParseBool: parsing ${q(ro)}: invalid syntax`);
+}
+
+export interface MountSpec {
+  path: string;
+  mount: MountInfo;
+  /** A volume kn generates for this mount (cm:, secret:, ed:, pvc: forms). */
+  volume?: VolumeSourceInfo;
+}
+
+/** One `--mount PATH=VALUE` value, without the volume name generation. */
+export function parseMountValue(path: string, value: string): MountSpec {
+  const c = value.indexOf(':');
+  if (c < 0) return { path, mount: mountInfo(value) };
+  const t = value.slice(0, c);
+  const rest = value.slice(c + 1);
+  const type = sourceType(t);
+  if (!type) return fail(UNSUPPORTED_VOLUME(t));
+  const mi = mountInfo(rest);
+  mountReadOnlyOption(mi.options);
+  if (type === 'emptyDir') return { path, mount: mi, volume: { type, name: rest } };
+  return { path, mount: mi, volume: { type, name: mi.volumeName } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports, probes, pull policy, security context
+
+const PORT_FORMAT = (p: string) =>
+  `the port specification '${p}' is not valid. Please provide in the format 'NAME:PORT', where 'NAME' is optional. Examples: '--port h2c:8080' , '--port 8080'.`;
+
+export function parsePort(port: string): { name?: string; containerPort: number } {
+  const i = port.indexOf(':');
+  const name = i < 0 ? '' : port.slice(0, i);
+  const num = i < 0 ? port : port.slice(i + 1);
+  if (!/^[+-]?\d+$/.test(num) || Math.abs(Number(num)) > MAXI32) fail(PORT_FORMAT(port));
+  const containerPort = Number(num);
+  return name ? { name, containerPort } : { containerPort };
+}
+
+export type ProbeHandler =
+  | { httpGet: { host?: string; port: number | string; path?: string; scheme?: string } }
+  | { exec: { command: string[] } }
+  | { tcpSocket: { host?: string; port: number | string } };
+
+/** intstr.Parse */
+const intOrString = (s: string): number | string => (/^[+-]?\d+$/.test(s) && Math.abs(Number(s)) <= MAXI32 ? Number(s) : s);
+
+export function parseProbeHandler(s: string): ProbeHandler {
+  if (!s) fail('no probe parameters detected');
+  const p = s.split(':');
+  if (p.length > 4) fail('too many probe parameters provided, please check the format');
+  switch (p[0]) {
+    case 'http':
+    case 'https': {
+      if (p.length !== 4) fail("unexpected probe format, please use 'http:host:port:path'");
+      const h: { host?: string; port: number | string; path?: string; scheme?: string } = { port: p[2] ? intOrString(p[2]) : 0 };
+      if (p[0] === 'https') h.scheme = 'HTTPS';
+      if (p[1]) h.host = p[1];
+      if (p[3]) h.path = p[3];
+      return { httpGet: h };
+    }
+    case 'exec':
+      if (p.length !== 2) fail("unexpected probe format, please use 'exec:<exec_command>[,<exec_command>,...]'");
+      if (!p[1]) fail('at least one command parameter is required for Exec probe');
+      return { exec: { command: p[1]!.split(',') } };
+    case 'tcp': {
+      if (p.length !== 3) fail("unexpected probe format, please use 'tcp:host:port");
+      const t: { host?: string; port: number | string } = { port: intOrString(p[2]!) };
+      if (p[1]) t.host = p[1];
+      return { tcpSocket: t };
+    }
+  }
+  return fail(`unsupported probe type '${p[0]}'; supported types: http, https, exec, tcp`);
+}
+
+const PROBE_OPTS: Record<string, string> = {
+  initialdelayseconds: 'initialDelaySeconds',
+  timeoutseconds: 'timeoutSeconds',
+  periodseconds: 'periodSeconds',
+  successthreshold: 'successThreshold',
+  failurethreshold: 'failureThreshold',
+};
+
+/** Go's strconv.ParseInt(s, 0, 32): base prefixes 0x, 0o, 0b, leading 0 = octal, underscores. */
+function parseIntBase0(s: string): number | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0)$/.exec(s);
+  if (!m) return undefined;
+  let body = m[2]!.replace(/_/g, '');
+  let n: number;
+  if (/^0[xX]/.test(body)) n = parseInt(body.slice(2), 16);
+  else if (/^0[bB]/.test(body)) n = parseInt(body.slice(2), 2);
+  else if (/^0[oO]/.test(body)) n = parseInt(body.slice(2), 8);
+  else if (body.length > 1 && body.startsWith('0')) n = parseInt((body = body.slice(1)), 8);
+  else n = parseInt(body, 10);
+  n = m[1] === '-' ? -n : n;
+  return n > MAXI32 || n < -MAXI32 - 1 || Number.isNaN(n) ? undefined : n;
+}
+
+export function parseProbeOptions(s: string): Record<string, number> {
+  const m = mapFromArray(s.split(','), false);
+  const out: Record<string, number> = {};
+  for (const [k, v] of m) {
+    const n = parseIntBase0(v.trim());
+    if (n === undefined) fail(`not a nummeric value for parameter '${k}'`);
+    const field = PROBE_OPTS[k.trim().toLowerCase()];
+    if (!field) fail(`not a valid probe parameter name '${k}'`);
+    out[field!] = n!;
+  }
+  return out;
+}
+
+export function parsePullPolicy(p: string): 'Always' | 'Never' | 'IfNotPresent' {
+  switch (p.toLowerCase()) {
+    case 'always':
+      return 'Always';
+    case 'never':
+      return 'Never';
+    case 'ifnotpresent':
+      return 'IfNotPresent';
+  }
+  return fail(`invalid --pull-policy ${p}. Valid arguments (case insensitive): Always | Never | IfNotPresent`);
+}
+
+export function parseSecurityContext(s: string): 'none' | 'strict' {
+  const l = s.toLowerCase();
+  if (l === 'none' || l === 'strict') return l;
+  return fail(`invalid --security-context ${s}. Valid arguments: strict | none`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tolerations and node affinity (one item per flag use: all values merge into one, as upstream)
+
+export function parseToleration(items: readonly string[]): Record<string, string> {
+  const m = mapFromArray(items, false);
+  const t: Record<string, string> = {};
+  for (const [k, v] of m) {
+    switch (k.toLowerCase()) {
+      case 'key':
+        t.key = v;
+        break;
+      case 'value':
+        t.value = v;
+        break;
+      case 'effect':
+        if (['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(v)) t.effect = v;
+        break;
+      case 'operator':
+        if (v === 'Exists' || v === 'Equal') t.operator = v;
+        break;
+    }
+  }
+  for (const k of Object.keys(t)) if (t[k] === '') delete t[k];
+  return t;
+}
+
+export interface NodeAffinityItem {
+  type: 'Required' | 'Preferred';
+  expression: { key?: string; operator?: string; values?: string[] };
+  weight: number;
+}
+
+export function parseNodeAffinity(items: readonly string[]): NodeAffinityItem {
+  const m = mapFromArray(items, false);
+  let type: 'Required' | 'Preferred' | undefined;
+  for (const [k, v] of m) {
+    if (k.toLowerCase() !== 'type') continue;
+    if (v === 'Required' || v === 'Preferred') type = v;
+    else fail('Invalid type defined for node affinity, Valid arguments: Required | Preferred');
+  }
+  const expression: NodeAffinityItem['expression'] = {};
+  let weight = 0;
+  for (const [k, v] of m) {
+    switch (k.toLowerCase()) {
+      case 'key':
+        if (v) expression.key = v;
+        break;
+      case 'values':
+        expression.values = v.split(' ');
+        break;
+      case 'operator':
+        if (['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(v)) expression.operator = v;
+        break;
+      case 'weight':
+        weight = wrap('error in setting preference weight in node affinity: ', () => atoi(v, 'ParseInt', 32));
+        break;
+    }
+  }
+  // Upstream dereferences a nil affinity (a crash) when Type is missing; refuse cleanly instead.
+  if (!type) fail('Invalid type defined for node affinity, Valid arguments: Required | Preferred');
+  return { type: type!, expression, weight };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Env file
+
+/** GetEnvsFromFile: non-empty lines, each NAME=value (or NAME- which upstream parses and ignores). */
+export function parseEnvFile(contents: string): { set: Map<string, string>; remove: string[] } {
+  const lines = contents.split(/\r?\n/).filter((l) => l.length > 0);
+  return wrap('Invalid --env: ', () => orderedPairs(lines));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scale
+
+export function parseScale(scale: string): { min?: number; max?: number } {
+  if (scale.includes('..')) {
+    const parts = scale.split('..');
+    const out: { min?: number; max?: number } = {};
+    if (parts[0]) out.min = atoi(parts[0]);
+    if (parts[1]) out.max = atoi(parts[1]);
+    return out;
+  }
+  if (/^[+-]?\d+$/.test(scale)) return { min: Number(scale), max: Number(scale) };
+  return fail('Scale must be of the format x..y or x');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Revision name template ({{.Service}}, {{.Generation}}, {{.Random n}})
+
+export function renderRevisionName(templ: string, service: string, generation: number, random: (n: number) => string): string {
+  let out = '';
+  let rest = templ;
+  while (rest) {
+    const open = rest.indexOf('{{');
+    if (open < 0) {
+      out += rest;
+      break;
+    }
+    out += rest.slice(0, open);
+    const close = rest.indexOf('}}', open + 2);
+    if (close < 0) fail(`template: revisionName:1: unclosed action`);
+    const action = rest.slice(open + 2, close).replace(/^-\s*|\s*-$/g, '').trim();
+    rest = rest.slice(close + 2);
+    let m: RegExpExecArray | null;
+    if (action === '.Service') out += service;
+    else if (action === '.Generation') out += String(generation);
+    else if ((m = /^\.Random\s+(\d+)$/.exec(action))) out += random(Number(m[1]));
+    else if (/^\.[A-Za-z_]\w*/.test(action)) {
+      const field = /^\.([A-Za-z_]\w*)/.exec(action)![1];
+      fail(`template: revisionName:1:${open + 3}: executing "revisionName" at <.${field}>: can't evaluate field ${field} in type *serving.revisionTemplContext`);
+    } else fail(`template: revisionName:1: function ${q(action.split(/\s+/)[0] ?? '')} not defined`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+
+export interface Profile {
+  annotations?: { name: string; value: string }[];
+  labels?: { name: string; value: string }[];
+}
+
+export const BUILTIN_PROFILES: Record<string, Profile> = {
+  istio: {
+    annotations: [
+      { name: 'sidecar.istio.io/rewriteAppHTTPProbers', value: 'true' },
+      { name: 'serving.knative.openshift.io/enablePassthrough', value: 'true' },
+    ],
+    labels: [{ name: 'sidecar.istio.io/inject', value: 'true' }],
+  },
+};
+
+export function lookupProfile(flag: string, profiles: Record<string, Profile> = {}): { name: string; remove: boolean; profile: Profile } {
+  const remove = flag.endsWith('-');
+  const name = remove ? flag.slice(0, -1) : flag;
+  const profile = { ...BUILTIN_PROFILES, ...profiles }[name];
+  if (!profile || (!profile.annotations?.length && !profile.labels?.length)) fail(`profile ${name} doesn't exist`);
+  return { name, remove, profile: profile! };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole flag set, in upstream's order (ResolvePodSpec, then the rest of Apply).
+
+export interface ValidateOptions {
+  /** Contents of --env-file (the command reads the file). */
+  envFileContents?: string;
+  /** Profiles from the kn config file (the built-in `istio` is always there). */
+  profiles?: Record<string, Profile>;
+}
+
+/**
+ * Every check kn makes on the flags before sending, that does not depend on the existing
+ * service. Throws UserError with upstream's one-line message; the first failing check wins,
+ * in upstream's order. applyConfigurationFlags runs the same checks (and the few that need the
+ * service, such as unmounting a volume that is still mounted).
+ */
+export function validateConfigurationFlags(flags: ConfigurationEditFlagValues, opts: ValidateOptions = {}): void {
+  const f = flags;
+  // --- pod spec (ResolvePodSpec)
+  if (f.env !== undefined || f['env-value-from'] !== undefined || f['env-file'] !== undefined) {
+    wrap('Invalid --env: ', () => orderedPairs(f.env ?? []));
+    const evf = wrap('Invalid --env-value-from: ', () => orderedPairs(f['env-value-from'] ?? []));
+    if (f['env-file'] && opts.envFileContents !== undefined) parseEnvFile(opts.envFileContents);
+    for (const v of evf.set.values()) parseEnvValueSource(v);
+  }
+  if (f['env-from'] !== undefined) parseEnvFrom(f['env-from']);
+  if (f.mount !== undefined || f.volume !== undefined) {
+    const mounts = wrap('Invalid --mount: ', () => orderedPairs(f.mount ?? []));
+    const vols = wrap('Invalid --volume: ', () => orderedPairs(f.volume ?? []));
+    for (const [p, v] of mounts.set) parseMountValue(p, v);
+    for (const v of vols.set.values()) parseVolumeSource(v);
+  }
+  if (f['pull-policy'] !== undefined) parsePullPolicy(f['pull-policy']);
+  parseResources(f.request);
+  parseResources(f.limit);
+  if (f.port !== undefined) checkPort(parsePort(f.port));
+  if (f['probe-liveness'] !== undefined) parseProbeHandler(f['probe-liveness']);
+  if (f['probe-liveness-opts'] !== undefined) parseProbeOptions(f['probe-liveness-opts']);
+  if (f['probe-readiness'] !== undefined) parseProbeHandler(f['probe-readiness']);
+  if (f['probe-readiness-opts'] !== undefined) parseProbeOptions(f['probe-readiness-opts']);
+  if (f['security-context'] !== undefined) parseSecurityContext(f['security-context']);
+  if (f['node-selector'] !== undefined) wrap('Invalid --node-selector: ', () => mapFromArray(f['node-selector'], true));
+  if (f.toleration !== undefined) wrap('Invalid --toleration: ', () => parseToleration(splitSlice(f.toleration)));
+  if (f['node-affinity'] !== undefined) wrap('Invalid --node-affinity: ', () => parseNodeAffinity(splitSlice(f['node-affinity'])));
+  // --- the rest of Apply
+  if (f['revision-name']) renderRevisionName(f['revision-name'], 'x', 1, (n) => 'b'.repeat(n));
+  if (f['scale-min'] !== undefined) checkAutoscalingAnnotations({ [ANN.minScale]: String(f['scale-min']) });
+  if (f['scale-max'] !== undefined) checkAutoscalingAnnotations({ [ANN.maxScale]: String(f['scale-max']) });
+  if (f.scale !== undefined) {
+    if (f['scale-max'] !== undefined) fail('only --scale or --scale-max can be specified');
+    if (f['scale-min'] !== undefined) fail('only --scale or --scale-min can be specified');
+    const s = parseScale(f.scale);
+    if (s.min !== undefined && !f.scale.includes('..')) {
+      checkAutoscalingAnnotations({ [ANN.maxScale]: String(s.max) });
+      checkAutoscalingAnnotations({ [ANN.minScale]: String(s.min) });
+    } else {
+      if (s.min !== undefined) checkAutoscalingAnnotations({ [ANN.minScale]: String(s.min) });
+      if (s.max !== undefined) checkAutoscalingAnnotations({ [ANN.maxScale]: String(s.max) });
+    }
+  }
+  const window = f['scale-window'] ?? f['autoscale-window'];
+  if (window !== undefined) {
+    wrap("invalid duration for 'scale-window': ", () => parseGoDuration(window));
+    checkAutoscalingAnnotations({ [ANN.window]: window });
+  }
+  const target = f['scale-target'] ?? f['concurrency-target'];
+  if (target !== undefined) checkAutoscalingAnnotations({ [ANN.target]: String(target) });
+  if (f['concurrency-limit'] !== undefined) {
+    if (f['concurrency-limit'] < 0) fail(`invalid concurrency-limit ${f['concurrency-limit']} (must not be less than 0)`);
+    if (f['concurrency-limit'] > 1000) fail(`expected 0 <= ${f['concurrency-limit']} <= 1000: spec.template.spec.containerConcurrency`);
+  }
+  const util = f['scale-utilization'] ?? f['concurrency-utilization'];
+  if (util !== undefined) checkAutoscalingAnnotations({ [ANN.utilization]: String(util) });
+  if (f.label !== undefined || f['label-service'] !== undefined || f['label-revision'] !== undefined) {
+    wrap('Invalid --label: ', () => mapFromArray(f.label, true));
+    wrap('Invalid --label-service: Unable to parse label flags: ', () => mapFromArray(f['label-service'], true));
+    wrap('Invalid --label-revision: Unable to parse label flags: ', () => mapFromArray(f['label-revision'], true));
+  }
+  if (f.annotation !== undefined || f['annotation-service'] !== undefined || f['annotation-revision'] !== undefined) {
+    annotationMaps(f);
+  }
+  if (f['scale-init'] !== undefined) {
+    if (f.annotation?.some((a) => a.includes(ANN.initialScale))) {
+      fail(`only one of the --scale-init or --annotation ${ANN.initialScale} can be specified`);
+    }
+    checkAutoscalingAnnotations({ [ANN.initialScale]: String(f['scale-init']) });
+  }
+  if (f.timeout !== undefined && (f.timeout < 0 || f.timeout > 600)) {
+    fail(`expected 0 <= ${f.timeout} <= 600: spec.template.spec.timeoutSeconds`);
+  }
+  if (f.profile !== undefined) lookupProfile(f.profile, opts.profiles);
+}
+
+/** Webhook-equivalent port checks (Serving rejects these server-side; we say so before sending). */
+export function checkPort(p: { name?: string; containerPort: number }): void {
+  const path = 'spec.template.spec.containers[0].ports';
+  if ([8012, 8013, 8022, 9090, 9091, 8008].includes(p.containerPort)) {
+    fail(`invalid value: ${p.containerPort} is a reserved port: ${path}.containerPort (${p.containerPort} is a reserved port, please use a different value)`);
+  }
+  if (p.containerPort < 0 || p.containerPort > 65535) fail(`expected 0 <= ${p.containerPort} <= 65535: ${path}.containerPort`);
+  if (p.name && p.name !== 'h2c' && p.name !== 'http1') {
+    fail(`Port name ${p.name} is not allowed: ${path} (Name must be empty, or one of: 'h2c', 'http1')`);
+  }
+}
+
+/** The annotation maps of -a / --annotation-revision / --annotation-service, validated as upstream. */
+export function annotationMaps(f: ConfigurationEditFlagValues): {
+  revision: Map<string, string>;
+  service: Map<string, string>;
+  removeBoth: string[];
+  removeRevision: string[];
+  removeService: string[];
+} {
+  const all = wrap('Invalid --annotation: ', () => mapFromArray(f.annotation, true));
+  const rev = wrap('Invalid --annotation-revision: ', () => mapFromArray(f['annotation-revision'], true));
+  const svc = wrap('Invalid --annotation-service: ', () => mapFromArray(f['annotation-service'], true));
+  const removeBoth = minusSuffix(all);
+  // The help promises `name-` unsets for the per-object flags too (upstream would send a
+  // literal "name-" key, which the API server rejects); we unset.
+  const removeRevision = minusSuffix(rev);
+  const removeService = minusSuffix(svc);
+  const revision = new Map([...all, ...rev]);
+  checkAutoscalingAnnotations(revision);
+  const service = new Map<string, string>();
+  for (const [k, v] of all) if (!k.startsWith(AS)) service.set(k, v);
+  for (const [k, v] of svc) {
+    if (k.startsWith(AS)) fail(`service can not have auto-scaling related annotation: ${k} , please update using '--annotation-revision'`);
+    service.set(k, v);
+  }
+  return { revision, service, removeBoth, removeRevision, removeService };
+}
