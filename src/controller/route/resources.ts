@@ -1,0 +1,245 @@
+// Pure desired-state builders of the Route reconciler: the KIngress and the placeholder K8s Services
+// (upstream's route/resources/{ingress,service}.go), plus the names, hosts and visibility per
+// traffic name they are built from.
+import { createHash } from 'node:crypto';
+import type { V1Service } from '@kubernetes/client-node';
+import { controllerRef, type KubeObject } from '../../api/meta.ts';
+import type { HTTPIngressPath, Ingress, IngressBackendSplit, IngressRule, IngressVisibility } from '../../api/networking/types.ts';
+import { KOURIER_INGRESS_CLASS } from '../../api/networking/types.ts';
+import {
+  CLUSTER_LOCAL_DOMAIN,
+  clusterLocalHosts,
+  DEFAULT_DOMAIN_TEMPLATE,
+  DEFAULT_TAG_TEMPLATE,
+  domainNameFromTemplate,
+  hostnameFor,
+  serviceHostname,
+  urlOf,
+} from '../../api/serving/domains.ts';
+import { A, H, L } from '../../api/serving/labels.ts';
+import { DEFAULT_TARGET, type RevisionTarget, type TrafficConfig, trafficNames } from '../../api/serving/traffic.ts';
+import type { Route } from '../../api/serving/types.ts';
+
+/** What the Route reconciler needs from config-domain, config-network and config-features. */
+export interface RouteSettings {
+  domainTemplate: string;
+  tagTemplate: string;
+  ingressClass: string;
+  defaultExternalScheme: string;
+  httpProtocol: 'Enabled' | 'Redirected';
+  tagHeaderBasedRouting: boolean;
+  /** config-domain lookup for the route's labels; `svc.cluster.local` means cluster-local. */
+  domainFor(labels: Record<string, string>): string;
+}
+
+export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
+  domainTemplate: DEFAULT_DOMAIN_TEMPLATE,
+  tagTemplate: DEFAULT_TAG_TEMPLATE,
+  ingressClass: KOURIER_INGRESS_CLASS,
+  defaultExternalScheme: 'http',
+  httpProtocol: 'Enabled',
+  tagHeaderBasedRouting: false,
+  domainFor: () => 'example.com',
+};
+
+/** The gateway's cluster-local address (Kourier's kourier-internal Service). */
+export const GATEWAY_INTERNAL_HOST = 'kourier-internal.kourier-system.svc.cluster.local';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+const ALT_CLASS_KEYS = ['networking.knative.dev/ingress-class', 'networking.knative.dev/ingress.class'];
+
+/** knative.dev/pkg kmeta.ChildName(parent, ""): the parent, or a 63-char md5-shortened form. */
+export function childName(parent: string, suffix = ''): string {
+  if (parent.length + suffix.length <= 63) return parent + suffix;
+  const h = createHash('md5').update(parent).digest('hex');
+  return parent.slice(0, 63 - 32 - suffix.length) + h + suffix;
+}
+
+/** One traffic name ("" or a tag) with its host names. */
+export interface NameHosts {
+  name: string;
+  /** Host name part: the route name or the tag host (`tag-route`), also the placeholder Service's name. */
+  hostname: string;
+  visibility: IngressVisibility;
+  /** The host of its URL: external FQDN, or `<hostname>.<ns>.svc.cluster.local` when cluster-local. */
+  host: string;
+  /** External FQDN (only for ExternalIP). */
+  externalHost?: string;
+  url: string;
+}
+
+/**
+ * Hosts per traffic name. `placeholderLabels(hostname)` gives the labels of an existing placeholder
+ * Service, where a `networking.knative.dev/visibility` label makes that one tag cluster-local.
+ * Throws DomainNameError when a host name is not a valid FQDN.
+ */
+export function hostsFor(
+  route: Route,
+  names: string[],
+  s: RouteSettings,
+  placeholderLabels: (hostname: string) => Record<string, string> | undefined,
+): Map<string, NameHosts> {
+  const ns = route.metadata.namespace ?? '';
+  const labels = route.metadata.labels ?? {};
+  const domain = s.domainFor(labels);
+  const routeLocal = domain === CLUSTER_LOCAL_DOMAIN;
+  const out = new Map<string, NameHosts>();
+  for (const name of names) {
+    const hostname = hostnameFor(route.metadata.name ?? '', name, s.tagTemplate);
+    const tagLocal = name !== DEFAULT_TARGET && placeholderLabels(hostname)?.[L.visibility] !== undefined;
+    if (routeLocal || tagLocal) {
+      const host = domainNameFromTemplate({ name: hostname, namespace: ns, domain: CLUSTER_LOCAL_DOMAIN });
+      out.set(name, { name, hostname, visibility: 'ClusterLocal', host, url: urlOf('http', host) });
+    } else {
+      const host = domainNameFromTemplate(
+        { name: hostname, namespace: ns, domain, annotations: route.metadata.annotations ?? {}, labels },
+        s.domainTemplate,
+      );
+      out.set(name, { name, hostname, visibility: 'ExternalIP', host, externalHost: host, url: urlOf(s.defaultExternalScheme, host) });
+    }
+  }
+  return out;
+}
+
+function splitsOf(ns: string, targets: RevisionTarget[]): IngressBackendSplit[] {
+  const out: IngressBackendSplit[] = [];
+  for (const t of targets) {
+    const pct = t.percent ?? 0;
+    if (pct === 0) continue;
+    out.push({
+      serviceNamespace: ns,
+      serviceName: t.revisionName,
+      // The revision's K8s Service exposes the gateway-facing port 80 (kn-ts has no queue-proxy and
+      // no separate h2c port).
+      servicePort: 80,
+      percent: pct,
+      appendHeaders: { [H.revision]: t.revisionName, [H.namespace]: ns },
+    });
+  }
+  return out;
+}
+
+/** networking.internal.knative.dev/rollout: the instant rollout (kn-ts has no gradual rollout yet). */
+export function rolloutAnnotation(tc: TrafficConfig): string {
+  const configurations: unknown[] = [];
+  for (const name of trafficNames(tc)) {
+    for (const t of tc.targets.get(name) ?? []) {
+      if (!t.latestRevision || !(t.percent ?? 0)) continue;
+      configurations.push({
+        configurationName: t.configurationName,
+        ...(name ? { tag: name } : {}),
+        percent: t.percent,
+        revisions: [{ revisionName: t.revisionName, percent: 100 }],
+        stepParams: {},
+      });
+    }
+  }
+  return JSON.stringify(configurations.length ? { configurations } : {});
+}
+
+function ingressAnnotations(route: Route, s: RouteSettings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(route.metadata.annotations ?? {})) {
+    if (k === LAST_APPLIED || ALT_CLASS_KEYS.includes(k)) continue;
+    out[k] = v;
+  }
+  out[A.ingressClass] = ingressClassFor(route, s);
+  return out;
+}
+
+/** The route's own ingress.class annotation, else config-network's ingress-class. */
+export function ingressClassFor(route: Route, s: RouteSettings): string {
+  const a = route.metadata.annotations ?? {};
+  return a[A.ingressClass] ?? a['networking.knative.dev/ingress-class'] ?? s.ingressClass;
+}
+
+/** The KIngress of a Route (upstream's MakeIngress). */
+export function makeIngress(route: Route, tc: TrafficConfig, hosts: Map<string, NameHosts>, s: RouteSettings): Ingress {
+  const ns = route.metadata.namespace ?? '';
+  const names = trafficNames(tc);
+  const rules: IngressRule[] = [];
+  const tagToHost: Record<string, string[]> = {};
+  for (const name of names) {
+    const h = hosts.get(name);
+    if (!h) continue;
+    const targets = tc.targets.get(name) ?? [];
+    const visibilities: IngressVisibility[] = ['ClusterLocal'];
+    if (h.visibility === 'ExternalIP') visibilities.push('ExternalIP');
+    const allHosts: string[] = [];
+    for (const v of visibilities) {
+      const ruleHosts = v === 'ClusterLocal' ? clusterLocalHosts(h.hostname, ns) : [h.externalHost ?? h.host];
+      allHosts.push(...ruleHosts);
+      const path: HTTPIngressPath = { splits: splitsOf(ns, targets) };
+      const paths: HTTPIngressPath[] = [path];
+      if (s.tagHeaderBasedRouting) {
+        if (name === DEFAULT_TARGET) {
+          path.appendHeaders = { [H.defaultRoute]: 'true' };
+          const tagPaths = names
+            .filter((n) => n !== DEFAULT_TARGET)
+            .map((n): HTTPIngressPath => ({ headers: { [H.tag]: { exact: n } }, splits: splitsOf(ns, tc.targets.get(n) ?? []) }));
+          paths.unshift(...tagPaths);
+        } else {
+          path.appendHeaders = { [H.tag]: name };
+        }
+      }
+      rules.push({ hosts: ruleHosts, visibility: v, http: { paths } });
+    }
+    if (name !== DEFAULT_TARGET) tagToHost[name] = [...new Set(allHosts)].sort();
+  }
+  const annotations = ingressAnnotations(route, s);
+  annotations[A.rollout] = rolloutAnnotation(tc);
+  if (Object.keys(tagToHost).length) annotations[A.tagToHost] = JSON.stringify(tagToHost);
+  return {
+    apiVersion: 'networking.internal.knative.dev/v1alpha1',
+    kind: 'Ingress',
+    metadata: {
+      name: childName(route.metadata.name ?? ''),
+      namespace: ns,
+      labels: { ...(route.metadata.labels ?? {}), [L.route]: route.metadata.name ?? '', [L.routeNamespace]: ns },
+      annotations,
+      ownerReferences: [controllerRef(route)],
+    },
+    spec: { httpOption: s.httpProtocol, rules },
+  };
+}
+
+/** Where a placeholder Service points: the KIngress load balancer (private first), else kourier-internal. */
+export function placeholderTarget(ingress: Ingress | undefined, clusterLocal: boolean): string {
+  const priv = ingress?.status?.privateLoadBalancer?.ingress?.[0];
+  const pub = ingress?.status?.publicLoadBalancer?.ingress?.[0];
+  const lb = priv || clusterLocal ? priv : pub;
+  return lb?.domainInternal || lb?.domain || GATEWAY_INTERNAL_HOST;
+}
+
+export type K8sService = V1Service & KubeObject;
+
+/** A placeholder K8s Service `<hostname>` (an ExternalName to the gateway), owned by the Route. */
+export function makePlaceholderService(route: Route, hostname: string, externalName: string): K8sService {
+  const labels: Record<string, string> = { [L.route]: route.metadata.name ?? '' };
+  const vis = route.metadata.labels?.[L.visibility];
+  if (vis) labels[L.visibility] = vis;
+  const annotations = { ...(route.metadata.annotations ?? {}) };
+  delete annotations[LAST_APPLIED];
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: hostname,
+      namespace: route.metadata.namespace ?? '',
+      labels,
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+      ownerReferences: [controllerRef(route)],
+    },
+    spec: {
+      type: 'ExternalName',
+      externalName,
+      sessionAffinity: 'None',
+      ports: [{ name: 'http2', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c', port: 80, targetPort: 80 }],
+    },
+  };
+}
+
+/** The route URL's host for status.address: `<route>.<ns>.svc.cluster.local`. */
+export function routeServiceHost(route: Route): string {
+  return serviceHostname(route.metadata.name ?? '', route.metadata.namespace ?? '');
+}
