@@ -128,3 +128,20 @@ export function tlsSecretError(name: string): string | undefined {
   }
   return undefined;
 }
+
+/** Resolves --ref to the KReference kn stores, reading the target through `get` (which throws NotFound). */
+export async function resolveDomainRef(
+  ref: string,
+  namespace: string,
+  get: (kind: 'Service' | 'Route', name: string, namespace: string) => Promise<KubeObject>,
+): Promise<{ apiVersion: string; kind: string; name: string; namespace: string }> {
+  const r = parseDomainRef(ref);
+  const kind = DOMAIN_REF_PREFIXES[r.prefix];
+  if (!kind) throw new Error(`unsupported sink prefix: '${r.prefix}'`);
+  const ns = r.namespace || namespace;
+  const obj = await get(kind, r.name, ns);
+  return { apiVersion: obj.apiVersion ?? 'serving.knative.dev/v1', kind: obj.kind ?? kind, name: obj.metadata.name ?? r.name, namespace: ns };
+}
+
+export const REF_FLAG_SUMMARY =
+  "Addressable target reference for Domain Mapping. You can specify a Knative service, a Knative route. Examples: '--ref' ksvc:hello' or simply '--ref hello' for a Knative service 'hello', '--ref' kroute:hello' for a Knative route 'hello'. '--ref ksvc:mysvc:mynamespace' for a Knative service 'mysvc' in another namespace 'mynamespace', If a prefix is not provided, it is considered as a Knative service in the current namespace. If referring to a Knative service in another namespace, 'ksvc:name:namespace' combination must be provided explicitly.";

@@ -1,0 +1,82 @@
+// The printing flags kn's list and describe commands share (cli-runtime's PrintFlags plus kn's
+// --no-headers), and the glue that prints a list or one object with them. Only the table code is
+// loaded for the default output; format.ts (and yaml) load only when -o is given.
+import type { KubeObject, ResourceType } from '../../api/meta.ts';
+import { bool, str } from '../flags.ts';
+import { OUTPUT_FORMATS } from './formats.ts';
+import type { Column } from './table.ts';
+
+export const outputFlags = (extra: string[] = []) => ({
+  output: str(`Output format. One of: ${[...OUTPUT_FORMATS, ...extra].join('|')}.`, { char: 'o' }),
+  template: str(
+    'Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].',
+  ),
+  'allow-missing-template-keys': bool(
+    'If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats.',
+    { default: true, allowNo: true },
+  ),
+  'show-managed-fields': bool('If true, keep the managedFields when printing objects in JSON or YAML format.'),
+});
+
+export const noHeadersFlag = {
+  'no-headers': bool("When using the default output format, don't print headers (default: print headers)."),
+};
+
+export const verboseFlag = { verbose: bool('More output.', { char: 'v' }) };
+
+export interface OutputFlagValues {
+  output?: string;
+  template?: string;
+  'allow-missing-template-keys'?: boolean;
+  'show-managed-fields'?: boolean;
+}
+
+const options = (f: OutputFlagValues, extra?: string[]) => ({
+  output: f.output ?? '',
+  template: f.template,
+  allowMissingTemplateKeys: f['allow-missing-template-keys'] ?? true,
+  showManagedFields: f['show-managed-fields'] ?? false,
+  extra,
+});
+
+/** Validates -o before anything is read from the cluster; a UserError-ready message on failure. */
+export async function checkOutput(f: OutputFlagValues, extra?: string[]): Promise<string | undefined> {
+  if (f.output === undefined) return undefined;
+  const { validateOutput } = await import('./format.ts');
+  try {
+    await validateOutput(options(f, extra));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export async function printObject(obj: KubeObject, r: ResourceType, f: OutputFlagValues, extra?: string[]): Promise<void> {
+  const { formatOutput } = await import('./format.ts');
+  process.stdout.write(await formatOutput({ object: obj }, r, options(f, extra)));
+}
+
+export interface ListPrint<T extends KubeObject> {
+  items: T[];
+  resource: ResourceType;
+  columns: Column<T>[];
+  /** Printed instead of an empty table when no -o is given. */
+  empty: string;
+  withNamespace: boolean;
+  namespaceCell?: (ns: string) => string;
+  flags: OutputFlagValues & { 'no-headers'?: boolean };
+}
+
+export async function printList<T extends KubeObject>(p: ListPrint<T>): Promise<void> {
+  if (p.flags.output !== undefined) {
+    const { formatOutput } = await import('./format.ts');
+    process.stdout.write(await formatOutput({ items: p.items }, p.resource, options(p.flags)));
+    return;
+  }
+  if (!p.items.length) {
+    process.stdout.write(`${p.empty}\n`);
+    return;
+  }
+  const { renderTable } = await import('./table.ts');
+  process.stdout.write(renderTable(p.columns, p.items, { noHeaders: p.flags['no-headers'], withNamespace: p.withNamespace, namespaceCell: p.namespaceCell }));
+}
