@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { Service } from '../../../src/api/serving/types.ts';
+import type { Revision, Service } from '../../../src/api/serving/types.ts';
 import {
   applyConfigurationFlags,
   generateVolumeName,
@@ -312,7 +312,7 @@ test('update: --lock-to-digest pins the unchanged image to the base revision dig
     metadata: { name: 'hello-00001' },
     spec: { containers: [{ image: 'ghcr.io/x/hello:v1' }] },
     status: { containerStatuses: [{ imageDigest: 'ghcr.io/x/hello@sha256:1234' }] },
-  };
+  } as Revision;
   const u = update({ env: ['X=1'] }, base, { baseRevision: rev });
   assert.equal(c0(u).image, 'ghcr.io/x/hello@sha256:1234');
   assert.equal(tann(u)[USER_IMAGE_ANNOTATION], 'ghcr.io/x/hello:v1');
@@ -330,4 +330,11 @@ test('the input object is not modified', () => {
 
 test('state-dependent errors: removing a mounted volume', () => {
   assert.throws(() => update({ volume: ['data-'], mount: ['/d=data'] }), new UserError('The volume "data" cannot be removed because it is mounted'));
+});
+
+test('webhook-equivalent checks on the result: reserved env names, mounts without a volume', () => {
+  assert.throws(() => create({ env: ['PORT=1'] }), { message: '"PORT" is a reserved environment variable: spec.template.spec.containers[0].env[0].name' });
+  assert.throws(() => create({ mount: ['/data=novolume'] }), {
+    message: 'volumeMount has no matching volume: spec.template.spec.containers[0].volumeMounts[0].name',
+  });
 });
