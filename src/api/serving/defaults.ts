@@ -3,6 +3,7 @@
 // config-deployment and config-autoscaler keys they need. kn-ts has no webhook: the controller
 // applies these to the children it writes, and the CLI may apply them before it creates.
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
+import { parseServingConfig } from './config.ts';
 import type { Configuration, RevisionSpec, RevisionTemplateSpec, Service, TrafficTarget } from './types.ts';
 
 export interface ServingDefaults {
@@ -66,35 +67,39 @@ export function parseDurationSeconds(s: string | undefined): number | undefined 
   return total;
 }
 
-const int = (v: string | undefined): number | undefined => (v !== undefined && /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : undefined);
-const bool = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : v.trim().toLowerCase() === 'true');
+let memo: { key: string; value: ServingDefaults } | undefined;
 
-/** Reads the keys above from the knative-serving ConfigMaps (name → data); the rest is default. */
+/**
+ * The keys above from the knative-serving ConfigMaps (name → data), parsed by config.ts's
+ * parseServingConfig (invalid values fall back to the defaults there); the rest is default.
+ */
 export function defaultsFromConfigMaps(maps: Record<string, Record<string, string> | undefined>): ServingDefaults {
-  const d = { ...DEFAULTS };
-  const def = maps['config-defaults'] ?? {};
-  d.revisionTimeoutSeconds = int(def['revision-timeout-seconds']) ?? d.revisionTimeoutSeconds;
-  d.maxRevisionTimeoutSeconds = int(def['max-revision-timeout-seconds']) ?? d.maxRevisionTimeoutSeconds;
-  d.revisionResponseStartTimeoutSeconds = int(def['revision-response-start-timeout-seconds']) ?? d.revisionTimeoutSeconds;
-  d.revisionIdleTimeoutSeconds = int(def['revision-idle-timeout-seconds']) ?? d.revisionIdleTimeoutSeconds;
-  d.containerConcurrency = int(def['container-concurrency']) ?? d.containerConcurrency;
-  d.containerConcurrencyMaxLimit = int(def['container-concurrency-max-limit']) ?? d.containerConcurrencyMaxLimit;
-  d.allowContainerConcurrencyZero = bool(def['allow-container-concurrency-zero']) ?? d.allowContainerConcurrencyZero;
-  const esl = def['enable-service-links'];
-  d.enableServiceLinks = esl === undefined ? false : esl === 'default' ? undefined : esl === 'true';
-  d.containerNameTemplate = def['container-name-template'] ?? d.containerNameTemplate;
-  d.initContainerNameTemplate = def['init-container-name-template'] ?? d.initContainerNameTemplate;
-  const dep = maps['config-deployment'] ?? {};
-  d.progressDeadlineSeconds = parseDurationSeconds(dep['progress-deadline']) ?? d.progressDeadlineSeconds;
-  const as = maps['config-autoscaler'] ?? {};
-  d.initialScale = int(as['initial-scale']) ?? d.initialScale;
-  d.allowZeroInitialScale = bool(as['allow-zero-initial-scale']) ?? d.allowZeroInitialScale;
-  d.minScale = int(as['min-scale']) ?? d.minScale;
-  d.maxScale = int(as['max-scale']) ?? d.maxScale;
-  d.maxScaleLimit = int(as['max-scale-limit']) ?? d.maxScaleLimit;
-  const feat = maps['config-features'] ?? {};
-  d.multiContainer = (feat['multi-container'] ?? 'enabled') !== 'disabled';
-  return d;
+  const key = JSON.stringify([maps['config-defaults'], maps['config-deployment'], maps['config-autoscaler'], maps['config-features']]);
+  if (memo?.key === key) return memo.value;
+  const { config } = parseServingConfig(maps);
+  const def = config.defaults;
+  const as = config.autoscaler;
+  const value: ServingDefaults = {
+    revisionTimeoutSeconds: def.revisionTimeoutSeconds,
+    maxRevisionTimeoutSeconds: def.maxRevisionTimeoutSeconds,
+    revisionResponseStartTimeoutSeconds: def.revisionResponseStartTimeoutSeconds,
+    revisionIdleTimeoutSeconds: def.revisionIdleTimeoutSeconds,
+    containerConcurrency: def.containerConcurrency,
+    containerConcurrencyMaxLimit: def.containerConcurrencyMaxLimit,
+    allowContainerConcurrencyZero: def.allowContainerConcurrencyZero,
+    enableServiceLinks: def.enableServiceLinks,
+    containerNameTemplate: def.containerNameTemplate,
+    initContainerNameTemplate: def.initContainerNameTemplate,
+    progressDeadlineSeconds: Math.round(config.deployment.progressDeadlineMs / 1000),
+    initialScale: as.initialScale,
+    allowZeroInitialScale: as.allowZeroInitialScale,
+    minScale: as.minScale,
+    maxScale: as.maxScale,
+    maxScaleLimit: as.maxScaleLimit,
+    multiContainer: (maps['config-features']?.['multi-container'] ?? 'enabled') !== 'disabled',
+  };
+  memo = { key, value };
+  return value;
 }
 
 /** The container-name-template is a Go template over the parent's ObjectMeta; we expand {{.Name}}. */

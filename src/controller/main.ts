@@ -1,0 +1,145 @@
+// `control-plane.js controller`: the Serving reconcilers (Service, Configuration, Revision, and
+// the Route side when present) under one leader-elected manager.
+//
+//   --kubeconfig PATH      else KUBECONFIG, ~/.kube/config, or the in-cluster service account
+//   --namespace NS         namespace of the lease and the config-* ConfigMaps (SYSTEM_NAMESPACE, knative-serving)
+//   --metrics-port N       /metrics, /healthz, /readyz (METRICS_PORT, 9090; 0 = any free port)
+//   --identity ID          lease holder identity (POD_NAME, else the hostname)
+//   --lease-name NAME      (kn-ts-controller)
+//   --workers N            concurrent reconciles per reconciler (4)
+//   --leader-elect=false   lead at once (one replica, tests)
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { KubeClient } from '../kube/client.ts';
+import { configurationReconciler } from './configuration/index.ts';
+import { revisionReconciler } from './revision/index.ts';
+import { makeLogger } from './runtime/log.ts';
+import { Manager } from './runtime/manager.ts';
+import type { Logger, Reconciler } from './runtime/types.ts';
+import { serviceReconciler } from './service/index.ts';
+
+export interface ControllerOptions {
+  kubeconfig?: string;
+  namespace: string;
+  metricsPort: number;
+  metricsHost?: string;
+  identity: string;
+  leaseName: string;
+  workers: number;
+  leaderElect: boolean;
+  leaseDurationSeconds?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
+export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ControllerOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
+      identity: { type: 'string' },
+      'lease-name': { type: 'string' },
+      workers: { type: 'string' },
+      'leader-elect': { type: 'string' },
+    },
+    strict: true,
+  });
+  const num = (v: string | undefined, d: number, what: string) => {
+    if (v === undefined || v === '') return d;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got "${v}"`);
+    return n;
+  };
+  return {
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    namespace: values.namespace ?? env.SYSTEM_NAMESPACE ?? 'knative-serving',
+    metricsPort: num(values['metrics-port'] ?? env.METRICS_PORT, 9090, '--metrics-port'),
+    ...(values['metrics-host'] ? { metricsHost: values['metrics-host'] } : {}),
+    identity: values.identity ?? env.POD_NAME ?? hostname(),
+    leaseName: values['lease-name'] ?? 'kn-ts-controller',
+    workers: Math.max(1, num(values.workers, 4, '--workers')),
+    leaderElect: (values['leader-elect'] ?? 'true') !== 'false',
+    leaseDurationSeconds: num(env.KN_TS_LEASE_DURATION_SECONDS, 15, 'KN_TS_LEASE_DURATION_SECONDS'),
+    renewDeadlineMs: num(env.KN_TS_RENEW_DEADLINE_MS, 10_000, 'KN_TS_RENEW_DEADLINE_MS'),
+    retryPeriodMs: num(env.KN_TS_RETRY_PERIOD_MS, 2_000, 'KN_TS_RETRY_PERIOD_MS'),
+  };
+}
+
+/** The Route, DomainMapping, labeler and GC reconcilers, when that part of the tree is built. */
+async function routeReconcilers(log: Logger): Promise<Reconciler[]> {
+  try {
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const mod = (await import(new URL(`./route/index${ext}`, import.meta.url).href)) as { reconcilers?: Reconciler[]; makeReconcilers?: () => Reconciler[] };
+    return mod.makeReconcilers?.() ?? mod.reconcilers ?? [];
+  } catch (e) {
+    log.warn({ err: String((e as Error)?.message ?? e) }, 'route reconcilers not available; running Service, Configuration and Revision only');
+    return [];
+  }
+}
+
+export async function servingReconcilers(log: Logger): Promise<Reconciler[]> {
+  return [serviceReconciler, configurationReconciler, revisionReconciler, ...(await routeReconcilers(log))] as unknown as Reconciler[];
+}
+
+/** Starts a manager (in-process use: tests, benchmarks). */
+export async function startController(o: ControllerOptions, client?: KubeClient, log: Logger = makeLogger()): Promise<Manager> {
+  const c = client ?? (await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' }));
+  const mgr = new Manager({
+    client: c,
+    reconcilers: await servingReconcilers(log),
+    log,
+    systemNamespace: o.namespace,
+    workers: o.workers,
+    httpPort: o.metricsPort,
+    httpHost: o.metricsHost ?? '0.0.0.0',
+    leaderElection: o.leaderElect
+      ? {
+          name: o.leaseName,
+          namespace: o.namespace,
+          identity: o.identity,
+          ...(o.leaseDurationSeconds ? { leaseDurationSeconds: o.leaseDurationSeconds } : {}),
+          ...(o.renewDeadlineMs ? { renewDeadlineMs: o.renewDeadlineMs } : {}),
+          ...(o.retryPeriodMs ? { retryPeriodMs: o.retryPeriodMs } : {}),
+        }
+      : false,
+  });
+  await mgr.start();
+  return mgr;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const log = makeLogger({ name: 'controller' });
+  let o: ControllerOptions;
+  try {
+    o = parseControllerArgs(argv);
+  } catch (e) {
+    process.stderr.write(`Error: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  let mgr: Manager | undefined;
+  let stopping = false;
+  const shutdown = (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal: sig }, 'shutting down: finishing in-flight work, releasing the lease');
+    const hard = setTimeout(() => process.exit(1), 30_000);
+    hard.unref();
+    void (mgr?.stop() ?? Promise.resolve()).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    mgr = await startController(o, undefined, log);
+    log.info({ identity: o.identity, port: mgr.port, namespace: o.namespace }, 'controller started');
+  } catch (e) {
+    log.error({ err: String((e as Error)?.message ?? e) }, 'controller failed to start');
+    process.stderr.write(`Error: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+}

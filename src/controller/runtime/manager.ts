@@ -1,0 +1,267 @@
+// The controller manager: shared informers (one per kind, on every replica, so a new leader starts
+// with a warm cache), one keyed work queue per reconciler fed by them, workers that run
+// reconcileKey only while this replica holds the Lease, the knative-serving ConfigMaps, metrics and
+// health on one HTTP port, and a graceful stop (stop taking work, finish in-flight, release the
+// lease).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KubeObject, ResourceType } from '../../api/meta.ts';
+import { R } from '../../api/resources.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { Informer, keyOf } from '../../kube/informer.ts';
+import { LeaderElector } from '../../kube/lease.ts';
+import { KubeEventRecorder } from './events.ts';
+import { ControllerMetrics } from './metrics.ts';
+import { WorkQueue } from './queue.ts';
+import { reconcileKey } from './reconcile.ts';
+import type { EventRecorder, Logger, ReconcileContext, Reconciler } from './types.ts';
+
+export interface LeaderElectionConfig {
+  name: string;
+  namespace: string;
+  identity: string;
+  leaseDurationSeconds?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
+export interface ManagerOptions {
+  client: KubeClient;
+  reconcilers: Reconciler[];
+  log: Logger;
+  /** Namespace of the config-* ConfigMaps; default knative-serving. */
+  systemNamespace?: string;
+  /** false: lead at once (single replica, tests). */
+  leaderElection: LeaderElectionConfig | false;
+  /** Concurrent reconciles per reconciler (default 4). */
+  workers?: number;
+  /** Serve /metrics, /healthz, /readyz on this port (0 = any free port; undefined = no server). */
+  httpPort?: number;
+  httpHost?: string;
+  metrics?: ControllerMetrics;
+  recorder?: EventRecorder;
+  now?: () => Date;
+}
+
+const typeKey = (r: ResourceType, ns = '') => `${r.group}/${r.version}/${r.plural}@${ns}`;
+
+interface Ctl {
+  rec: Reconciler;
+  queue: WorkQueue;
+  workers: Promise<void>[];
+  ctx: ReconcileContext;
+}
+
+export class Manager {
+  readonly metrics: ControllerMetrics;
+  private readonly o: ManagerOptions;
+  private readonly informers = new Map<string, Informer>();
+  private readonly ctls: Ctl[] = [];
+  private readonly recorder: EventRecorder;
+  private configInformer!: Informer;
+  private elector: LeaderElector | undefined;
+  private server: http.Server | undefined;
+  private leading = false;
+  private synced = false;
+  private stopping = false;
+  /** Reconciles run, per reconciler name (tests and benchmarks). */
+  readonly counts: Record<string, number> = {};
+
+  constructor(o: ManagerOptions) {
+    this.o = o;
+    this.metrics = o.metrics ?? new ControllerMetrics();
+    this.recorder = o.recorder ?? new KubeEventRecorder(o.client, { log: o.log, component: 'controller', instance: o.leaderElection ? o.leaderElection.identity : '' });
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  get ready(): boolean {
+    return this.synced && !this.stopping;
+  }
+
+  /** The port the HTTP server listens on. */
+  get port(): number | undefined {
+    return (this.server?.address() as AddressInfo | null)?.port;
+  }
+
+  informer<T extends KubeObject = KubeObject>(r: ResourceType, namespace?: string): Informer<T> {
+    const k = typeKey(r, namespace);
+    let inf = this.informers.get(k);
+    if (!inf) {
+      inf = new Informer(this.o.client, r, namespace ? { namespace } : {});
+      inf.onError = (e) => this.o.log.warn({ err: String((e as Error)?.message ?? e), resource: r.plural }, 'informer error; retrying');
+      this.informers.set(k, inf);
+    }
+    return inf as unknown as Informer<T>;
+  }
+
+  private configMaps(): Record<string, Record<string, string> | undefined> {
+    const out: Record<string, Record<string, string> | undefined> = {};
+    for (const cm of this.configInformer.list()) {
+      const n = cm.metadata.name ?? '';
+      if (n.startsWith('config-')) out[n] = (cm.data as Record<string, string> | undefined) ?? {};
+    }
+    return out;
+  }
+
+  async start(): Promise<void> {
+    const { o } = this;
+    if (o.httpPort !== undefined) await this.listen(o.httpPort, o.httpHost ?? '0.0.0.0');
+    this.configInformer = this.informer(R.ConfigMap, o.systemNamespace ?? 'knative-serving');
+    this.configInformer.on({
+      add: () => this.resyncAll(),
+      update: (a, b) => {
+        if (JSON.stringify(a.data) !== JSON.stringify(b.data)) this.resyncAll();
+      },
+      delete: () => this.resyncAll(),
+    });
+    for (const rec of o.reconcilers) this.wire(rec);
+    o.log.info({ informers: [...this.informers.keys()] }, 'starting informers');
+    await Promise.all([...this.informers.values()].map((i) => i.start()));
+    this.synced = true;
+    o.log.info({}, 'caches synced');
+    for (const c of this.ctls) for (let i = 0; i < (o.workers ?? 4); i++) c.workers.push(this.work(c));
+    if (o.leaderElection) {
+      const le = o.leaderElection;
+      this.elector = new LeaderElector(o.client, {
+        ...le,
+        onStartedLeading: () => this.setLeading(true),
+        onStoppedLeading: () => this.setLeading(false),
+      });
+      this.elector.start();
+    } else {
+      this.setLeading(true);
+    }
+  }
+
+  private setLeading(v: boolean): void {
+    if (this.leading === v) return;
+    this.leading = v;
+    this.metrics.leader.set(v ? 1 : 0);
+    this.o.log.info({ identity: this.o.leaderElection ? this.o.leaderElection.identity : '' }, v ? 'became leader' : 'lost leadership');
+    if (v) this.resyncAll();
+  }
+
+  /** Enqueues every object of every reconciler's kind. */
+  resyncAll(): void {
+    if (!this.synced || !this.leading) return;
+    for (const c of this.ctls) for (const obj of this.informer(c.rec.resource).list()) c.queue.add(keyOf(obj));
+  }
+
+  private wire(rec: Reconciler): void {
+    const queue = new WorkQueue(undefined, this.metrics.queue(rec.name));
+    const declared = new Set<string>();
+    const use = (r: ResourceType) => {
+      declared.add(typeKey(r));
+      return this.informer(r);
+    };
+    const enqueue = (k: string) => {
+      if (this.leading) queue.add(k);
+    };
+    use(rec.resource).on({
+      add: (o) => enqueue(keyOf(o)),
+      update: (_a, b) => enqueue(keyOf(b)),
+      delete: () => {},
+    });
+    const ownerGroup = rec.resource.group;
+    const ownerOf = (child: KubeObject): string | undefined => {
+      const ref = child.metadata.ownerReferences?.find((x) => x.controller && x.kind === rec.resource.kind && (x.apiVersion.includes('/') ? x.apiVersion.split('/')[0] : '') === ownerGroup);
+      if (!ref) return undefined;
+      return child.metadata.namespace ? `${child.metadata.namespace}/${ref.name}` : ref.name;
+    };
+    for (const r of rec.owns ?? []) {
+      const h = (obj: KubeObject) => {
+        const k = ownerOf(obj);
+        if (k) enqueue(k);
+      };
+      use(r).on({ add: h, update: (_a, b) => h(b), delete: h });
+    }
+    for (const w of rec.watches ?? []) {
+      const h = (obj: KubeObject) => {
+        for (const k of w.map(obj)) enqueue(k);
+      };
+      use(w.resource).on({ add: h, update: (_a, b) => h(b), delete: h });
+    }
+    for (const r of rec.reads ?? []) use(r);
+    const ctx: ReconcileContext = {
+      client: this.o.client,
+      lister: <T extends KubeObject>(r: ResourceType) => {
+        if (!declared.has(typeKey(r))) throw new Error(`reconciler ${rec.name} reads ${r.plural} without declaring it in resource, owns, watches or reads`);
+        return this.informer<T>(r);
+      },
+      configMaps: () => this.configMaps(),
+      recorder: this.recorder,
+      enqueueAfter: (k, ms) => queue.addAfter(k, ms),
+      log: this.o.log,
+      now: this.o.now ?? (() => new Date()),
+    };
+    this.ctls.push({ rec, queue, workers: [], ctx });
+  }
+
+  private async work(c: Ctl): Promise<void> {
+    for (;;) {
+      const key = await c.queue.get();
+      if (key === undefined) return;
+      if (!this.leading) {
+        // Not the leader: skip; whoever leads has it, and we resync when we take over.
+        c.queue.done(key);
+        continue;
+      }
+      const t0 = performance.now();
+      let ok = true;
+      try {
+        const out = await reconcileKey(c.rec, key, c.ctx);
+        c.queue.forget(key);
+        if (out.requeueAfterMs !== undefined) c.queue.addAfter(key, out.requeueAfterMs);
+      } catch (e) {
+        ok = false;
+        this.metrics.errors.inc({ reconciler: c.rec.name });
+        this.o.log.warn({ reconciler: c.rec.name, key, err: String((e as Error)?.message ?? e), retries: c.queue.retries(key) }, 'reconcile failed; retrying');
+        c.queue.addRateLimited(key);
+      } finally {
+        this.counts[c.rec.name] = (this.counts[c.rec.name] ?? 0) + 1;
+        this.metrics.latency.observe({ reconciler: c.rec.name, success: String(ok) }, (performance.now() - t0) / 1000);
+        c.queue.done(key);
+      }
+    }
+  }
+
+  private listen(port: number, host: string): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const url = (req.url ?? '/').split('?')[0];
+      if (url === '/healthz') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      } else if (url === '/readyz') {
+        res.writeHead(this.ready ? 200 : 503, { 'content-type': 'text/plain' }).end(this.ready ? 'ok' : 'not ready');
+      } else if (url === '/metrics') {
+        this.metrics.registry.metrics().then(
+          (m) => res.writeHead(200, { 'content-type': this.metrics.registry.contentType }).end(m),
+          (e: unknown) => res.writeHead(500).end(String(e)),
+        );
+      } else {
+        res.writeHead(404).end('not found');
+      }
+    });
+    return new Promise((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, host, () => resolve());
+    });
+  }
+
+  /** Graceful stop: no new keys, in-flight reconciles finish, the lease is released. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const c of this.ctls) c.queue.shutDown();
+    await Promise.all(this.ctls.flatMap((c) => c.workers));
+    if (this.recorder instanceof KubeEventRecorder) await this.recorder.flush();
+    await this.elector?.stop();
+    this.leading = false;
+    for (const i of this.informers.values()) i.stop();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    this.server?.closeAllConnections?.();
+  }
+}
+
