@@ -57,7 +57,7 @@ export function config(ns: string, name: string, ...opts: Opt<Configuration>[]):
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Configuration',
     metadata: { name, namespace: ns, uid: `uid-config-${name}`, generation: 1 },
-    spec: { template: { spec: { containers: [{ image: 'img' }] } } },
+    spec: { template: { spec: { containers: [{ name: 'user-container', image: 'img' }] } } },
     status: { observedGeneration: 1 },
   };
   for (const o of opts) o(c);
@@ -85,7 +85,7 @@ export function revision(ns: string, name: string, ...opts: Opt<Revision>[]): Re
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Revision',
     metadata: { name, namespace: ns, uid: `uid-rev-${name}`, generation: 1, creationTimestamp: '2025-01-01T00:00:00Z', labels: {} },
-    spec: { containers: [{ image: 'img' }] },
+    spec: { containers: [{ name: 'user-container', image: 'img' }] },
     status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] },
   };
   for (const o of opts) o(r);
@@ -107,7 +107,7 @@ export const revReady =
     r.status = { observedGeneration: 1, conditions: [{ type: 'Ready', status }] };
   };
 export const h2c: Opt<Revision> = (r) => {
-  r.spec.containers = [{ image: 'img', ports: [{ name: 'h2c', containerPort: 8080 }] }];
+  r.spec.containers = [{ name: 'user-container', image: 'img', ports: [{ name: 'h2c', containerPort: 8080 }] }];
 };
 export const created =
   (iso: string): Opt<Revision> =>
