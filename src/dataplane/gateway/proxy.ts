@@ -107,6 +107,8 @@ export class Gateway {
   private readonly holdTimeoutMs: number;
   private readonly onHold: ((s: Split) => void) | undefined;
   private readonly servers = new Set<http.Server>();
+  /** Upgraded (WebSocket) connections: no longer tracked by their http.Server. */
+  private readonly tunnels = new Set<Duplex>();
   /** Requests currently held (all revisions). */
   heldCount = 0;
 
@@ -155,6 +157,8 @@ export class Gateway {
       }
     this.held.clear();
     this.agent.destroy();
+    for (const t of this.tunnels) t.destroy();
+    this.tunnels.clear();
     for (const s of this.h2Sessions.values()) s.destroy();
     this.h2Sessions.clear();
   }
@@ -533,9 +537,17 @@ export class Gateway {
       socket.write(`${head101}\r\n`);
       if (upHead.length > 0) socket.write(upHead);
       if (head.length > 0) upSocket.write(head);
+      this.tunnels.add(socket);
+      this.tunnels.add(upSocket);
       upSocket.on('error', () => socket.destroy());
-      upSocket.on('close', () => socket.destroy());
-      socket.on('close', () => upSocket.destroy());
+      upSocket.on('close', () => {
+        this.tunnels.delete(upSocket);
+        socket.destroy();
+      });
+      socket.on('close', () => {
+        this.tunnels.delete(socket);
+        upSocket.destroy();
+      });
       upSocket.pipe(socket);
       socket.pipe(upSocket);
     });
