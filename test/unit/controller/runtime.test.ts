@@ -1,0 +1,188 @@
+// The controller runtime: the work queue's guarantees, rate limiting, order-stable status compare,
+// condition sets, and reconcileKey's status handling (write only on change, conflict retry, events).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KubeObject, Status } from '../../../src/api/meta.ts';
+import { R } from '../../../src/api/resources.ts';
+import { ConditionManager, livingSet } from '../../../src/api/serving/conditions.ts';
+import { BucketRateLimiter, ExponentialFailureRateLimiter, WorkQueue } from '../../../src/controller/runtime/queue.ts';
+import { keepTransitionTimes, reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
+import { stableStringify } from '../../../src/controller/runtime/stable.ts';
+import type { Reconciler } from '../../../src/controller/runtime/types.ts';
+import { KubeError } from '../../../src/kube/errors.ts';
+import { EARLIER_S, FakeClient, ksvc, makeEnv, NOW_S, withConditions, withObservedGeneration } from './fixtures.ts';
+
+describe('WorkQueue', () => {
+  it('de-duplicates keys waiting in the queue', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    q.add('b');
+    q.add('a');
+    assert.equal(q.length, 2);
+    assert.equal(await q.get(), 'a');
+    assert.equal(await q.get(), 'b');
+    assert.equal(q.length, 0);
+  });
+
+  it('never hands out a key being processed; a re-add meanwhile is processed again after done()', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    const k = await q.get();
+    assert.equal(k, 'a');
+    q.add('a');
+    q.add('a');
+    assert.equal(q.length, 0, 'not queued while processing');
+    let second: string | undefined;
+    const p = q.get().then((x) => (second = x));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(second, undefined, 'a waiting worker does not get the busy key');
+    q.done('a');
+    await p;
+    assert.equal(second, 'a');
+    q.done('a');
+    assert.equal(q.length, 0, 'processed once more, not twice');
+  });
+
+  it('addAfter keeps the earliest delay and shutDown releases waiting workers', async () => {
+    const q = new WorkQueue();
+    q.addAfter('a', 60_000);
+    q.addAfter('a', 5);
+    const got = await q.get();
+    assert.equal(got, 'a');
+    q.done('a');
+    const waiting = q.get();
+    q.shutDown();
+    assert.equal(await waiting, undefined);
+    q.add('b');
+    assert.equal(q.length, 0, 'no adds after shutdown');
+  });
+
+  it('backs off exponentially per key from 5 ms to 1000 s and forgets on success', () => {
+    const l = new ExponentialFailureRateLimiter();
+    assert.deepEqual([l.when('k'), l.when('k'), l.when('k'), l.when('k')], [5, 10, 20, 40]);
+    assert.equal(l.when('other'), 5);
+    for (let i = 0; i < 40; i++) l.when('k');
+    assert.equal(l.when('k'), 1_000_000);
+    assert.equal(l.retries('k'), 45);
+    l.forget('k');
+    assert.equal(l.when('k'), 5);
+  });
+
+  it('an overall token bucket delays once the burst is spent', () => {
+    let t = 0;
+    const b = new BucketRateLimiter(10, 3, () => t);
+    assert.deepEqual([b.when(), b.when(), b.when()], [0, 0, 0]);
+    assert.equal(b.when(), 100);
+    t = 1000;
+    assert.equal(b.when(), 0);
+  });
+});
+
+describe('stable JSON and condition sets', () => {
+  it('compares ignoring key order and undefined, not array order', () => {
+    assert.equal(stableStringify({ b: 1, a: { d: 2, c: undefined } }), stableStringify({ a: { d: 2 }, b: 1 }));
+    assert.notEqual(stableStringify([1, 2]), stableStringify([2, 1]));
+  });
+
+  it('a living set: Ready follows its dependents; others are Info and do not count', () => {
+    const s: Status = {};
+    let t = new Date('2024-01-01T00:00:00Z');
+    const m = new ConditionManager(livingSet('A', 'B'), s, () => t);
+    m.initialize();
+    assert.deepEqual(s.conditions?.map((c) => `${c.type}=${c.status}`), ['A=Unknown', 'B=Unknown', 'Ready=Unknown']);
+    m.markTrue('A');
+    assert.equal(m.get('Ready')?.status, 'Unknown');
+    m.markTrue('B');
+    assert.equal(m.get('Ready')?.status, 'True');
+    m.markFalse('Active', 'NoTraffic', 'idle');
+    assert.equal(m.get('Active')?.severity, 'Info');
+    assert.equal(m.get('Ready')?.status, 'True');
+    m.markFalse('A', 'Boom', 'it broke');
+    assert.deepEqual([m.get('Ready')?.status, m.get('Ready')?.reason, m.get('Ready')?.message], ['False', 'Boom', 'it broke']);
+    m.markUnknown('B', 'Waiting', '');
+    assert.equal(m.get('Ready')?.status, 'False', 'a False dependent trumps Unknown');
+    const before = m.get('A')?.lastTransitionTime;
+    t = new Date('2024-01-02T00:00:00Z');
+    m.markFalse('A', 'Other', 'new message');
+    assert.equal(m.get('A')?.lastTransitionTime, before, 'lastTransitionTime moves only on a status change');
+    m.markTrue('A');
+    assert.equal(m.get('A')?.lastTransitionTime, '2024-01-02T00:00:00Z');
+  });
+
+  it('keepTransitionTimes restores the time of a condition whose status did not change', () => {
+    const before: Status = { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: EARLIER_S }] };
+    const after: Status = { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: NOW_S, reason: 'X' }, { type: 'A', status: 'True', lastTransitionTime: NOW_S }] };
+    keepTransitionTimes(before, after);
+    assert.equal(after.conditions?.[0]?.lastTransitionTime, EARLIER_S);
+    assert.equal(after.conditions?.[1]?.lastTransitionTime, NOW_S);
+  });
+});
+
+describe('reconcileKey', () => {
+  const setReady: Reconciler = {
+    name: 'test',
+    resource: R.Service,
+    async reconcile(obj) {
+      const s = (obj.status ??= {}) as Status;
+      new ConditionManager(livingSet(), s, () => new Date(NOW_S)).markTrue('Ready');
+    },
+  };
+
+  it('writes status with observedGeneration when it changed', async () => {
+    const svc = ksvc('default', 'hello');
+    svc.metadata.generation = 3;
+    const env = makeEnv([svc]);
+    const out = await reconcileKey(setReady, 'default/hello', env.ctx);
+    assert.equal(out.statusWritten, true);
+    const st = env.client.statusUpdates()[0]?.status as Status;
+    assert.equal(st.observedGeneration, 3);
+    assert.equal(st.conditions?.[0]?.status, 'True');
+  });
+
+  it('does not write when nothing changed (even if the reconcile touched lastTransitionTime)', async () => {
+    const svc = ksvc('default', 'hello', withConditions(['Ready', 'True']), withObservedGeneration(1));
+    const env = makeEnv([svc]);
+    const out = await reconcileKey(setReady, 'default/hello', env.ctx);
+    assert.equal(out.statusWritten, false);
+    assert.equal(env.client.actions.length, 0);
+  });
+
+  it('a missing object is a no-op', async () => {
+    const env = makeEnv([]);
+    assert.deepEqual(await reconcileKey(setReady, 'default/gone', env.ctx), { statusWritten: false });
+  });
+
+  it('retries a conflicting status write on the re-read object', async () => {
+    const svc = ksvc('default', 'hello');
+    const client = new FakeClient([{ ...svc, metadata: { ...svc.metadata, resourceVersion: '7' } } as KubeObject]);
+    let fails = 1;
+    client.reactors.push((verb) => (verb === 'updateStatus' && fails-- > 0 ? new KubeError('conflict', 409, 'Conflict') : undefined));
+    const env = makeEnv([svc], { client });
+    await reconcileKey(setReady, 'default/hello', env.ctx);
+    const writes = client.statusUpdates();
+    assert.equal(writes.length, 1);
+    assert.equal(writes[0]?.metadata.resourceVersion, '7', 'the retry carries the fresh resourceVersion');
+  });
+
+  it('turns an error into an InternalError event, still writes status, and rethrows', async () => {
+    const failing: Reconciler = {
+      name: 'test',
+      resource: R.Service,
+      async reconcile(obj) {
+        new ConditionManager(livingSet(), ((obj.status ??= {}) as Status)).markFalse('Ready', 'Oops', 'bad');
+        throw new Error('boom');
+      },
+    };
+    const env = makeEnv([ksvc('default', 'hello')]);
+    await assert.rejects(reconcileKey(failing, 'default/hello', env.ctx), /boom/);
+    assert.deepEqual(env.recorder.events, ['Warning InternalError boom']);
+    assert.equal(env.client.statusUpdates().length, 1);
+  });
+
+  it('a failing status write emits UpdateFailed and fails the reconcile', async () => {
+    const env = makeEnv([ksvc('default', 'hello')]);
+    env.client.failOn('updateStatus', 'services', new KubeError('etcd is sad', 500, 'InternalError'));
+    await assert.rejects(reconcileKey(setReady, 'default/hello', env.ctx));
+    assert.match(env.recorder.events[0] ?? '', /^Warning UpdateFailed Failed to update status for "hello": etcd is sad/);
+  });
+});
