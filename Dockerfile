@@ -9,7 +9,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/build.mjs scripts/oclif-manifest.mjs ./scripts/
+COPY scripts ./scripts
 COPY src ./src
 COPY bin ./bin
 RUN npm run build

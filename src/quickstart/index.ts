@@ -16,7 +16,8 @@ export function realDeps(logHttp = false): Deps {
     async connect(from) {
       const { KubeClient } = await import('../kube/client.ts');
       if ('kubeconfigText' in from) {
-        const { KubeConfig } = await import('@kubernetes/client-node');
+        const { kubeConfigClass } = await import('../kube/config.ts');
+        const KubeConfig = await kubeConfigClass();
         const kc = new KubeConfig();
         kc.loadFromString(from.kubeconfigText);
         return KubeClient.fromKubeConfig(kc, { logHttp, userAgent: 'kn-ts/quickstart' });

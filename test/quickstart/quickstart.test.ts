@@ -1,0 +1,331 @@
+// `kn quickstart kind|minikube` end to end, with recording fakes of kind, docker and minikube on
+// PATH (test/quickstart/fake-bin: there is no Docker engine here). The fake `kind create cluster`
+// points the "cluster" at a REAL kube-apiserver, so every manifest really goes through
+// server-side apply. The server is a private one (startCluster), not the shared one, so that the
+// "a re-run changes nothing" check cannot be disturbed by another test file applying the same
+// CRDs. There is no kubelet: Deployments are made Available by the test (available.ts, a loop
+// that writes Deployment status).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../../src/api/meta.ts';
+import { R } from '../../src/api/resources.ts';
+import { KubeClient } from '../../src/kube/client.ts';
+import { startCluster, type TestCluster } from '../harness/cluster.ts';
+import { REPO, runKn, type KnResult } from '../harness/env.ts';
+import { makeDeploymentsAvailable } from './available.ts';
+
+const FAKES = join(REPO, 'test/quickstart/fake-bin');
+const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+const IMAGE = `dev.local/kn-ts/control-plane:${VERSION}`;
+const CP_NAMESPACES = ['knative-serving', 'kourier-system', 'knative-eventing'];
+
+interface Call {
+  tool: string;
+  argv: string[];
+  stdin?: string;
+}
+
+let cluster: TestCluster;
+let client: KubeClient;
+let work: string;
+let n = 0;
+
+/** A scenario: its own PATH (only the fakes asked for), state, log and KUBECONFIG. */
+function scenario(tools: string[] = ['kind', 'docker'], env: Record<string, string> = {}) {
+  const dir = join(work, `s${++n}`);
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  for (const t of tools) symlinkSync(join(FAKES, t), join(bin, t));
+  const log = join(dir, 'calls.log');
+  const state = join(dir, 'state');
+  return {
+    dir,
+    state,
+    env: {
+      // The fakes, node, and the basic system tools — not /usr/local/bin (a docker CLI lives there).
+      PATH: [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+      FAKE_LOG: log,
+      FAKE_STATE_DIR: state,
+      FAKE_TARGET_KUBECONFIG: cluster.kubeconfig,
+      KUBECONFIG: join(dir, 'kubeconfig'),
+      CI: '1',
+      ...env,
+    },
+    calls(): Call[] {
+      if (!existsSync(log)) return [];
+      return readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Call);
+    },
+  };
+}
+type Scenario = ReturnType<typeof scenario>;
+
+const line = (c: Call) => [c.tool, ...c.argv].join(' ');
+const errorLine = (r: KnResult) => r.stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? '';
+
+async function quickstart(s: Scenario, args: string[]): Promise<KnResult> {
+  return runKn(['quickstart', ...args], { env: s.env, kubeconfig: s.env.KUBECONFIG });
+}
+
+/** Every object manifests/ + the quickstart put on the cluster, with its resourceVersion. */
+async function snapshot(): Promise<Map<string, string>> {
+  const m = new Map<string, string>();
+  const add = (l: { items: KubeObject[] }, kind: string) => {
+    for (const o of l.items) m.set(`${kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.resourceVersion ?? '');
+  };
+  add(await client.list(R.CustomResourceDefinition), 'crd');
+  add(await client.list(R.ClusterRole, { labelSelector: 'app.kubernetes.io/name' }), 'clusterrole');
+  add(await client.list(R.ClusterRoleBinding, { labelSelector: 'app.kubernetes.io/name' }), 'clusterrolebinding');
+  for (const ns of CP_NAMESPACES) {
+    add({ items: [await client.get(R.Namespace, ns)] }, 'namespace');
+    for (const [k, r] of Object.entries({ d: R.Deployment, s: R.KService, cm: R.ConfigMap, sa: R.ServiceAccount, role: R.Role, rb: R.RoleBinding, pdb: R.PodDisruptionBudget })) {
+      add(await client.list(r, { namespace: ns }), k);
+    }
+  }
+  return m;
+}
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'kn-ts-qs-'));
+  cluster = await startCluster();
+  client = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
+});
+
+after(async () => {
+  const t0 = Date.now();
+  client?.close();
+  await cluster?.stop();
+  rmSync(work, { recursive: true, force: true });
+  process.stderr.write(`quickstart test: teardown ${Date.now() - t0} ms\n`);
+});
+
+describe('kn quickstart kind: failures are one clear line, exit non-zero, and create nothing', () => {
+  it('kind missing', async () => {
+    const s = scenario(['docker']);
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(errorLine(r), /^Error: kind is not installed: install kind v0\.30 or newer .*then run 'kn quickstart kind' again$/);
+    assert.deepEqual(s.calls().map(line), [], 'nothing runs before the dependency check passes');
+  });
+
+  it('docker missing', async () => {
+    const s = scenario(['kind']);
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1);
+    assert.match(errorLine(r), /^Error: docker is not installed: install Docker/);
+  });
+
+  it('docker engine not running', async () => {
+    const s = scenario(['kind', 'docker'], { FAKE_DOCKER_DOWN: '1' });
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1);
+    assert.match(
+      errorLine(r),
+      /^Error: the Docker engine is not running \(docker info: Cannot connect to the Docker daemon .*\): start Docker Desktop or 'sudo systemctl start docker', then run 'kn quickstart kind' again$/,
+    );
+    assert.deepEqual(s.calls().map(line), ['docker info --format {{.ServerVersion}}']);
+  });
+
+  it('host port busy', async () => {
+    const s = scenario();
+    const srv: Server = createServer();
+    await new Promise<void>((res) => srv.listen(0, '127.0.0.1', res));
+    const port = (srv.address() as { port: number }).port;
+    try {
+      const r = await quickstart(s, ['kind', '--port', String(port)]);
+      assert.equal(r.code, 1);
+      assert.equal(errorLine(r), `Error: host port ${port} on 127.0.0.1 is already in use: stop what listens there (another web server or kind cluster) or pass --port ${port + 1}`);
+      assert.ok(!s.calls().some((c) => c.argv[0] === 'create'), 'no cluster is created');
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('cluster creation fails', async () => {
+    const s = scenario(['kind', 'docker'], { FAKE_KIND_CREATE_FAIL: 'failed to create cluster: failed to init node with kubeadm: exit status 137' });
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1);
+    assert.match(
+      errorLine(r),
+      /^Error: creating the kind cluster 'knative' failed \(kind exited with 1\): failed to create cluster: failed to init node with kubeadm: exit status 137; kind removes a cluster/,
+    );
+    const calls = s.calls().map(line);
+    assert.ok(calls.includes('kind create cluster --name knative --image kindest/node:v1.34.0 --config -'), calls.join('\n'));
+    assert.ok(!calls.some((c) => c.startsWith('docker build') || c.startsWith('kind get kubeconfig')), calls.join('\n'));
+  });
+
+  it('image build fails: nothing is applied', async () => {
+    const s = scenario(['kind', 'docker'], { FAKE_DOCKER_BUILD_FAIL: '1' });
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1);
+    assert.equal(
+      errorLine(r),
+      `Error: building the control-plane image ${IMAGE} failed (docker exited with 1): failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 2; fix the build (see docker's output above), or pass --image <published image>`,
+    );
+    assert.ok(!s.calls().some((c) => c.argv[0] === 'load'));
+    assert.equal(await client.find(R.Namespace, 'knative-serving'), undefined, 'nothing was applied');
+  });
+
+  it('--dry-run needs neither docker nor kind, runs nothing and prints every command and object', async () => {
+    const s = scenario([]);
+    const r = await quickstart(s, ['kind', '--dry-run', '--port', '8080']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(s.calls(), []);
+    for (const want of [
+      "$ docker info --format '{{.ServerVersion}}'",
+      '$ kind get clusters',
+      '$ kind create cluster --name knative --image kindest/node:v1.34.0 --config - <<EOF',
+      'hostPort: 8080',
+      'listenAddress: "127.0.0.1"',
+      `$ docker build -t ${IMAGE} -f ${REPO}/Dockerfile ${REPO}`,
+      `$ kind load docker-image ${IMAGE} --name knative`,
+      'Deployment knative-serving/controller',
+      'Deployment kourier-system/3scale-kourier-gateway',
+      'Service kourier-system/kourier-ingress',
+      'CustomResourceDefinition services.serving.knative.dev',
+      'curl http://hello.default.127.0.0.1.sslip.io:8080',
+      'kind delete cluster --name knative',
+    ]) {
+      assert.ok(r.stdout.includes(want), `dry-run output lacks ${JSON.stringify(want)}:\n${r.stdout}`);
+    }
+    assert.equal(await client.find(R.Namespace, 'knative-serving'), undefined);
+  });
+});
+
+describe('kn quickstart kind on a fresh machine, then again', () => {
+  let first: Scenario;
+
+  it('creates the cluster, builds and loads the image, applies manifests/ and waits until Available', async () => {
+    first = scenario();
+    const avail = makeDeploymentsAvailable(client, CP_NAMESPACES);
+    let r: KnResult;
+    try {
+      r = await quickstart(first, ['kind']);
+    } finally {
+      await avail.stop();
+    }
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const calls = first.calls();
+    assert.deepEqual(calls.map(line), [
+      'docker info --format {{.ServerVersion}}',
+      'kind version -q',
+      'kind get clusters',
+      'kind create cluster --name knative --image kindest/node:v1.34.0 --config -',
+      'kind get kubeconfig --name knative',
+      `docker build -t ${IMAGE} -f ${REPO}/Dockerfile ${REPO}`,
+      `kind load docker-image ${IMAGE} --name knative`,
+    ]);
+    // The kind config: host 127.0.0.1:80 → node port 31080.
+    const cfg = parseAllDocuments(calls[3]!.stdin ?? '')[0]!.toJS() as { nodes: { extraPortMappings: unknown[] }[] };
+    assert.deepEqual(cfg.nodes[0]!.extraPortMappings, [{ containerPort: 31080, hostPort: 80, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
+
+    // What is on the cluster now, applied by server-side apply with our field manager.
+    const crd = await client.get(R.CustomResourceDefinition, 'services.serving.knative.dev');
+    assert.ok((crd.metadata.managedFields as { manager: string; operation: string }[]).some((f) => f.manager === 'kn-quickstart' && f.operation === 'Apply'));
+    const ctrl = await client.get(R.Deployment, 'controller', 'knative-serving');
+    const c0 = (ctrl.spec as { template: { spec: { containers: { image: string; args: string[] }[] } } }).template.spec.containers[0]!;
+    assert.equal(c0.image, IMAGE);
+    assert.deepEqual(c0.args, ['controller']);
+    const domain = await client.get(R.ConfigMap, 'config-domain', 'knative-serving');
+    assert.equal((domain.data as Record<string, string>)['127.0.0.1.sslip.io'], '');
+    const ingress = await client.get(R.KService, 'kourier-ingress', 'kourier-system');
+    assert.deepEqual((ingress.spec as { type: string; ports: { nodePort: number }[] }).type, 'NodePort');
+    assert.equal((ingress.spec as { ports: { nodePort: number }[] }).ports[0]!.nodePort, 31080);
+    assert.match(r.stdout, /kn service create hello --image ghcr\.io\/knative\/helloworld-go:latest --port 8080 --env TARGET=World/);
+    assert.match(r.stdout, /curl http:\/\/hello\.default\.127\.0\.0\.1\.sslip\.io\n/);
+    assert.match(r.stdout, /kind delete cluster --name knative/);
+    // The fake wrote the kind context where kind would.
+    assert.match(readFileSync(first.env.KUBECONFIG, 'utf8'), /current-context: kind-knative/);
+  });
+
+  it('a re-run reuses the cluster and changes nothing', async () => {
+    const s = scenario();
+    // Same fake state as the first run: the cluster "exists".
+    s.env.FAKE_STATE_DIR = first.state;
+    const before = await snapshot();
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const calls = s.calls().map(line);
+    assert.ok(!calls.some((c) => c.startsWith('kind create')), `no second create:\n${calls.join('\n')}`);
+    assert.ok(calls.includes('kind get kubeconfig --name knative'));
+    assert.match(r.stdout, /Reusing kind cluster 'knative'/);
+    assert.match(r.stdout, / \(0 objects changed, \d+ unchanged\)/);
+    assert.deepEqual(await snapshot(), before, 'no object was written');
+  });
+
+  it('--image uses a published image: no build, no load, and a Deployment that does not come up is explained', async () => {
+    const s = scenario();
+    s.env.FAKE_STATE_DIR = first.state;
+    const published = 'registry.example/kn-ts/control-plane:9.9.9';
+    // The gateway is made Available; the controller's new pod cannot pull its image (written
+    // here as the kubelet would report it).
+    const pod = await client.create<KubeObject>(R.Pod, {
+      metadata: { name: 'controller-7d9f-abcde', namespace: 'knative-serving', labels: { app: 'controller' } },
+      spec: { serviceAccountName: 'controller', automountServiceAccountToken: false, containers: [{ name: 'controller', image: published }] },
+    });
+    await client.patch(
+      R.Pod,
+      pod.metadata.name!,
+      'knative-serving',
+      {
+        status: {
+          phase: 'Pending',
+          containerStatuses: [
+            { name: 'controller', image: published, imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${published}"` } } },
+          ],
+        },
+      },
+      'merge',
+      { subresource: 'status' },
+    );
+    const avail = makeDeploymentsAvailable(client, ['kourier-system']);
+    let r: KnResult;
+    try {
+      r = await quickstart(s, ['kind', '--image', published, '--timeout', '2']);
+    } finally {
+      await avail.stop();
+    }
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(
+      errorLine(r),
+      `Error: Deployment knative-serving/controller is not Available after 2s: pod controller-7d9f-abcde: container controller is ImagePullBackOff (Back-off pulling image "${published}")`,
+    );
+    const calls = s.calls().map(line);
+    assert.ok(!calls.some((c) => c.startsWith('docker build') || c.startsWith('kind load')), calls.join('\n'));
+    const ctrl = await client.get(R.Deployment, 'controller', 'knative-serving');
+    assert.equal((ctrl.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image, published);
+  });
+});
+
+describe('kn quickstart minikube', () => {
+  it('starts the profile, builds the image inside minikube, applies and waits', async () => {
+    const s = scenario(['minikube']);
+    const avail = makeDeploymentsAvailable(client, CP_NAMESPACES);
+    let r: KnResult;
+    try {
+      r = await quickstart(s, ['minikube', '--install-serving']);
+    } finally {
+      await avail.stop();
+    }
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.deepEqual(s.calls().map(line), [
+      'minikube version --short',
+      'minikube profile list --output json',
+      'minikube start --profile knative --kubernetes-version v1.34.0 --cpus 2 --memory 2048',
+      `minikube image build --profile knative -t ${IMAGE} -f Dockerfile ${REPO}`,
+    ]);
+    const ingress = await client.get(R.KService, 'kourier-ingress', 'kourier-system');
+    assert.equal((ingress.spec as { type: string }).type, 'LoadBalancer');
+    assert.match(r.stdout, /minikube tunnel --profile knative/);
+    // Back to the image the manifests name.
+    const ctrl = await client.get(R.Deployment, 'controller', 'knative-serving');
+    assert.equal((ctrl.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image, IMAGE);
+  });
+});
