@@ -101,8 +101,9 @@ export async function reconcileRevision(rev: Revision, ctx: ReconcileContext): P
   const name = rev.metadata.name ?? '';
 
   // containerStatuses: kn-ts does not resolve tags to digests; imageDigest is the image as given.
-  status.containerStatuses = (rev.spec.containers ?? []).map((c) => ({ name: c.name, imageDigest: c.image }));
-  if (rev.spec.initContainers?.length) status.initContainerStatuses = rev.spec.initContainers.map((c) => ({ name: c.name, imageDigest: c.image }));
+  const cs = (c: { name?: string; image?: string }) => ({ ...(c.name ? { name: c.name } : {}), ...(c.image ? { imageDigest: c.image } : {}) });
+  status.containerStatuses = (rev.spec.containers ?? []).map(cs);
+  if (rev.spec.initContainers?.length) status.initContainerStatuses = rev.spec.initContainers.map(cs);
 
   // 1. Deployment
   const wantDep = makeDeployment(rev, d);
