@@ -430,3 +430,13 @@ export async function waitIfRequested(
   write('');
   await reportUrl(client, name, store.namespace, verbDone, '', write);
 }
+
+/**
+ * Prints a multi-line error exactly (`Error: <msg>` and the usage hint) and exits 1. For the few
+ * upstream messages that span lines (`flag(s) not set\nUsage: …`, delete's joined errors).
+ */
+export async function failMultiline(cmd: { commandPath: string; exit(code?: number): never }, message: string): Promise<never> {
+  const { formatError, UserError } = await import('../errors.ts');
+  process.stderr.write(formatError(new UserError(message), cmd.commandPath));
+  return cmd.exit(1);
+}

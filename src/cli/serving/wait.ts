@@ -169,8 +169,9 @@ export function waitForDeletion(
   namespace: string,
   resourceVersion: string | undefined,
   timeoutSeconds: number,
-): { ready: Promise<void>; done: Promise<void> } {
+): { ready: Promise<void>; done: Promise<void>; stop: () => void } {
   let ready!: () => void;
+  let stop: () => void = () => undefined;
   const readyP = new Promise<void>((r) => (ready = r));
   const done = new Promise<void>((resolve, reject) => {
     let finished = false;
@@ -184,6 +185,7 @@ export function waitForDeletion(
       else resolve();
     };
     const deadline = setTimeout(() => finish(new Error(waitTimeout('service', name, timeoutSeconds))), Math.max(0, timeoutSeconds) * 1000);
+    stop = () => finish();
     let rv = resourceVersion;
     const open = (): void => {
       if (finished) return;
@@ -208,5 +210,5 @@ export function waitForDeletion(
     };
     open();
   });
-  return { ready: readyP, done };
+  return { ready: readyP, done, stop: () => stop() };
 }
