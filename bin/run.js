@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // kn: the command line of kn-ts. The compile cache makes every start after the first cheaper;
 // dist/kn/cli/main.js (the esbuild bundle of src/cli/main.ts) answers help and aliases from oclif.manifest.json and loads oclif only to
 // run a command.

@@ -15,7 +15,7 @@ bindir="${KN_BIN_DIR:-$HOME/.local/bin}"
 mkdir -p "$bindir"
 cat > "$bindir/kn" <<LAUNCHER
 #!/bin/sh
-exec "$nodebin/node" "$repo/bin/run.js" "\$@"
+exec "$nodebin/node" -- "$repo/bin/run.js" "\$@"
 LAUNCHER
 chmod +x "$bindir/kn"
 echo "install: kn is $bindir/kn ($("$bindir/kn" version --client | head -n 1))"

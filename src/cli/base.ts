@@ -53,6 +53,7 @@ export abstract class KnCommand extends Command {
       const m = /^--([\w-]+)=true$/.exec(a);
       return m && flags[m[1]!]?.type === 'boolean' ? `--${m[1]}` : a;
     });
+    this.argv = lastValueWins(this.argv, flags as Record<string, { type: string; multiple?: boolean; char?: string }>);
   }
 
   /** The cluster connection, made on first use. */
@@ -84,4 +85,35 @@ export abstract class KnCommand extends Command {
     this.kube?.close();
     await super.finally(err);
   }
+}
+
+/**
+ * pflag keeps the last value of a single-value flag given twice (`--image a --image b` → b);
+ * oclif refuses. Drop the earlier occurrences so kn behaves like upstream.
+ */
+export function lastValueWins(argv: string[], flags: Record<string, { type: string; multiple?: boolean; char?: string }>): string[] {
+  const single = new Map<string, string>(); // spelling → flag name
+  for (const [name, f] of Object.entries(flags)) {
+    if (f.type !== 'option' || f.multiple) continue;
+    single.set(`--${name}`, name);
+    if (f.char) single.set(`-${f.char}`, name);
+  }
+  // Positions of each occurrence: [index, width] (2 for "--x v", 1 for "--x=v").
+  const seen = new Map<string, [number, number][]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    const eq = a.indexOf('=');
+    const spelling = eq > 0 ? a.slice(0, eq) : a;
+    const name = single.get(spelling);
+    if (!name) continue;
+    const width = eq > 0 ? 1 : 2;
+    seen.set(name, [...(seen.get(name) ?? []), [i, width]]);
+    i += width - 1;
+  }
+  const drop = new Set<number>();
+  for (const occ of seen.values()) {
+    for (const [i, w] of occ.slice(0, -1)) for (let k = 0; k < w; k++) drop.add(i + k);
+  }
+  return drop.size ? argv.filter((_, i) => !drop.has(i)) : argv;
 }

@@ -48,7 +48,8 @@ export interface KnResult {
 export function runKn(args: string[], o: { env?: Record<string, string>; input?: string; cwd?: string; kubeconfig?: string } = {}): Promise<KnResult> {
   return new Promise((res, rej) => {
     const kubeconfig = o.kubeconfig ?? process.env.KN_TS_TEST_KUBECONFIG ?? '';
-    const child = spawn(process.execPath, [KN, ...args], {
+    // `--` first: Node would otherwise act on its own options (like --env-file) found after the script.
+    const child = spawn(process.execPath, ['--', KN, ...args], {
       cwd: o.cwd ?? REPO,
       env: { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/tmp', ...o.env },
       stdio: ['pipe', 'pipe', 'pipe'],

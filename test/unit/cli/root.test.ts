@@ -61,7 +61,7 @@ describe('help', () => {
     assert.match(h, /^kn is the command line interface for managing Knative Serving and Eventing resources\n\n Find more information about Knative at: https:\/\/knative.dev\n/);
     assert.match(h, /Serving Commands:\n  service +Manage Knative services\n  revision +Manage service revisions\n/);
     assert.match(h, /Eventing Commands:\n  source +Manage event sources\n/);
-    assert.match(h, /Other Commands:\n  version +Show the version of this client\n/);
+    assert.match(h, /Other Commands:\n  plugin +Manage kn plugins\n(  .*\n)*  version +Show the version of this client\n/);
     assert.ok(h.endsWith('Use "kn <command> --help" for more information about a given command.\nUse "kn options" for a list of global command-line options (applies to all commands).\n'));
     assert.doesNotMatch(h, /Plugins:/);
   });
@@ -158,5 +158,16 @@ describe('version', () => {
     assert.deepEqual(Object.keys(json), ['Version', 'BuildDate', 'GitRevision', 'SupportedAPIs', 'KubernetesVersion']);
     assert.match(renderVersion(info, 'json'), /^{\n\t"Version"/);
     assert.match(renderVersion(info, 'yaml'), /^Version: v.*\nBuildDate: ".*"\n/);
+  });
+});
+
+describe('repeated single-value flags', async () => {
+  const { lastValueWins } = await import('../../../src/cli/base.ts');
+  const flags = { image: { type: 'option' }, env: { type: 'option', multiple: true, char: 'e' }, port: { type: 'option', char: 'p' }, wait: { type: 'boolean' } };
+  it('keeps the last value, as pflag does', () => {
+    assert.deepEqual(lastValueWins(['x', '--image', 'a', '--image', 'b'], flags), ['x', '--image', 'b']);
+    assert.deepEqual(lastValueWins(['--image=a', '-p', '1', '--port=2', '--image', 'b'], flags), ['--port=2', '--image', 'b']);
+    assert.deepEqual(lastValueWins(['-e', 'A=1', '-e', 'B=2', '--wait', '--wait'], flags), ['-e', 'A=1', '-e', 'B=2', '--wait', '--wait']);
+    assert.deepEqual(lastValueWins(['--image', 'a', '--', '--image', 'b'], flags), ['--image', 'a', '--', '--image', 'b']);
   });
 });
