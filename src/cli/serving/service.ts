@@ -237,10 +237,18 @@ function sortKeys(v: unknown): Json {
  * non-empty name dropped; keys sorted.
  */
 export function encodeForApply(svc: Service): JObj {
-  const meta = { ...svc.metadata } as Record<string, unknown>;
+  // Go's omitempty: empty label and annotation maps are not written.
+  const dropEmpty = (m: Record<string, unknown>) => {
+    for (const k of ['labels', 'annotations']) if (m[k] && !Object.keys(m[k] as object).length) delete m[k];
+    return m;
+  };
+  const meta = dropEmpty({ ...svc.metadata } as Record<string, unknown>);
   delete meta.creationTimestamp;
   const template = structuredClone(svc.spec.template ?? { spec: { containers: [] } });
-  if (template.metadata) delete (template.metadata as Record<string, unknown>).creationTimestamp;
+  if (template.metadata) {
+    delete (template.metadata as Record<string, unknown>).creationTimestamp;
+    dropEmpty(template.metadata as Record<string, unknown>);
+  }
   const tmeta = template.metadata ?? {};
   const spec = template.spec ?? { containers: [] };
   spec.containers = (spec.containers ?? []).map((c, i) => {
