@@ -165,6 +165,17 @@ describe('Serving CRDs on the real API server', () => {
     assert.equal((again.status as { url: string }).url, status.url);
   });
 
+  it('treats an empty tag, revisionName or configurationName as unset, as upstream does', async () => {
+    const o = ksvc('empty-strings', {
+      traffic: [
+        { tag: '', revisionName: '', configurationName: '', latestRevision: true, percent: 50 },
+        { tag: '', revisionName: 'empty-strings-00001', latestRevision: false, percent: 50 },
+      ],
+    });
+    const stored = await applyIn(c, ns, o);
+    assert.deepEqual(stored.spec, o.spec);
+  });
+
   describe('rejects invalid objects with upstream wording', () => {
     const cases: { name: string; obj: KubeObject; expect: string[] }[] = [
       { name: 'percent above 100', obj: route('pct-high', [{ revisionName: 'a', percent: 101 }]), expect: ['spec.traffic[0].percent', 'expected 0 <= 101 <= 100'] },

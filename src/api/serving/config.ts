@@ -415,7 +415,7 @@ class Reader {
   }
   list(def: string[], key: string): string[] {
     const r = this.raw(key);
-    if (!r) return def;
+    if (!r) return [...def];
     return r.value
       .split(',')
       .map((s) => s.trim())
