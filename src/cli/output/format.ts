@@ -128,7 +128,9 @@ export function toJson(v: unknown): string {
 }
 
 export async function toYaml(v: unknown): Promise<string> {
-  const { stringify } = await import('yaml');
+  // Depending on the loader, yaml's functions sit on the namespace or on its default export.
+  const m = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  const stringify = m.stringify ?? m.default!.stringify;
   return stringify(sortDeep(v), { indentSeq: false, lineWidth: 0, minContentWidth: 0, version: '1.1', aliasDuplicateObjects: false });
 }
 
