@@ -46,7 +46,7 @@ describe('defaults and validation', () => {
     const s = setServiceDefaults(ksvc('ns', 'a'));
     assert.deepEqual(s.spec.traffic, [{ percent: 100, latestRevision: true }]);
     assert.equal(s.spec.template.spec.containers[0]?.name, 'user-container');
-    const two = setServiceDefaults(ksvc('ns', 'b', (x) => x.spec.template.spec.containers.push({ image: 'side' })));
+    const two = setServiceDefaults(ksvc('ns', 'b', (x) => x.spec.template.spec.containers.push({ image: 'side' } as never)));
     assert.deepEqual(two.spec.template.spec.containers.map((c) => c.name), ['user-container-0', 'user-container-1']);
   });
 
@@ -68,7 +68,7 @@ describe('defaults and validation', () => {
         'missing field(s): spec.template.spec.containers[0].image',
       ].join('\n'),
     );
-    assert.match(formatErrors(validateRevisionTemplate({ metadata: { name: 'other-v1' }, spec: { containers: [{ image: 'x' }] } }, { name: 'a' })), /"other-v1" must have prefix "a-"/);
+    assert.match(formatErrors(validateRevisionTemplate({ metadata: { name: 'other-v1' }, spec: { containers: [{ image: 'x' } as never] } }, { name: 'a' })), /"other-v1" must have prefix "a-"/);
     assert.equal(formatErrors(validateTraffic([{ revisionName: 'r', latestRevision: true, percent: 100 }], true)), 'invalid value: may not set revisionName "r" when latestRevision is true: spec.traffic[0].latestRevision');
     assert.equal(formatErrors(validateTraffic([{ configurationName: 'c', percent: 100 }], true)), 'must not set the field(s): spec.traffic[0].configurationName');
   });

@@ -2,6 +2,7 @@
 // an in-memory fake client that records every write as an action (with failure reactors), listers
 // built from the row's objects, a fixed clock, and functional-option fixtures:
 //   ksvc('default', 'hello', withImage('ko://x'), withGeneration(2), withSvcReady)
+import type { V1Container } from '@kubernetes/client-node';
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { PodAutoscaler } from '../../../src/api/autoscaling/types.ts';
@@ -229,7 +230,7 @@ export function ksvc(namespace: string, name: string, ...opts: Opt<Service>[]): 
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Service',
     metadata: { name, namespace, uid: `svc-uid-${name}`, generation: 1, resourceVersion: '1' },
-    spec: { template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:latest' }] } } },
+    spec: { template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:latest' } as V1Container] } } },
   };
   for (const o of opts) o(s);
   return s;
@@ -281,7 +282,7 @@ export function config(namespace: string, name: string, ...opts: Opt<Configurati
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Configuration',
     metadata: { name, namespace, uid: `cfg-uid-${name}`, generation: 1, resourceVersion: '1', labels: {} },
-    spec: { template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:latest' }] } } },
+    spec: { template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:latest' } as V1Container] } } },
   };
   for (const o of opts) o(c);
   return c;
