@@ -78,6 +78,9 @@ export function makeDomainMappingIngress(
   };
 }
 
+/** The kinds a DomainMapping may point at in kn-ts. */
+const ADDRESSABLE = [R.Service, R.Route, R.KService] as const satisfies readonly (typeof R.Service)[];
+
 function refString(ref: KReference): string {
   return `${ref.kind}/${ref.name}`;
 }
@@ -86,7 +89,7 @@ function refString(ref: KReference): string {
 export function resolveRefURL(ref: KReference, dmNamespace: string, get: (r: KReference, ns: string) => KubeObject | undefined): { url?: string; error?: string } {
   const ns = ref.namespace || dmNamespace;
   const rt = ref.apiVersion ? resourceOf(ref.apiVersion, ref.kind) : undefined;
-  if (!rt) return { error: `failed to get lister for ${ref.apiVersion ?? ''}, Kind=${ref.kind}` };
+  if (!rt || !ADDRESSABLE.includes(rt)) return { error: `failed to get lister for ${ref.apiVersion ?? ''}, Kind=${ref.kind}` };
   const obj = get(ref, ns);
   const resource = rt.group ? `${rt.plural}.${rt.group}` : rt.plural;
   if (!obj) return { error: `failed to get object ${ns}/${ref.name}: ${resource} ${JSON.stringify(ref.name)} not found` };
@@ -186,7 +189,13 @@ export function makeDomainMappingReconciler(opts: { settings?: (ctx: ReconcileCo
       // 2. The reference.
       const resolved = resolveRefURL(ref, ns, (r, rns) => {
         const rt = r.apiVersion ? resourceOf(r.apiVersion, r.kind) : undefined;
-        return rt ? ctx.lister(rt).get(r.name, rns) : undefined;
+        if (!rt) return undefined;
+        try {
+          return ctx.lister(rt).get(r.name, rns);
+        } catch {
+          // A kind this reconciler does not cache (only ksvc, Route and K8s Service are addressable here).
+          return undefined;
+        }
       });
       const target = resolved.url ? targetOf(resolved.url, ns) : { error: resolved.error };
       if (target.error || !target.host || !target.serviceName) {

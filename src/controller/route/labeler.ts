@@ -12,6 +12,7 @@ import { referencedByRoute } from '../../api/serving/traffic.ts';
 import type { Configuration, Revision, Route } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
+import { leaveStatusAlone } from './equal.ts';
 import { Tracker } from './tracker.ts';
 
 export const ROUTING_STATE = { active: 'active', reserve: 'reserve', pending: 'pending' } as const;
@@ -103,6 +104,7 @@ export function makeLabelerReconciler(): Reconciler<Configuration> & { tracker: 
     ],
     tracker,
     async reconcile(cfg: Configuration, ctx: ReconcileContext): Promise<void> {
+      leaveStatusAlone(cfg);
       const ns = cfg.metadata.namespace ?? '';
       const cfgName = cfg.metadata.name ?? '';
       const key = `${ns}/${cfgName}`;
