@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// Gateway benchmark: the same load (fixed connections, fixed duration) against
+//   (1) the upstream directly, (2) Debian's nginx as a keep-alive reverse proxy, (3) the kn-ts gateway.
+// Everything listens on 127.0.0.1; nothing else is dialled. Prints req/s, p50 and p99 side by side.
+//
+//   node bench/gateway/run.mjs [--duration 10] [--connections 50] [--tool wrk|autocannon] [--workers N]
+//   (isolated from the network: unshare -rn sh -c 'ip link set lo up; node bench/gateway/run.mjs')
+import { spawn, execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: v } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    tool: { type: 'string', default: existsSync('/usr/bin/wrk') ? 'wrk' : 'autocannon' },
+    warmup: { type: 'string', default: '2' },
+    nginx: { type: 'string', default: '/usr/sbin/nginx' },
+    only: { type: 'string' },
+  },
+});
+const duration = Math.min(60, Number(v.duration));
+const connections = Math.min(1000, Number(v.connections));
+const HOST = 'hello.default.example.com';
+const children = [];
+
+function startChild(cmd, args, what) {
+  return new Promise((resolve, reject) => {
+    const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(c);
+    let out = '';
+    c.stdout.setEncoding('utf8');
+    c.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (out.includes('\n')) resolve({ child: c, port: Number(line) });
+    });
+    c.on('exit', (code) => reject(new Error(`${what} exited (${code}) before it listened`)));
+    c.on('error', reject);
+  });
+}
+
+function stopAll() {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+}
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(130));
+
+async function waitFor(port, host) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const status = await new Promise((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: '/', headers: { host }, agent: false }, (r) => {
+            r.resume();
+            resolve(r.statusCode);
+          })
+          .on('error', reject);
+      });
+      if (status === 200) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing answers 200 on 127.0.0.1:${port}`);
+}
+
+function ms(s) {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(s.trim());
+  if (!m) return NaN;
+  const n = Number(m[1]);
+  return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n;
+}
+
+async function load(port, seconds) {
+  const url = `http://127.0.0.1:${port}/`;
+  if (v.tool === 'wrk') {
+    const out = execFileSync('/usr/bin/wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${HOST}`, url], {
+      encoding: 'utf8',
+    });
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+    const p50 = ms(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
+    const p99 = ms(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
+    const errors = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? '0';
+    const sock = /Socket errors:.*/.exec(out)?.[0] ?? '';
+    return { rps, p50, p99, errors: Number(errors), note: sock };
+  }
+  const { default: autocannon } = await import('autocannon');
+  const r = await autocannon({ url, connections, duration: seconds, headers: { host: HOST } });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors, note: '' };
+}
+
+function nginxConfig(dir, upstreamPort) {
+  const asRoot = process.getuid?.() === 0 ? 'user root root;\n' : '';
+  return `${asRoot}worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  keepalive_requests 1000000;
+  upstream app {
+    server 127.0.0.1:${upstreamPort};
+    keepalive 256;
+  }
+  server {
+    listen 127.0.0.1:0;
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header Knative-Serving-Revision hello-00001;
+      proxy_set_header Knative-Serving-Namespace default;
+    }
+  }
+}
+`;
+}
+
+async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function main() {
+  const up = await startChild(process.execPath, [join(here, 'upstream.mjs'), '0'], 'upstream');
+  const targets = [{ name: 'direct (node upstream)', port: up.port }];
+
+  if (existsSync(v.nginx)) {
+    const dir = mkdtempSync(join(tmpdir(), 'kn-ts-bench-nginx-'));
+    const port = await freePort();
+    writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, up.port).replace('listen 127.0.0.1:0;', `listen 127.0.0.1:${port};`));
+    const c = spawn(v.nginx, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
+    children.push(c);
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    await waitFor(port, HOST);
+    targets.push({ name: 'nginx 1 worker', port });
+  } else process.stderr.write(`no nginx at ${v.nginx}: skipping it\n`);
+
+  const gw = await startChild(process.execPath, [join(here, 'gateway-proc.ts'), '0', String(up.port)], 'gateway');
+  await waitFor(gw.port, HOST);
+  targets.push({ name: 'kn-ts gateway', port: gw.port });
+
+  const rows = [];
+  for (const t of targets) {
+    if (v.only && !t.name.includes(v.only)) continue;
+    await load(t.port, Number(v.warmup));
+    const r = await load(t.port, duration);
+    rows.push({ target: t.name, ...r });
+  }
+  const pad = (s, n) => String(s).padEnd(n);
+  console.log(`\n${v.tool}, ${connections} connections, ${duration} s per target, 127.0.0.1 only\n`);
+  console.log(`${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}errors`);
+  for (const r of rows) console.log(`${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${r.errors} ${r.note}`);
+  const nginx = rows.find((r) => r.target.startsWith('nginx'));
+  const ours = rows.find((r) => r.target.startsWith('kn-ts'));
+  if (nginx && ours) {
+    console.log(
+      `\ngateway/nginx throughput: ${(ours.rps / nginx.rps).toFixed(2)}× (goal ≥ 0.80×); p99 ${ours.p99.toFixed(2)} ms vs nginx ${nginx.p99.toFixed(2)} ms + 1 (goal ≤ ${(nginx.p99 + 1).toFixed(2)})`,
+    );
+  }
+  stopAll();
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.message}\n`);
+  stopAll();
+  process.exit(1);
+});
