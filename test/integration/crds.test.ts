@@ -216,11 +216,16 @@ describe('Serving CRDs on the real API server', () => {
         obj: { ...ksvc('byo', {}), spec: { template: { metadata: { name: 'BYO_Name' }, spec: { containers: [{ image: img }] } } } },
         expect: ['spec.template.metadata.name', 'DNS-1035'],
       },
-      { name: 'Service name that is not a DNS-1035 label', obj: ksvc('my.service', {}), expect: ['invalid value: my.service: metadata.name'] },
+      { name: 'Service name that is not a DNS-1035 label', obj: ksvc('my.service', {}), expect: ['metadata.name: Invalid value: "my.service": a DNS-1035 label'] },
+      {
+        name: 'BYO revision name without the parent prefix',
+        obj: { ...ksvc('prefix', {}), spec: { template: { metadata: { name: 'other-v1' }, spec: { containers: [{ image: img }] } } } },
+        expect: ['spec.template.metadata.name', '"other-v1" must have prefix "prefix-"'],
+      },
       { name: 'DomainMapping without ref kind', obj: dm('a.example.org', { ref: { name: 'hello', apiVersion: 'serving.knative.dev/v1' } }), expect: ['spec.ref.kind', 'Required value'] },
       { name: 'DomainMapping without ref name', obj: dm('b.example.org', { ref: { kind: 'Service', apiVersion: 'serving.knative.dev/v1' } }), expect: ['spec.ref.name', 'Required value'] },
       { name: 'DomainMapping without spec', obj: { apiVersion: 'serving.knative.dev/v1beta1', kind: 'DomainMapping', metadata: { name: 'c.example.org' } }, expect: ['spec', 'Required value'] },
-      { name: 'DomainMapping name that is not a domain', obj: dm('localhost', { ref: { kind: 'Service', name: 'hello' } }), expect: ['invalid value: localhost: metadata.name', 'fully qualified domain name'] },
+      { name: 'DomainMapping name that is not a domain', obj: dm('localhost', { ref: { kind: 'Service', name: 'hello' } }), expect: ['metadata.name: Invalid value: "localhost"', 'should be a domain with at least two segments separated by dots'] },
       {
         name: 'DomainMapping under cluster.local',
         obj: dm('hello.default.svc.cluster.local', { ref: { kind: 'Service', name: 'hello' } }),
@@ -258,7 +263,33 @@ describe('Serving CRDs on the real API server', () => {
 
     it('DomainMapping with generateName', async () => {
       const o = { apiVersion: 'serving.knative.dev/v1beta1', kind: 'DomainMapping', metadata: { generateName: 'x.example.org', namespace: ns }, spec: { ref: { kind: 'Service', name: 'hello' } } };
-      await rejects(c.create(R.DomainMapping, o as KubeObject), 'must not set the field(s): metadata.generateName');
+      await rejects(c.create(R.DomainMapping, o as KubeObject), 'metadata.generateName', 'must not set the field(s): metadata.generateName');
+    });
+
+    it('fields outside Knative\'s pod-spec mask, with strict field validation (as kubectl apply sends)', async () => {
+      const o = ksvcWith('masked', { containers: [{ image: img, lifecycle: { preStop: { exec: { command: ['true'] } } }, stdin: true }], restartPolicy: 'Never' });
+      // kubectl apply (client-side) creates with POST ?fieldValidation=Strict.
+      const path = `${c.path(R.Service, ns)}?fieldValidation=Strict`;
+      await assert.rejects(c.raw('POST', path, { ...o, metadata: { name: 'masked', namespace: ns } }), (e: unknown) => {
+        assert.ok(e instanceof KubeError);
+        assert.equal(e.code, 400);
+        for (const f of ['spec.template.spec.containers[0].lifecycle', 'spec.template.spec.containers[0].stdin', 'spec.template.spec.restartPolicy']) {
+          assert.ok(e.message.includes(`unknown field "${f}"`), e.message);
+        }
+        return true;
+      });
+    });
+
+    it('keeps unknown fields where upstream\'s schema is open (feature-flagged pod-spec fields)', async () => {
+      const o = ksvcWith('open-fields', {
+        containers: [{ image: img }],
+        initContainers: [{ name: 'init', image: img, restartPolicy: 'Always' }],
+        securityContext: { runAsNonRoot: true, futureField: 'x' },
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'k', operator: 'Exists' }] }] } } },
+      });
+      const path = `${c.path(R.Service, ns, 'open-fields')}?fieldManager=crds-test&fieldValidation=Strict`;
+      const stored = await c.raw<KubeObject>('PATCH', path, { ...o, metadata: { name: 'open-fields', namespace: ns } }, 'application/apply-patch+yaml');
+      assert.deepEqual(stored.spec, o.spec);
     });
   });
 
