@@ -101,6 +101,8 @@ function rawReply(socket: Duplex, status: number, body: string): void {
 
 export class Gateway {
   private table: RoutingTable = emptyTable();
+  /** Raw Host header → routes (or null: unknown host), for the current table; saves lower-casing per request. */
+  private hostCache = new Map<string, HostRoutes | null>();
   readonly agent: http.Agent;
   private readonly h2Sessions = new Map<string, http2.ClientHttp2Session>();
   private readonly held = new Map<string, Held[]>();
@@ -131,6 +133,7 @@ export class Gateway {
   /** Swaps the table atomically; requests in flight keep the split they picked. */
   setTable(t: RoutingTable): void {
     this.table = t;
+    this.hostCache = new Map();
     if (this.held.size > 0) this.releaseHeld();
   }
 
@@ -167,8 +170,14 @@ export class Gateway {
 
   private routes(host: string | undefined, listener: Listener): RoutePath[] | undefined {
     if (host === undefined) return undefined;
-    const t = this.table;
-    const hr: HostRoutes | undefined = t.hosts.get(normalizeHost(host)) ?? t.wildcard;
+    let hr = this.hostCache.get(host);
+    if (hr === undefined) {
+      const t = this.table;
+      hr = t.hosts.get(normalizeHost(host)) ?? t.wildcard ?? null;
+      // Bounded: a client sending random Host headers cannot grow it without limit.
+      if (this.hostCache.size >= 4096) this.hostCache.clear();
+      this.hostCache.set(host, hr);
+    }
     if (!hr) return undefined;
     return listener === 'external' ? hr.external : hr.internal;
   }
@@ -190,7 +199,7 @@ export class Gateway {
     req: http.IncomingMessage,
     listener: Listener,
   ): { split: Split; host: string | undefined; extra: [string, string][] | undefined } | { status: number; body: string } {
-    let host = req.headers.host;
+    let host = hostOf(req);
     let extra: [string, string][] | undefined;
     for (let depth = 0; depth < 3; depth++) {
       const p = this.route(req, host, depth === 0 ? listener : 'internal');
@@ -451,7 +460,7 @@ export class Gateway {
       ':method': req.method ?? 'GET',
       ':path': req.url ?? '/',
       ':scheme': 'http',
-      ':authority': host ?? req.headers.host ?? `${ep.host}:${ep.port}`,
+      ':authority': host ?? hostOf(req) ?? `${ep.host}:${ep.port}`,
     };
     for (let i = 0; i < flat.length; i += 2) {
       const l = flat[i]!.toLowerCase();
@@ -598,9 +607,23 @@ function relay(upRes: http.IncomingMessage, res: http.ServerResponse): void {
   upRes.on('error', () => res.destroy());
 }
 
+/** The Host header from rawHeaders (does not build req.headers). */
+function hostOf(req: http.IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length === 4 && (n === 'Host' || n === 'host' || n.toLowerCase() === 'host')) return raw[i + 1];
+  }
+  return undefined;
+}
+
+/** Whether the request has a body (Transfer-Encoding, or a non-zero Content-Length), from rawHeaders. */
 function hasBody(req: http.IncomingMessage): boolean {
-  const h = req.headers;
-  if (h['transfer-encoding'] !== undefined) return true;
-  const cl = h['content-length'];
-  return cl !== undefined && cl !== '0';
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length === 17 && n.toLowerCase() === 'transfer-encoding') return true;
+    if (n.length === 14 && n.toLowerCase() === 'content-length' && raw[i + 1] !== '0') return true;
+  }
+  return false;
 }
