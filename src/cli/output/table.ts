@@ -109,10 +109,29 @@ export interface TableOptions {
 /** Renders rows as kn does: header, then one line per row, through the tabwriter. */
 export function renderTable<T extends { metadata?: { namespace?: string } }>(columns: Column<T>[], rows: T[], o: TableOptions = {}): string {
   const cols: Column<T>[] = o.withNamespace ? [{ name: 'Namespace', cell: (r) => (o.namespaceCell ?? String)(r.metadata?.namespace ?? '') }, ...columns] : columns;
-  let text = '';
-  if (!o.noHeaders) text += cols.map((c) => c.name.toUpperCase()).join('\t') + '\n';
-  for (const r of rows) text += cols.map((c) => c.cell(r)).join('\t') + '\n';
-  return tabwrite(text, TABLE_TABWRITER);
+  const lines: string[][] = [];
+  if (!o.noHeaders) lines.push(cols.map((c) => c.name.toUpperCase()));
+  for (const r of rows) lines.push(cols.map((c) => c.cell(r)));
+  // Every line has the same cells, so each column is one block: the tabwriter result is the
+  // plain per-column maximum. (A cell with a tab or newline, or an empty first cell, which
+  // TabIndent writes as tabs, goes through the general tabwriter.)
+  if (lines.some((l) => !l[0] || l.some((c) => c.includes('\t') || c.includes('\n')))) {
+    return tabwrite(lines.map((l) => l.join('\t') + '\n').join(''), TABLE_TABWRITER);
+  }
+  const n = cols.length;
+  const widths: number[] = new Array(n - 1).fill(TABLE_TABWRITER.minwidth);
+  for (const l of lines) {
+    for (let j = 0; j < n - 1; j++) {
+      const w = width(l[j]!) + TABLE_TABWRITER.padding;
+      if (w > widths[j]!) widths[j] = w;
+    }
+  }
+  let out = '';
+  for (const l of lines) {
+    for (let j = 0; j < n - 1; j++) out += l[j]! + ' '.repeat(widths[j]! - width(l[j]!));
+    out += l[n - 1]! + '\n';
+  }
+  return out;
 }
 
 // ---- cells -----------------------------------------------------------------------------------

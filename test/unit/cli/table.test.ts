@@ -34,6 +34,11 @@ describe('renderTable', () => {
   it('upper-cases headers; REASON empty leaves trailing spaces', () => {
     assert.equal(renderTable(cols, rows), 'NAME    READY   REASON\nhello   True    \n');
   });
+  it('the per-column fast path equals the general tabwriter', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ metadata: { name: 'n'.repeat(i % 13 + 1), namespace: 'ns' + 'x'.repeat(i % 5) } }));
+    const text = ['NAMESPACE\tNAME\tREADY\tREASON', ...many.map((r) => `${r.metadata.namespace}\t${r.metadata.name}\tTrue\t`)].join('\n') + '\n';
+    assert.equal(renderTable(cols, many, { withNamespace: true }), tabwrite(text, TABLE_TABWRITER));
+  });
   it('--no-headers', () => {
     assert.equal(renderTable(cols, rows, { noHeaders: true }), 'hello   True   \n');
   });
