@@ -27,6 +27,7 @@ export const R = {
   ClusterDomainClaim: t(NETWORKING_INTERNAL_GROUP, 'v1alpha1', 'ClusterDomainClaim', 'clusterdomainclaims', false),
   Ingress: t(NETWORKING_INTERNAL_GROUP, 'v1alpha1', 'Ingress', 'ingresses'),
   ServerlessService: t(NETWORKING_INTERNAL_GROUP, 'v1alpha1', 'ServerlessService', 'serverlessservices'),
+  Certificate: t(NETWORKING_INTERNAL_GROUP, 'v1alpha1', 'Certificate', 'certificates'),
   PodAutoscaler: t(AUTOSCALING_INTERNAL_GROUP, 'v1alpha1', 'PodAutoscaler', 'podautoscalers'),
   Metric: t(AUTOSCALING_INTERNAL_GROUP, 'v1alpha1', 'Metric', 'metrics'),
   // Knative Eventing
