@@ -94,7 +94,7 @@ describe('install plan', () => {
       metadata: { name: 'x' },
       spec: { template: { spec: { containers: [{ image: `dev.local/kn-ts/control-plane:${VERSION}` }, { image: 'busybox' }] } } },
     };
-    const out = withImage(d, 'ghcr.io/x/y:1') as { spec: { template: { spec: { containers: { image: string }[] } } } };
+    const out = withImage(d, 'ghcr.io/x/y:1') as unknown as { spec: { template: { spec: { containers: { image: string }[] } } } };
     assert.deepEqual(out.spec.template.spec.containers.map((c) => c.image), ['ghcr.io/x/y:1', 'busybox']);
     assert.equal((d.spec as typeof out.spec).template.spec.containers[0]!.image, `dev.local/kn-ts/control-plane:${VERSION}`, 'the input is not changed');
   });
@@ -193,7 +193,7 @@ describe('manifests/', () => {
     assert.equal(gw.replicas, 2);
     assert.equal(gw.template.spec.serviceAccountName, 'gateway');
     assert.deepEqual(gw.template.spec.containers[0]!.args, ['gateway']);
-    assert.deepEqual(gw.template.spec.containers[0]!.ports.map((p) => p.containerPort), [8080, 9000]);
+    assert.deepEqual(gw.template.spec.containers[0]!.ports.map((p) => p.containerPort), [8080, 8081, 9000]);
     assert.deepEqual((find('PodDisruptionBudget', '3scale-kourier-gateway')!.spec as { minAvailable: number }).minAvailable, 1);
   });
 

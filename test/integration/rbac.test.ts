@@ -1,0 +1,281 @@
+// manifests/200-rbac.yaml is exactly what the control plane needs. The controller and the gateway
+// run as real processes (bin/control-plane.js) under their own ServiceAccounts' identities (tokens
+// from the TokenRequest API) against a private API server with the audit log on, while a Knative
+// Service goes to Ready, gets a new Revision, a tag that is then removed, and old Revisions are
+// garbage-collected. Then, from the audit log:
+//   (a) no request of either identity was forbidden (a missing rule fails here), and
+//   (b) every verb of every rule was used by some request (an unused rule fails here), except
+//       those listed in NOT_EVERY_RUN, which the code uses only on some runs or other scenarios.
+// There is no kubelet: the test marks Deployments Available (test/quickstart/available.ts).
+// The gateway binds 127.0.0.1 and its status writer asks only its own admin port (--peers);
+// nothing dials an address read from the cluster.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Condition, KubeObject } from '../../src/api/meta.ts';
+import { R } from '../../src/api/resources.ts';
+import { KubeClient } from '../../src/kube/client.ts';
+import { waitFor } from '../../src/kube/wait.ts';
+import { applyAll, waitEstablished } from '../../src/quickstart/apply.ts';
+import { installPlan, loadManifests } from '../../src/quickstart/manifests.ts';
+import { freePort, startCluster, type TestCluster } from '../harness/cluster.ts';
+import { REPO } from '../harness/env.ts';
+import { makeDeploymentsAvailable } from '../quickstart/available.ts';
+
+const CONTROLLER = 'system:serviceaccount:knative-serving:controller';
+const GATEWAY = 'system:serviceaccount:kourier-system:gateway';
+
+/**
+ * Verbs granted for paths a healthy run takes only sometimes (a write conflict, an AlreadyExists,
+ * a repeated event) or that this scenario does not reach (DomainMapping). Each names its path.
+ * Everything else in the ClusterRoles must show up in the audit log of every run.
+ */
+const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: string; why: string }[] = [
+  { user: CONTROLLER, group: 'serving.knative.dev', resource: 'services', verb: 'get', why: 'status write conflict: re-read (runtime/reconcile.ts)' },
+  { user: CONTROLLER, group: 'serving.knative.dev', resource: 'configurations', verb: 'get', why: 'status write conflict: re-read' },
+  { user: CONTROLLER, group: 'serving.knative.dev', resource: 'configurations', verb: 'patch', why: 'labeler: routing-state annotation on the Configuration, when its routes change between reconciles' },
+  { user: CONTROLLER, group: 'serving.knative.dev', resource: 'routes', verb: 'get', why: 'status write conflict: re-read' },
+  { user: CONTROLLER, group: 'serving.knative.dev', resource: 'revisions', verb: 'get', why: 'revision create AlreadyExists / status conflict: re-read' },
+  { user: CONTROLLER, group: 'serving.knative.dev', resource: 'domainmappings', verb: 'get', why: 'DomainMapping status write conflict (no DomainMapping here)' },
+  { user: CONTROLLER, group: 'serving.knative.dev', resource: 'domainmappings/status', verb: 'update', why: 'DomainMapping status (no DomainMapping here)' },
+  { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'ingresses', verb: 'get', why: 'KIngress create AlreadyExists: read the existing one' },
+  { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'clusterdomainclaims', verb: 'get', why: 'claim create AlreadyExists (no DomainMapping here)' },
+  { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'clusterdomainclaims', verb: 'create', why: 'DomainMapping with autocreate-cluster-domain-claims (no DomainMapping here)' },
+  { user: CONTROLLER, group: '', resource: 'services', verb: 'get', why: 'placeholder Service create AlreadyExists: read the existing one' },
+  { user: CONTROLLER, group: '', resource: 'services', verb: 'update', why: 'a placeholder or Revision Service drifted from the desired one' },
+  { user: CONTROLLER, group: '', resource: 'pods', verb: 'list', why: 'Revision not ready: look for a failing container' },
+  { user: CONTROLLER, group: '', resource: 'events', verb: 'patch', why: 'an event repeated: count++' },
+  { user: CONTROLLER, group: 'apps', resource: 'deployments', verb: 'update', why: 'a Deployment drifted from the Revision' },
+  { user: CONTROLLER, group: 'autoscaling.internal.knative.dev', resource: 'podautoscalers', verb: 'update', why: 'a PodAutoscaler drifted from the Revision' },
+];
+
+interface AuditEvent {
+  stage: string;
+  verb: string;
+  user: { username: string };
+  objectRef?: { resource?: string; subresource?: string; apiGroup?: string; namespace?: string; name?: string };
+  responseStatus?: { code?: number };
+  requestURI: string;
+}
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+let cluster: TestCluster;
+let admin: KubeClient;
+let dir: string;
+const procs: ChildProcess[] = [];
+
+async function saKubeconfig(ns: string, sa: string): Promise<string> {
+  const tr = await admin.raw<{ status: { token: string } }>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 3600 },
+  });
+  const file = join(dir, `${sa}.kubeconfig`);
+  writeFileSync(file, readFileSync(cluster.kubeconfig, 'utf8').replace(/token: .*/, `token: ${tr.status.token}`));
+  return file;
+}
+
+function startComponent(name: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const log = openSync(join(dir, `${name}.log`), 'a');
+  const child = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), ...args], { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
+  procs.push(child);
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((res) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      res();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+const cond = (o: KubeObject | undefined, type: string) => ((o?.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find((c) => c.type === type);
+
+async function waitServiceReady(ns: string, name: string, check: (o: KubeObject) => boolean = () => true): Promise<KubeObject> {
+  try {
+    return await waitFor(admin, R.Service, name, ns, (o) => (o && cond(o, 'Ready')?.status === 'True' && (o.status as { observedGeneration?: number }).observedGeneration === o.metadata.generation && check(o) ? 'done' : 'wait'), 60_000);
+  } catch (e) {
+    const o = await admin.find(R.Service, name, ns);
+    const logs = ['controller', 'gateway'].map((c) => (existsSync(join(dir, `${c}.log`)) ? readFileSync(join(dir, `${c}.log`), 'utf8').split('\n').slice(-15).join('\n') : '')).join('\n---\n');
+    throw new Error(`Service ${ns}/${name} not Ready: ${JSON.stringify((o?.status as { conditions?: unknown })?.conditions)}\n${logs}`, { cause: e });
+  }
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kn-ts-rbac-'));
+  const policy = join(dir, 'audit-policy.yaml');
+  writeFileSync(
+    policy,
+    [
+      'apiVersion: audit.k8s.io/v1',
+      'kind: Policy',
+      'omitStages: ["RequestReceived"]',
+      'rules:',
+      '- level: Metadata',
+      `  users: ["${CONTROLLER}", "${GATEWAY}"]`,
+      '- level: None',
+      '',
+    ].join('\n'),
+  );
+  cluster = await startCluster({
+    controllerManager: true,
+    apiServerArgs: [`--audit-policy-file=${policy}`, `--audit-log-path=${join(dir, 'audit.log')}`, '--audit-log-mode=blocking'],
+  });
+  admin = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
+  // Everything manifests/ has, as the quickstart applies it (the control-plane Deployments too:
+  // without a scheduler their pods never run; the test runs the components as local processes).
+  const plan = installPlan({ objects: loadManifests(join(REPO, 'manifests')), image: 'dev.local/kn-ts/control-plane:test', domain: '127.0.0.1.sslip.io', serving: true, eventing: true, extra: [] });
+  await applyAll(admin, [...plan.namespaces, ...plan.crds]);
+  await Promise.all(plan.crds.map((m) => waitEstablished(admin, m.object.metadata.name!, 30_000)));
+  await applyAll(admin, plan.rest);
+  // Aggressive revision GC so that the scenario exercises deleting Revisions.
+  await admin.patch(
+    R.ConfigMap,
+    'config-gc',
+    'knative-serving',
+    { data: { 'retain-since-create-time': 'disabled', 'retain-since-last-active-time': 'disabled', 'min-non-active-revisions': '0', 'max-non-active-revisions': '0' } },
+    'merge',
+  );
+});
+
+after(async () => {
+  for (const p of procs) await stop(p);
+  admin?.close();
+  await cluster?.stop();
+  if (!process.env.KN_TS_KEEP_CLUSTER) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
+  it('the controller and the gateway need every rule they have and no other', async (t) => {
+    if (!existsSync(join(REPO, 'dist/controller/main.js'))) {
+      t.skip('dist/controller/main.js is not built (run through scripts/test.sh)');
+      return;
+    }
+    const ctrlKc = await saKubeconfig('knative-serving', 'controller');
+    const gwKc = await saKubeconfig('kourier-system', 'gateway');
+    const ctrl = startComponent('controller', ['controller', '--kubeconfig', ctrlKc, '--metrics-port', '0', '--metrics-host', '127.0.0.1'], { POD_NAME: 'controller-rbac-test' });
+    const adminPort = await freePort();
+    const hasGateway = existsSync(join(REPO, 'dist/dataplane/gateway/main.js'));
+    const gw = hasGateway
+      ? startComponent('gateway', [
+          'gateway',
+          '--kubeconfig',
+          gwKc,
+          '--bind',
+          '127.0.0.1',
+          '--port',
+          '0',
+          '--internal-port',
+          '0',
+          '--admin-port',
+          String(adminPort),
+          '--peers',
+          `127.0.0.1:${adminPort}`,
+          '--identity',
+          'gateway-rbac-test',
+        ])
+      : undefined;
+
+    const ns = 'rbac-test';
+    await admin.create(R.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const avail = makeDeploymentsAvailable(admin, [ns], { maxMs: 180_000 });
+    try {
+      const ksvc = (env: string, traffic?: object[]) =>
+        ({
+          apiVersion: 'serving.knative.dev/v1',
+          kind: 'Service',
+          metadata: { name: 'hello', namespace: ns },
+          spec: {
+            template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:latest', env: [{ name: 'TARGET', value: env }] }] } },
+            ...(traffic ? { traffic } : {}),
+          },
+        }) as KubeObject;
+      // 1. A Service goes Ready.
+      await admin.apply(R.Service, ksvc('World'), { fieldManager: 'rbac-test' });
+      await waitServiceReady(ns, 'hello');
+      // 2. A new Revision, with a tag on the old one.
+      await admin.apply(R.Service, ksvc('Again', [{ latestRevision: true, percent: 100 }, { revisionName: 'hello-00001', percent: 0, tag: 'old' }]), { fieldManager: 'rbac-test' });
+      await waitServiceReady(ns, 'hello', (o) => (o.status as { latestReadyRevisionName?: string }).latestReadyRevisionName === 'hello-00002');
+      // 3. The tag goes away (its placeholder Service is deleted); a third Revision; GC deletes the first.
+      await admin.apply(R.Service, ksvc('Third', [{ latestRevision: true, percent: 100 }]), { fieldManager: 'rbac-test' });
+      await waitServiceReady(ns, 'hello', (o) => (o.status as { latestReadyRevisionName?: string }).latestReadyRevisionName === 'hello-00003');
+      await waitFor(admin, R.Revision, 'hello-00001', ns, (o) => (o ? 'wait' : 'done'), 30_000).catch(() => undefined);
+      await waitFor(admin, R.KService, 'old-hello', ns, (o) => (o ? 'wait' : 'done'), 30_000).catch(() => undefined);
+    } finally {
+      await avail.stop();
+      // SIGTERM: the leaders release their Leases (update).
+      await stop(ctrl);
+      if (gw) await stop(gw);
+    }
+
+    const events = readFileSync(join(dir, 'audit.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditEvent)
+      .filter((e) => e.stage === 'ResponseComplete' || e.stage === 'Panic');
+
+    // What each identity did, for the record (KN_TS_RBAC_REPORT=1 prints it).
+    if (process.env.KN_TS_RBAC_REPORT) {
+      const seen = new Set(events.map((e) => `${e.user.username.split(':').pop()} ${e.verb} ${e.objectRef?.apiGroup || 'core'}/${e.objectRef?.resource}${e.objectRef?.subresource ? `/${e.objectRef.subresource}` : ''} ${e.responseStatus?.code}`));
+      process.stderr.write([...seen].sort().join('\n') + '\n');
+    }
+    // (a) nothing forbidden
+    const forbidden = events.filter((e) => e.responseStatus?.code === 403).map((e) => `${e.user.username} ${e.verb} ${e.requestURI}`);
+    assert.deepEqual([...new Set(forbidden)], [], 'requests were forbidden: a rule is missing from manifests/200-rbac.yaml');
+
+    // (b) every granted verb used
+    const objects = loadManifests(join(REPO, 'manifests'));
+    const bindings: { user: string; rules: Rule[]; namespace?: string; role: string }[] = [];
+    for (const [user, ns, sa] of [
+      [CONTROLLER, 'knative-serving', 'controller'],
+      ...(gw ? [[GATEWAY, 'kourier-system', 'gateway']] : []),
+    ] as [string, string, string][]) {
+      for (const b of objects.map((m) => m.object).filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')) {
+        const subjects = (b.subjects as { kind: string; name: string; namespace?: string }[]) ?? [];
+        if (!subjects.some((s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === ns)) continue;
+        const ref = b.roleRef as { kind: string; name: string };
+        const role = objects.map((m) => m.object).find((o) => o.kind === ref.kind && o.metadata.name === ref.name && (ref.kind === 'ClusterRole' || o.metadata.namespace === b.metadata.namespace));
+        assert.ok(role, `${b.kind} ${b.metadata.name} refers to a missing ${ref.kind} ${ref.name}`);
+        bindings.push({ user, rules: role.rules as Rule[], namespace: b.kind === 'RoleBinding' ? b.metadata.namespace : undefined, role: `${ref.kind} ${ref.name}` });
+      }
+    }
+    const unused: string[] = [];
+    for (const b of bindings) {
+      for (const r of b.rules) {
+        for (const group of r.apiGroups) {
+          for (const resource of r.resources) {
+            for (const verb of r.verbs) {
+              const [res, sub] = resource.split('/') as [string, string | undefined];
+              const used = events.some(
+                (e) =>
+                  e.user.username === b.user &&
+                  e.verb === verb &&
+                  (e.objectRef?.apiGroup ?? '') === group &&
+                  e.objectRef?.resource === res &&
+                  (e.objectRef?.subresource ?? undefined) === sub &&
+                  (b.namespace === undefined || e.objectRef?.namespace === b.namespace) &&
+                  (e.responseStatus?.code ?? 0) < 400,
+              );
+              const excused = NOT_EVERY_RUN.some((x) => x.user === b.user && x.group === group && x.resource === resource && x.verb === verb);
+              if (!used && !excused) unused.push(`${b.role}: ${verb} ${group || 'core'}/${resource}`);
+            }
+          }
+        }
+      }
+    }
+    assert.deepEqual(unused, [], 'granted but never used: remove these rules or exercise them');
+  });
+});
