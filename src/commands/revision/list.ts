@@ -49,6 +49,10 @@ export default class RevisionList extends KnCommand {
       labels.push(`serving.knative.dev/service=${flags.service}`);
     }
     const name = argv[0] as string | undefined;
+    // Without -o the Services are needed too (TRAFFIC, TAGS): ask for both lists at once.
+    const servicesP =
+      flags.output === undefined && flags.service === undefined ? client.listAll<Service>(R.Service, { namespace }) : undefined;
+    servicesP?.catch(() => undefined);
     const list = await client.listAll<Revision>(R.Revision, {
       namespace,
       labelSelector: labels.join(',') || undefined,
@@ -58,10 +62,10 @@ export default class RevisionList extends KnCommand {
     let items: Revision[] = list.items;
     if (flags.output === undefined && items.length) {
       // TRAFFIC and TAGS come from the Services' status. Upstream GETs each Service; one LIST of
-      // the Services in scope gives the same cells with one round trip.
+      // the Services in scope (made in parallel above) gives the same cells.
       const wanted = new Set(items.map((r) => r.metadata.labels?.['serving.knative.dev/service']).filter(Boolean));
-      if (wanted.size && !flags.service) {
-        for (const s of (await client.listAll<Service>(R.Service, { namespace })).items) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
+      if (wanted.size && servicesP) {
+        for (const s of (await servicesP).items) services.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
       }
       for (const r of items) {
         const svc = r.metadata.labels?.['serving.knative.dev/service'];
