@@ -12,7 +12,7 @@ export const strDefault = (summary: string, def: string, o: Common & { helpValue
   Flags.string({ summary, helpValue: 'string', default: def, ...o });
 
 export const strArray = (summary: string, o: Common & { helpValue?: string } = {}) =>
-  Flags.string({ summary, multiple: true, helpValue: 'stringArray', ...o });
+  Flags.string({ summary, multiple: true, multipleNonGreedy: true, helpValue: 'stringArray', ...o });
 
 export const int = (summary: string, o: Common & { min?: number; max?: number; helpValue?: string } = {}) =>
   Flags.integer({ summary, helpValue: 'int', ...o });
@@ -38,6 +38,7 @@ export const globalFlags = {
   'as-group': Flags.string({
     summary: 'Group to impersonate for the operation, this flag can be repeated to specify multiple groups.',
     multiple: true,
+    multipleNonGreedy: true,
     helpGroup: 'GLOBAL',
     helpValue: 'stringArray',
   }),

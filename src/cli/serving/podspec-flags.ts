@@ -10,7 +10,7 @@ import { bool, int, str, strArray } from '../flags.ts';
 
 /** A pflag StringSlice flag: repeatable, and each value is also split on commas by the builder. */
 const strSlice = (summary: string, o: { hidden?: boolean } = {}) =>
-  Flags.string({ summary, multiple: true, helpValue: 'strings', ...o });
+  Flags.string({ summary, multiple: true, multipleNonGreedy: true, helpValue: 'strings', ...o });
 
 const PROBE_DESC =
   'Supported probe types are HTTGet, Exec and TCPSocket. Format: [http,https]:host:port:path, exec:cmd[,cmd,...], tcp:host:port.';
