@@ -1,11 +1,31 @@
 // The gateway as the benchmark runs it: one process, a routing table built in memory from a
 // KIngress and an EndpointSlice that point at the benchmark upstream on 127.0.0.1.
-//   node bench/gateway/gateway-proc.ts <listenPort> <upstreamPort>
+//   node bench/gateway/gateway-proc.ts <listenPort> <upstreamPort> [workers]
+// workers > 1 runs that many processes with node:cluster sharing the port (an experiment: the
+// product scales by replicas, see docs/adr/0006-gateway.md).
+import cluster from 'node:cluster';
 import type { Ingress } from '../../src/api/networking/types.ts';
 import { Gateway } from '../../src/dataplane/gateway/proxy.ts';
 import { type EndpointSlice, buildRoutingTable } from '../../src/dataplane/gateway/table.ts';
 
-const [listenPort = '0', upstreamPort = '0'] = process.argv.slice(2);
+const [listenPort = '0', upstreamPort = '0', workersArg = '1'] = process.argv.slice(2);
+const workers = Math.max(1, Math.min(8, Number(workersArg)));
+if (workers > 1 && cluster.isPrimary) {
+  let up = 0;
+  for (let i = 0; i < workers; i++) {
+    cluster.fork().on('message', (m: string) => {
+      if (++up === workers) process.stdout.write(`${m}\n`);
+    });
+  }
+  process.on('SIGTERM', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+    process.exit(0);
+  });
+} else {
+  serve();
+}
+
+function serve(): void {
 const ns = 'default';
 const ingress: Ingress = {
   metadata: { name: 'hello', namespace: ns, generation: 1 },
@@ -44,6 +64,9 @@ gw.setTable(buildRoutingTable([ingress], [slice]));
 const server = gw.createServer('external');
 server.listen(Number(listenPort), '127.0.0.1', () => {
   const a = server.address();
-  process.stdout.write(`${typeof a === 'object' && a ? a.port : listenPort}\n`);
+  const port = `${typeof a === 'object' && a ? a.port : listenPort}`;
+  if (process.send) process.send(port);
+  else process.stdout.write(`${port}\n`);
 });
 process.on('SIGTERM', () => process.exit(0));
+}

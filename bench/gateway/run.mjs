@@ -22,6 +22,7 @@ const { values: v } = parseArgs({
     warmup: { type: 'string', default: '2' },
     nginx: { type: 'string', default: '/usr/sbin/nginx' },
     only: { type: 'string' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const duration = Math.min(60, Number(v.duration));
@@ -156,9 +157,11 @@ async function main() {
     targets.push({ name: 'nginx 1 worker', port });
   } else process.stderr.write(`no nginx at ${v.nginx}: skipping it\n`);
 
-  const gw = await startChild(process.execPath, [join(here, 'gateway-proc.ts'), '0', String(up.port)], 'gateway');
+  const workers = Math.max(1, Number(v.workers));
+  const gwPort = await freePort();
+  const gw = await startChild(process.execPath, [join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers)], 'gateway');
   await waitFor(gw.port, HOST);
-  targets.push({ name: 'kn-ts gateway', port: gw.port });
+  targets.push({ name: workers > 1 ? `kn-ts gateway ×${workers}` : 'kn-ts gateway', port: gw.port });
 
   const rows = [];
   for (const t of targets) {

@@ -363,6 +363,29 @@ describe('gateway data plane', () => {
     assert.match(r.body, /request timeout/);
   });
 
+  it('answers 502 naming the upstream when its port refuses connections', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const srv = http.createServer().listen(0, '127.0.0.6', () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    ingresses = [...ingresses, route('refused', [{ splits: [split('refused-1', 100)] }])];
+    slices = [
+      ...slices,
+      {
+        metadata: { name: 'refused-1-x', namespace: NS, labels: { 'kubernetes.io/service-name': 'refused-1' } },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: ['127.0.0.6'], conditions: { ready: true } }],
+        ports: [{ name: 'http', port: closed }],
+      },
+    ];
+    apply();
+    const r = await request(ext, 'refused.default.example.com');
+    assert.equal(r.status, 502);
+    assert.match(r.body, new RegExp(`upstream 127\\.0\\.0\\.6:${closed} for revision "refused-1": ECONNREFUSED`));
+  });
+
   it('answers 503 with a clear body when a revision has no ready endpoint (hold disabled)', async () => {
     const noHold = new Gateway();
     noHold.setTable(gw.routingTable);

@@ -412,6 +412,7 @@ export class Gateway {
       relay(upRes, res);
     });
     up.on('error', (e: NodeJS.ErrnoException) => {
+      if (res.writableEnded) return; // already answered (e.g. 504 after the timeout aborted us)
       if (responded || res.destroyed) {
         res.destroy();
         return;
@@ -496,6 +497,7 @@ export class Gateway {
       stream.pipe(res);
     });
     stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (res.writableEnded) return;
       if (responded || res.destroyed) res.destroy();
       else plain(res, 502, `upstream ${ep.host}:${ep.port} (h2c) for revision "${split.revision}": ${e.code ?? e.message}\n`);
     });
