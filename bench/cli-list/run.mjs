@@ -4,6 +4,7 @@
 //   kn revision list |  kubectl get revisions
 // Run through bench/cli-list/run.sh (loopback-only network namespace). Goal: kn within 1.5× kubectl.
 import { mkdtempSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { R } from '../../src/api/resources.ts';

@@ -8,6 +8,7 @@
 // - managedFields are dropped unless --show-managed-fields.
 // `yaml` is imported only when YAML is asked for.
 import { readFileSync } from 'node:fs';
+import type * as YamlModule from 'yaml';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { OUTPUT_FORMATS } from './formats.ts';
 import { goJsonEscape } from './jsonpath.ts';
@@ -129,7 +130,7 @@ export function toJson(v: unknown): string {
 
 export async function toYaml(v: unknown): Promise<string> {
   // Depending on the loader, yaml's functions sit on the namespace or on its default export.
-  const m = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  const m = (await import('yaml')) as typeof YamlModule & { default?: typeof YamlModule };
   const stringify = m.stringify ?? m.default!.stringify;
   return stringify(sortDeep(v), { indentSeq: false, lineWidth: 0, minContentWidth: 0, version: '1.1', aliasDuplicateObjects: false });
 }

@@ -117,7 +117,7 @@ export function parseGoTemplate(src: string): Node[] {
     if (txt) push({ t: 'text', s: txt });
     pendingTrim = / -$/.test(inner) || inner === '-';
     i = open + 2 + close + 2;
-    let action = inner.replace(/^- /, '').replace(/ -$/, '').trim();
+    const action = inner.replace(/^- /, '').replace(/ -$/, '').trim();
     if (action.startsWith('/*')) continue;
     const word = action.split(/\s+/)[0]!;
     const rest = action.slice(word.length).trim();
@@ -134,7 +134,6 @@ export function parseGoTemplate(src: string): Node[] {
       frame.nodes = frame.owner.elseBody;
       if (rest.startsWith('if ') || rest.startsWith('with ')) {
         // {{else if X}}: a nested if inside the else branch, closed by the same {{end}}.
-        action = rest;
         const kind = rest.startsWith('if ') ? 'if' : 'with';
         const n = { t: kind, pipe: parsePipe(tokenize(rest.slice(kind.length))), body: [] as Node[], elseBody: [] as Node[] } as Node & { elseBody: Node[] };
         frame.nodes.push(n);

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import type { KubeObject } from '../../api/meta.ts';
 import type { DomainMapping } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
-import { namespaceFlag, str } from '../../cli/flags.ts';
+import { namespaceFlag } from '../../cli/flags.ts';
 import { domainRefError, REF_FLAG_SUMMARY, resolveDomainRef } from '../../cli/serving/list-serving.ts';
 
 export default class DomainUpdate extends KnCommand {
