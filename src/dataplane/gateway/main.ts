@@ -58,9 +58,8 @@ function listen(s: http.Server, port: number, host: string): Promise<number> {
   });
 }
 
-/** Starts the gateway; returns once it listens (the table fills as the informers sync). */
-export async function startGateway(argv: string[]): Promise<RunningGateway> {
-  const { values: v } = parseArgs({
+function parseFlags(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       port: { type: 'string' },
@@ -80,6 +79,17 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
     },
     strict: true,
   });
+}
+
+/** Starts the gateway; returns once it listens (the table fills as the informers sync). */
+export async function startGateway(argv: string[]): Promise<RunningGateway> {
+  let parsed;
+  try {
+    parsed = parseFlags(argv);
+  } catch (e) {
+    throw new Error(`${(e as Error).message.split('. ')[0]}: see control-plane.js gateway --help`);
+  }
+  const v = parsed.values;
   if (v.help) {
     process.stdout.write(USAGE);
     process.exit(0);
@@ -90,10 +100,18 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
   const gwNamespace = v['gateway-namespace'] ?? 'kourier-system';
   const gwService = v['gateway-service'] ?? 'kourier-internal';
   const adminPortFlag = num(v['admin-port'], 9000, 'admin-port');
+  const externalPortFlag = num(v.port, 8080, 'port');
+  const internalPortFlag = num(v['internal-port'], 8081, 'internal-port');
+  const holdMs = num(v['hold-timeout-seconds'], 0, 'hold-timeout-seconds') * 1000;
 
-  const client = await KubeClient.connect({ kubeconfig: v.kubeconfig, inCluster: true, userAgent: 'kn-ts-gateway' });
+  let client: KubeClient;
+  try {
+    client = await KubeClient.connect({ kubeconfig: v.kubeconfig, inCluster: true, userAgent: 'kn-ts-gateway' });
+  } catch (e) {
+    throw new Error(`cannot load the Kubernetes configuration (${(e as Error).message}): pass --kubeconfig, or run in a pod with a service account`);
+  }
   const stats = new Map<string, SplitStats>();
-  const gateway = new Gateway({ holdTimeoutMs: num(v['hold-timeout-seconds'], 0, 'hold-timeout-seconds') * 1000 });
+  const gateway = new Gateway({ holdTimeoutMs: holdMs });
   const ingresses = new Informer<Ingress>(client, R.Ingress);
   const slices = new Informer<EndpointSlice>(client, R.EndpointSlice);
   const logError = (what: string) => (e: unknown) => process.stderr.write(`gateway: ${what}: ${(e as Error).message ?? e}\n`);
@@ -125,8 +143,8 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
   const internal = gateway.createServer('internal');
   const admin = createAdminServer(gateway, metrics.registry, () => synced);
   const ports = {
-    external: await listen(external, num(v.port, 8080, 'port'), bind),
-    internal: await listen(internal, num(v['internal-port'], 8081, 'internal-port'), bind),
+    external: await listen(external, externalPortFlag, bind),
+    internal: await listen(internal, internalPortFlag, bind),
     admin: await listen(admin, adminPortFlag, bind),
   };
 
@@ -182,8 +200,8 @@ export async function main(argv: string[]): Promise<void> {
     g = await startGateway(argv);
   } catch (e) {
     process.stderr.write(`Error: ${(e as Error).message}\n`);
-    process.exitCode = 1;
-    return;
+    // Listeners that did open must not keep a half-started gateway alive.
+    process.exit(1);
   }
   process.stderr.write(`gateway: listening on :${g.ports.external} (external), :${g.ports.internal} (internal), :${g.ports.admin} (admin)\n`);
   const shutdown = () => {
