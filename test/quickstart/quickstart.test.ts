@@ -329,3 +329,24 @@ describe('kn quickstart minikube', () => {
     assert.equal((ctrl.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image, IMAGE);
   });
 });
+
+describe('kubectl apply -f manifests/', () => {
+  it('installs the same files on an empty cluster in one go (file-name order)', async (t) => {
+    const { spawnSync } = await import('node:child_process');
+    const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+    if (probe.status !== 0) {
+      t.skip('kubectl is not installed');
+      return;
+    }
+    const fresh = await startCluster();
+    try {
+      const r = spawnSync('kubectl', ['--kubeconfig', fresh.kubeconfig, 'apply', '-f', join(REPO, 'manifests')], { encoding: 'utf8', timeout: 120_000 });
+      assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /deployment\.apps\/controller created/);
+      assert.match(r.stdout, /deployment\.apps\/3scale-kourier-gateway created/);
+      assert.match(r.stdout, /clusterrole\.rbac\.authorization\.k8s\.io\/knative-serving-controller created/);
+    } finally {
+      await fresh.stop();
+    }
+  });
+});

@@ -24,7 +24,7 @@ const readStdin = () => {
   }
 };
 const stdin = (tool === 'kind' && argv[0] === 'create') ? readStdin() : undefined;
-if (env.FAKE_LOG) appendFileSync(env.FAKE_LOG, JSON.stringify({ tool, argv, ...(stdin !== undefined ? { stdin } : {}) }) + '\n');
+if (env.FAKE_LOG) appendFileSync(env.FAKE_LOG, JSON.stringify({ tool, argv, t: Date.now(), ...(stdin !== undefined ? { stdin } : {}) }) + '\n');
 
 const state = env.FAKE_STATE_DIR ?? '/tmp/kn-ts-fake-state';
 mkdirSync(join(state, tool), { recursive: true });
