@@ -44,7 +44,7 @@ export function applySteps(o: QuickstartOptions, plan: InstallPlan, contextNote:
     {
       title: `Installing the control plane (${controlPlaneImage(o)})`,
       plan: [
-        `server-side apply (field manager ${FIELD_MANAGER}); config-domain gets "${o.domain}": ""`,
+        `server-side apply (field manager ${FIELD_MANAGER})${components(o).serving ? `; config-domain gets "${o.domain}": ""` : ''}`,
         ...list(plan.rest),
       ],
       run: async (ctx, io) => {
@@ -56,7 +56,7 @@ export function applySteps(o: QuickstartOptions, plan: InstallPlan, contextNote:
     },
     {
       title: 'Waiting for the control plane to become Available',
-      plan: plan.deployments.map((m) => `  Deployment ${m.object.metadata.namespace}/${m.object.metadata.name}: condition Available (${secs(o.timeouts.deploymentMs)})`),
+      plan: plan.deployments.length === 0 ? ['  (no Deployments to wait for)'] : plan.deployments.map((m) => `  Deployment ${m.object.metadata.namespace}/${m.object.metadata.name}: condition Available (${secs(o.timeouts.deploymentMs)})`),
       children: () =>
         plan.deployments.map((m) => ({
           title: `Deployment ${m.object.metadata.namespace}/${m.object.metadata.name}`,

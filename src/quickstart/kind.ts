@@ -5,6 +5,7 @@ import { QuickstartError } from './errors.ts';
 import { controlPlaneImage, ingressService, kindConfig, MIN_KIND_VERSION, NODE_PORT, parseVersion, type QuickstartOptions, versionBelow } from './options.ts';
 import { type Ctx, type Deps, renderPlan, runSteps, type Step } from './steps.ts';
 import { describeInvocation, docker, kind, lastLine, parseKindClusters, runOrFail } from './tools.ts';
+import { planUsesImage } from './manifests.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +15,7 @@ const INSTALL_KIND = "install kind v0.30 or newer (https://kind.sigs.k8s.io/docs
 export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPlan>): Step[] {
   const again = "then run 'kn quickstart kind' again";
   const image = controlPlaneImage(o);
+  const unused = planUsesImage(plan, image) ? undefined : `nothing to be installed runs ${image}`;
   const steps: Step[] = [
     {
       title: 'Checking dependencies',
@@ -78,12 +80,14 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
     },
     {
       title: `Building the control-plane image ${image}`,
-      plan: o.image
+      plan: unused
+        ? [`skipped: ${unused}`]
+        : o.image
         ? [`skipped: --image ${o.image} is pulled by the node`]
         : o.skipBuild
           ? ['skipped: --skip-build (the image must already be in the local Docker)']
           : [`${describeInvocation(docker.build(o))}   (cached layers make a re-run quick)`],
-      skip: () => (o.image ? `Using published image ${o.image}` : o.skipBuild ? `Skipping the build of ${image} (--skip-build)` : false),
+      skip: () => unused ?? (o.image ? `Using published image ${o.image}` : o.skipBuild ? `Skipping the build of ${image} (--skip-build)` : false),
       run: async (ctx, io) => {
         if (!existsSync(join(o.root, 'Dockerfile'))) {
           throw new QuickstartError(`there is no Dockerfile in ${o.root} to build ${image} from: run kn from a kn-ts source checkout, or pass --image <published image>`);
@@ -99,8 +103,8 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
     },
     {
       title: `Loading ${image} into kind cluster '${o.name}'`,
-      plan: o.image ? ['skipped (--image)'] : [describeInvocation(kind.load(image, o.name))],
-      skip: () => (o.image ? `Not loading: the node pulls ${o.image}` : false),
+      plan: unused ? [`skipped: ${unused}`] : o.image ? ['skipped (--image)'] : [describeInvocation(kind.load(image, o.name))],
+      skip: () => unused ?? (o.image ? `Not loading: the node pulls ${o.image}` : false),
       run: async (ctx, io) => {
         await runOrFail(
           ctx.deps.runner,

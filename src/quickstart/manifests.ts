@@ -139,6 +139,14 @@ export function installPlan(i: PlanInput): InstallPlan {
   return { crds, namespaces, rest, deployments };
 }
 
+/** Whether any Deployment of the plan runs the image (else building and loading it is pointless). */
+export function planUsesImage(plan: InstallPlan, image: string): boolean {
+  return plan.deployments.some((m) => {
+    const pod = (m.object.spec as { template?: { spec?: { containers?: { image?: string }[] } } } | undefined)?.template?.spec;
+    return (pod?.containers ?? []).some((c) => c.image === image);
+  });
+}
+
 /** `Kind ns/name` */
 export function describeObject(o: KubeObject): string {
   return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;

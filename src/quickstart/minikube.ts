@@ -6,6 +6,7 @@ import { QuickstartError } from './errors.ts';
 import { controlPlaneImage, ingressService, MIN_MINIKUBE_VERSION, parseVersion, type QuickstartOptions, versionBelow } from './options.ts';
 import { type Ctx, type Deps, renderPlan, runSteps, type Step } from './steps.ts';
 import { describeInvocation, minikube, parseMinikubeProfiles, runOrFail } from './tools.ts';
+import { planUsesImage } from './manifests.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +15,7 @@ const INSTALL_MINIKUBE = 'install minikube v1.37 or newer (https://minikube.sigs
 export function minikubeSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPlan>): Step[] {
   const image = controlPlaneImage(o);
   const again = "then run 'kn quickstart minikube' again";
+  const unused = planUsesImage(plan, image) ? undefined : `nothing to be installed runs ${image}`;
   return [
     {
       title: 'Checking dependencies',
@@ -58,12 +60,14 @@ export function minikubeSteps(o: QuickstartOptions, plan: ReturnType<typeof buil
     },
     {
       title: `Building the control-plane image ${image} inside minikube`,
-      plan: o.image
+      plan: unused
+        ? [`skipped: ${unused}`]
+        : o.image
         ? [`skipped: --image ${o.image} is pulled by the node`]
         : o.skipBuild
           ? [`skipped: --skip-build; ${describeInvocation(minikube.imageLoad(image, o.name))}`]
           : [describeInvocation(minikube.imageBuild(o))],
-      skip: () => (o.image ? `Using published image ${o.image}` : false),
+      skip: () => unused ?? (o.image ? `Using published image ${o.image}` : false),
       run: async (ctx, io) => {
         if (o.skipBuild) {
           await runOrFail(ctx.deps.runner, minikube.imageLoad(image, o.name), `loading ${image} into minikube`, `build it first or drop --skip-build`, (l) => io.output(l));
