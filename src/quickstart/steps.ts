@@ -1,6 +1,7 @@
 // A quickstart is a list of steps. Each step knows the lines --dry-run prints for it and how to
 // run it; the same list drives listr2 (its default renderer on a terminal, plain `simple` lines in
 // CI logs) and the dry-run plan, so the plan shows exactly what a run does.
+import type { ListrTask } from 'listr2';
 import type { KubeClient } from '../kube/client.ts';
 import type { ApplyResult } from './apply.ts';
 import type { InstallPlan } from './manifests.ts';
@@ -61,7 +62,7 @@ export function renderPlan(header: string, steps: Step[], footer: string[]): str
 /** Runs the steps with listr2; resolves when all are done, rejects with the first failure. */
 export async function runSteps(steps: Step[], ctx: Ctx): Promise<void> {
   const { Listr } = await import('listr2');
-  type T = import('listr2').ListrTask<Ctx>;
+  type T = ListrTask<Ctx>;
   const toTask = (s: Step): T => ({
     title: s.title,
     skip: s.skip ? (c: Ctx) => s.skip!(c) : undefined,
