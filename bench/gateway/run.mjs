@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setTimeout } from 'node:timers';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: v } = parseArgs({

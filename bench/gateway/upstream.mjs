@@ -1,4 +1,5 @@
 // A minimal HTTP/1.1 upstream for the gateway benchmark: 200 with a short body, keep-alive.
+import { Buffer } from 'node:buffer';
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);

@@ -87,7 +87,7 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
   try {
     parsed = parseFlags(argv);
   } catch (e) {
-    throw new Error(`${(e as Error).message.split('. ')[0]}: see control-plane.js gateway --help`);
+    throw new Error(`${(e as Error).message.split('. ')[0]}: see control-plane.js gateway --help`, { cause: e });
   }
   const v = parsed.values;
   if (v.help) {
@@ -108,7 +108,7 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
   try {
     client = await KubeClient.connect({ kubeconfig: v.kubeconfig, inCluster: true, userAgent: 'kn-ts-gateway' });
   } catch (e) {
-    throw new Error(`cannot load the Kubernetes configuration (${(e as Error).message}): pass --kubeconfig, or run in a pod with a service account`);
+    throw new Error(`cannot load the Kubernetes configuration (${(e as Error).message}): pass --kubeconfig, or run in a pod with a service account`, { cause: e });
   }
   const stats = new Map<string, SplitStats>();
   const gateway = new Gateway({ holdTimeoutMs: holdMs });
