@@ -409,7 +409,6 @@ const baseLabels = (extra = {}) => ({
 });
 const SERVING = ['all', 'knative', 'serving'];
 // metadata.name must be a DNS-1035 label (CRD schemas may constrain metadata.name and nothing else of metadata).
-const NAME_RULE = [];
 const DNS1035_NAME = { type: 'object', properties: { name: { type: 'string', 'x-kubernetes-validations': [rule(`size(self) <= 63 && self.matches('${DNS1035}')`, DNS1035_MSG)] } } };
 // A BYO revision name starts with the parent's name and a dash.
 const PREFIX_RULE = rule(

@@ -1,6 +1,7 @@
 // The kn entry point. Everything that can be answered from oclif.manifest.json (help, aliases,
 // typos, plugin dispatch, `version --client`) is answered here without loading oclif or any
 // Kubernetes code; everything else goes to oclif, which loads just the one command module.
+import type * as OclifNS from '@oclif/core';
 import { spawnSync } from 'node:child_process';
 import { formatError, suggest, UserError } from './errors.ts';
 import { GLOBAL_FLAGS } from './global-flags.ts';
@@ -8,6 +9,8 @@ import { canonicalGroup, GROUPS } from './groups.ts';
 import { commandHelp, groupHelp, optionsHelp, rootHelp } from './help.ts';
 import { childrenOf, commandIndex, isTopic, loadManifest, ROOT } from './manifest.ts';
 import { defaultPluginsDir, findPlugin, listPlugins } from './plugins.ts';
+
+type OclifCore = typeof OclifNS;
 
 const write = (s: string) => process.stdout.write(s);
 const fail = (msg: string, cmd = 'kn', hint = true): number => {
@@ -172,8 +175,8 @@ export async function main(argv: string[]): Promise<number> {
 
   // Plugins may not shadow built-in leaf commands; they are dispatched only when nothing matched.
   // @oclif/core is CommonJS: bundled, its exports arrive as the default export.
-  const oclif = (await import('@oclif/core')) as Partial<typeof import('@oclif/core')> & { default?: typeof import('@oclif/core') };
-  const { run, flush } = (oclif.run ? oclif : oclif.default!) as typeof import('@oclif/core');
+  const oclif = (await import('@oclif/core')) as Partial<OclifCore> & { default?: OclifCore };
+  const { run, flush } = (oclif.run ? oclif : oclif.default!) as OclifCore;
   try {
     await run([...id.split(':'), ...args], { root: ROOT } as never);
     await flush();

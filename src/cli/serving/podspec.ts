@@ -509,7 +509,7 @@ function applyMountsAndVolumes(spec: Service['spec']['template']['spec'], c: V1C
     }
     return out;
   };
-  let volumes: V1Volume[] = (spec.volumes ?? []).map((v) => (volumeInfo.has(v.name) ? toVolume(v, volumeInfo.get(v.name)!) : v));
+  const volumes: V1Volume[] = (spec.volumes ?? []).map((v) => (volumeInfo.has(v.name) ? toVolume(v, volumeInfo.get(v.name)!) : v));
   for (const [name, info] of volumeInfo) if (!volumes.some((v) => v.name === name)) volumes.push(toVolume({ name }, info));
 
   const readOnly = (name: string, options?: string): boolean => {
@@ -526,7 +526,7 @@ function applyMountsAndVolumes(spec: Service['spec']['template']['spec'], c: V1C
     return vm;
   };
   const oldMounts = c.volumeMounts ?? [];
-  let volumeMounts: V1VolumeMount[] = oldMounts.map((vm) => {
+  const volumeMounts: V1VolumeMount[] = oldMounts.map((vm) => {
     const mi = mountInfo.get(vm.mountPath);
     if (!mi) return vm;
     if (!volumes.some((v) => v.name === mi.volumeName)) fail(`There is no volume matched with ${JSON.stringify(mi.volumeName)}`);
@@ -554,8 +554,6 @@ function applyMountsAndVolumes(spec: Service['spec']['template']['spec'], c: V1C
   else delete c.volumeMounts;
   if (volumes.length) spec.volumes = volumes;
   else delete spec.volumes;
-  volumes = [];
-  volumeMounts = [];
 }
 
 /**

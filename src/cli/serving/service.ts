@@ -191,7 +191,7 @@ export function readFileGo(path: string): string {
   } catch (e) {
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new Error(`open ${path}: ${why}`);
+    throw new Error(`open ${path}: ${why}`, { cause: e });
   }
 }
 
@@ -377,7 +377,7 @@ export function editFileInputs(flags: { 'env-file'?: string; containers?: string
     try {
       out.containersSpec = text.trim() ? parseYamlDoc(text) : {};
     } catch (e) {
-      throw new Error(`cannot parse ${c === '-' ? 'stdin' : c}: ${String((e as Error).message).split('\n')[0]}`);
+      throw new Error(`cannot parse ${c === '-' ? 'stdin' : c}: ${String((e as Error).message).split('\n')[0]}`, { cause: e });
     }
   }
   return out;
@@ -412,7 +412,7 @@ export async function reportUrl(client: KubeClient, name: string, namespace: str
   try {
     svc = await client.get<Service>(R.Service, name, namespace);
   } catch (e) {
-    throw new Error(urlFetchFailed(name, namespace, (e as Error).message));
+    throw new Error(urlFetchFailed(name, namespace, (e as Error).message), { cause: e });
   }
   write(showUrl(name, verbDone, svc.status?.latestReadyRevisionName ?? '', svc.status?.url ?? '', original));
 }

@@ -44,7 +44,7 @@ export function parseServiceDocument(text: string, source: string): Service {
       obj = first?.toJS() ?? null;
     }
   } catch (e) {
-    throw new Error(`cannot parse ${source}: ${String((e as Error).message).split('\n')[0]}`);
+    throw new Error(`cannot parse ${source}: ${String((e as Error).message).split('\n')[0]}`, { cause: e });
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw new Error(`cannot parse ${source}: expected a Service object`);
@@ -104,7 +104,7 @@ export class TargetStore {
     } catch (e) {
       const code = (e as { code?: string }).code;
       const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-      throw new Error(`remove ${p}: ${why}`);
+      throw new Error(`remove ${p}: ${why}`, { cause: e });
     }
   }
 

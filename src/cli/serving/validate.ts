@@ -309,7 +309,9 @@ export function autoscalingAnnotationsError(anns: Map<string, string> | Record<s
   for (const e of errs) {
     const key = `${e.message}-${e.details ?? ''}`;
     const have = merged.get(key);
-    if (have) for (const p of e.paths) !have.paths.includes(p) && have.paths.push(p);
+    if (have) {
+      for (const p of e.paths) if (!have.paths.includes(p)) have.paths.push(p);
+    }
     else merged.set(key, { ...e, paths: [...e.paths] });
   }
   const list = [...merged.values()];
@@ -650,12 +652,12 @@ const PROBE_OPTS: Record<string, string> = {
 function parseIntBase0(s: string): number | undefined {
   const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0)$/.exec(s);
   if (!m) return undefined;
-  let body = m[2]!.replace(/_/g, '');
+  const body = m[2]!.replace(/_/g, '');
   let n: number;
   if (/^0[xX]/.test(body)) n = parseInt(body.slice(2), 16);
   else if (/^0[bB]/.test(body)) n = parseInt(body.slice(2), 2);
   else if (/^0[oO]/.test(body)) n = parseInt(body.slice(2), 8);
-  else if (body.length > 1 && body.startsWith('0')) n = parseInt((body = body.slice(1)), 8);
+  else if (body.length > 1 && body.startsWith('0')) n = parseInt(body.slice(1), 8);
   else n = parseInt(body, 10);
   n = m[1] === '-' ? -n : n;
   return n > MAXI32 || n < -MAXI32 - 1 || Number.isNaN(n) ? undefined : n;

@@ -1,3 +1,4 @@
+import type { KubeObject } from '../../api/meta.ts';
 import { Args } from '@oclif/core';
 import type { Revision, Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
@@ -59,8 +60,8 @@ export default class ServiceExport extends KnCommand {
     const { formatOutput } = await import('../../cli/output/format.ts');
     const kind = String((obj as { kind?: string }).kind);
     const resource = kind === 'Export' ? { group: 'client.knative.dev', version: 'v1alpha1', kind, plural: 'exports', namespaced: true } : R.Service;
-    const o = obj as unknown as import('../../api/meta.ts').KubeObject;
-    const data = kind === 'List' ? { items: (obj as { items: import('../../api/meta.ts').KubeObject[] }).items } : { object: { ...o, metadata: { ...o.metadata, name: o.metadata?.name ?? name } } };
+    const o = obj as unknown as KubeObject;
+    const data = kind === 'List' ? { items: (obj as { items: KubeObject[] }).items } : { object: { ...o, metadata: { ...o.metadata, name: o.metadata?.name ?? name } } };
     process.stdout.write(
       await formatOutput(data, resource, {
         output: flags.output,
