@@ -1,0 +1,215 @@
+// Reconcile benchmark: time from `create Service` to Ready, for 1 Service and for N (default 500),
+// p50/p99, and the controller process's RSS with N Services. Prints figures; asserts nothing.
+//
+//   KN_TS_TEST_BINS="$(scripts/build-test-bins.sh)" unshare -rn bash -c \
+//     'ip link set lo up; node bench/reconcile/run.ts [N]'
+//
+// A private kube-apiserver + etcd on 127.0.0.1, WITHOUT kube-controller-manager, so nothing
+// overwrites the statuses this harness writes. There is no kubelet and no gateway, so a helper
+// loop plays them: each new Deployment is marked available (replicas ready) and each new KIngress
+// is marked Ready with Kourier's load-balancer addresses, as soon as they appear. "Ready" below is
+// the Service's Ready=True (Route included); "configured" is ConfigurationsReady=True
+// (Configuration → Revision → Deployment only).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../../src/api/meta.ts';
+import { R } from '../../src/api/resources.ts';
+import type { Service } from '../../src/api/serving/types.ts';
+import { KubeClient } from '../../src/kube/client.ts';
+import { waitFor } from '../../src/kube/wait.ts';
+import { freePort, startCluster } from '../../test/harness/cluster.ts';
+import { REPO } from '../../test/harness/env.ts';
+
+const N = Number(process.argv[2] ?? 500);
+const NS = 'bench';
+const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+async function installCRDs(c: KubeClient): Promise<void> {
+  const names: string[] = [];
+  for (const f of ['000-namespaces.yaml', '100-crd-serving.yaml', '101-crd-domainmapping.yaml', '102-crd-networking.yaml', '103-crd-autoscaling.yaml']) {
+    for (const doc of parseAllDocuments(readFileSync(join(REPO, 'manifests', f), 'utf8'))) {
+      const o = doc.toJS() as KubeObject | null;
+      if (!o?.kind) continue;
+      await c.apply(o.kind === 'Namespace' ? R.Namespace : R.CustomResourceDefinition, o, { fieldManager: 'bench' });
+      if (o.kind === 'CustomResourceDefinition') names.push(o.metadata.name ?? '');
+    }
+  }
+  for (const n of names) {
+    await waitFor<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(c, R.CustomResourceDefinition, n, undefined, (o) => (o?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True') ? 'done' : 'wait'), 30_000);
+  }
+}
+
+/** A watch that reopens when it ends (a new CRD's watch can fail just after it is Established). */
+function keepWatching<T extends KubeObject>(c: KubeClient, r: typeof R.Ingress | typeof R.Deployment, h: (e: { type: string; object: T }) => void): { stop(): void } {
+  let stopped = false;
+  let cur: { stop(): void } | undefined;
+  const open = () => {
+    if (stopped) return;
+    const w = c.watch<T>(r, { namespace: NS }, h);
+    cur = w;
+    void w.done.then(() => setTimeout(open, 300));
+  };
+  open();
+  return {
+    stop: () => {
+      stopped = true;
+      cur?.stop();
+    },
+  };
+}
+
+/** Plays kubelet + KCM (Deployments available) and the gateway (KIngress Ready). */
+function fakeDataPlane(c: KubeClient): { stop(): void } {
+  const seenDep = new Set<string>();
+  const seenIng = new Set<string>();
+  const depW = keepWatching<KubeObject & { metadata: { generation?: number }; spec: { replicas?: number } }>(c, R.Deployment, (e) => {
+    if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return;
+    const d = e.object;
+    const k = `${d.metadata.name}/${d.metadata.generation}`;
+    if (seenDep.has(k)) return;
+    seenDep.add(k);
+    const n = d.spec.replicas ?? 1;
+    const t = now();
+    void c
+      .patch(R.Deployment, d.metadata.name ?? '', NS, {
+        status: {
+          observedGeneration: d.metadata.generation,
+          replicas: n,
+          updatedReplicas: n,
+          readyReplicas: n,
+          availableReplicas: n,
+          conditions: [
+            { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: t, lastTransitionTime: t },
+            { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: 'ReplicaSet has successfully progressed.', lastUpdateTime: t, lastTransitionTime: t },
+          ],
+        },
+      }, 'merge', { subresource: 'status' })
+      .catch(() => seenDep.delete(k));
+  });
+  const ingW = keepWatching<KubeObject & { metadata: { generation?: number } }>(c, R.Ingress, (e) => {
+    if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return;
+    const o = e.object;
+    const k = `${o.metadata.name}/${o.metadata.generation}`;
+    if (seenIng.has(k)) return;
+    seenIng.add(k);
+    const t = now();
+    void c
+      .patch(R.Ingress, o.metadata.name ?? '', NS, {
+        status: {
+          observedGeneration: o.metadata.generation,
+          conditions: ['LoadBalancerReady', 'NetworkConfigured', 'Ready'].map((type) => ({ type, status: 'True', lastTransitionTime: t })),
+          publicLoadBalancer: { ingress: [{ domainInternal: 'kourier.kourier-system.svc.cluster.local' }] },
+          privateLoadBalancer: { ingress: [{ domainInternal: 'kourier-internal.kourier-system.svc.cluster.local' }] },
+        },
+      }, 'merge', { subresource: 'status' })
+      .catch((err: unknown) => {
+        console.error('ingress status:', (err as Error).message);
+        seenIng.delete(k);
+      });
+  });
+  return {
+    stop: () => {
+      depW.stop();
+      ingW.stop();
+    },
+  };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
+};
+
+async function rssMiB(pid: number): Promise<number> {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+/** Creates `names` (at most 32 requests in flight) and resolves with create→Ready and create→configured times. */
+async function round(c: KubeClient, names: string[], timeoutMs: number): Promise<{ ready: number[]; configured: number[]; notReady: number }> {
+  const t0 = new Map<string, number>();
+  const ready = new Map<string, number>();
+  const configured = new Map<string, number>();
+  const want = new Set(names);
+  let resolveAll!: () => void;
+  const all = new Promise<void>((r) => (resolveAll = r));
+  const w = c.watch<Service>(R.Service, { namespace: NS }, (e) => {
+    const s = e.object;
+    const n = s.metadata.name ?? '';
+    if (!want.has(n) || !t0.has(n)) return;
+    const conds = s.status?.conditions ?? [];
+    const at = performance.now();
+    if (!configured.has(n) && conds.some((x) => x.type === 'ConfigurationsReady' && x.status === 'True')) configured.set(n, at - (t0.get(n) ?? at));
+    if (!ready.has(n) && s.status?.observedGeneration === s.metadata.generation && conds.some((x) => x.type === 'Ready' && x.status === 'True')) ready.set(n, at - (t0.get(n) ?? at));
+    if (ready.size === want.size) resolveAll();
+  });
+  await new Promise((r) => setTimeout(r, 200)); // the watch is open
+  const queue = [...names];
+  const worker = async () => {
+    for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+      t0.set(n, performance.now());
+      await c.create<Service>(R.Service, {
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: { name: n, namespace: NS },
+        spec: { template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:latest' } as never] } } },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs))]);
+  w.stop();
+  return { ready: [...ready.values()], configured: [...configured.values()], notReady: want.size - ready.size };
+}
+
+async function main(): Promise<void> {
+  const cluster = await startCluster({ controllerManager: false });
+  let ctl: ChildProcess | undefined;
+  let dp: { stop(): void } | undefined;
+  const c = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
+  try {
+    await installCRDs(c);
+    await c.create(R.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    dp = fakeDataPlane(c);
+    const port = await freePort();
+    ctl = spawn(process.execPath, [join(REPO, 'bench/reconcile/controller-proc.ts'), '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--leader-elect=false', '--workers', process.env.WORKERS ?? '8'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+    });
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 300) throw new Error('controller did not become ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rss0 = await rssMiB(ctl.pid ?? 0);
+
+    const one = await round(c, ['single'], 20_000);
+    if (one.notReady) {
+      const s = await c.get<Service>(R.Service, 'single', NS);
+      console.error('single not Ready:', JSON.stringify(s.status?.conditions));
+      const rt = await c.get(R.Route, 'single', NS);
+      const ing = await c.list(R.Ingress, { namespace: NS });
+      console.error('route:', JSON.stringify(rt.status), 'ingresses:', JSON.stringify(ing.items.map((i) => [i.metadata.name, i.metadata.generation, i.status])));
+    }
+    const many = await round(c, Array.from({ length: N }, (_, i) => `svc-${i}`), Number(process.env.BENCH_TIMEOUT_MS ?? 300_000));
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssN = await rssMiB(ctl.pid ?? 0);
+
+    const f = (x: number) => `${x.toFixed(0)} ms`;
+    console.log(`reconcile benchmark (controller process, ${process.env.WORKERS ?? '8'} workers per reconciler; data plane faked as described in the header)`);
+    console.log(`1 Service:   create→Ready ${f(one.ready[0] ?? NaN)}   create→ConfigurationsReady ${f(one.configured[0] ?? NaN)}`);
+    console.log(`${N} Services: create→Ready p50 ${f(pct(many.ready, 50))} p99 ${f(pct(many.ready, 99))} max ${f(pct(many.ready, 100))}   (not Ready: ${many.notReady})`);
+    console.log(`${N} Services: create→ConfigurationsReady p50 ${f(pct(many.configured, 50))} p99 ${f(pct(many.configured, 99))}`);
+    console.log(`controller RSS: ${rss0.toFixed(0)} MiB idle, ${rssN.toFixed(0)} MiB with ${N + 1} Services`);
+  } finally {
+    dp?.stop();
+    ctl?.kill('SIGTERM');
+    c.close();
+    await cluster.stop();
+  }
+}
+
+await main();
