@@ -7,7 +7,7 @@
 //   (isolated from the network: unshare -rn sh -c 'ip link set lo up; node bench/gateway/run.mjs')
 import { spawn, execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,14 +24,25 @@ const { values: v } = parseArgs({
     nginx: { type: 'string', default: '/usr/sbin/nginx' },
     only: { type: 'string' },
     workers: { type: 'string', default: '1' },
+    pin: { type: 'boolean', default: false },
   },
 });
+// --pin: wrk and the upstream share CPU 0, the proxy under test (nginx's worker, the gateway) has
+// CPU 1 to itself — the same placement for every target, so runs do not depend on how the
+// scheduler happens to spread three busy processes over two CPUs.
+const pin = v.pin;
+const LOAD_CPU = '0';
+const PROXY_CPU = '1';
+function pinned(cpu, cmd, args) {
+  return pin ? ['/usr/bin/taskset', ['-c', cpu, cmd, ...args]] : [cmd, args];
+}
 const duration = Math.min(60, Number(v.duration));
 const connections = Math.min(1000, Number(v.connections));
 const HOST = 'hello.default.example.com';
 const children = [];
 
-function startChild(cmd, args, what) {
+function startChild(cpu, cmd0, args0, what) {
+  const [cmd, args] = pinned(cpu, cmd0, args0);
   return new Promise((resolve, reject) => {
     const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(c);
@@ -83,20 +94,35 @@ function ms(s) {
 async function load(port, seconds) {
   const url = `http://127.0.0.1:${port}/`;
   if (v.tool === 'wrk') {
-    const out = execFileSync('/usr/bin/wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${HOST}`, url], {
-      encoding: 'utf8',
-    });
+    const [cmd, args] = pinned(LOAD_CPU, '/usr/bin/wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${HOST}`, url]);
+    const out = execFileSync(cmd, args, { encoding: 'utf8' });
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
     const p50 = ms(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
     const p99 = ms(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
     const errors = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? '0';
     const sock = /Socket errors:.*/.exec(out)?.[0] ?? '';
-    return { rps, p50, p99, errors: Number(errors), note: sock };
+    const total = Number(/(\d+) requests in/.exec(out)?.[1]);
+    return { rps, p50, p99, errors: Number(errors), note: sock, total };
   }
   const { default: autocannon } = await import('autocannon');
   const r = await autocannon({ url, connections, duration: seconds, headers: { host: HOST } });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors, note: '' };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.non2xx + r.errors, note: '', total: r.requests.total };
 }
+
+/** CPU time (user + system, clock ticks) of a process and all its descendants (nginx master + worker, cluster workers). */
+function cpuTicks(pid) {
+  let t = 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    t += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
+    for (const tid of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) t += cpuTicks(Number(tid));
+  } catch {
+    /* exited */
+  }
+  return t;
+}
+const TICK_US = 1e6 / 100; // USER_HZ
 
 function nginxConfig(dir, upstreamPort) {
   const asRoot = process.getuid?.() === 0 ? 'user root root;\n' : '';
@@ -144,37 +170,44 @@ async function freePort() {
 }
 
 async function main() {
-  const up = await startChild(process.execPath, [join(here, 'upstream.mjs'), '0'], 'upstream');
-  const targets = [{ name: 'direct (node upstream)', port: up.port }];
+  const up = await startChild(LOAD_CPU, process.execPath, [join(here, 'upstream.mjs'), '0'], 'upstream');
+  const targets = [{ name: 'direct (node upstream)', port: up.port, pid: up.child.pid }];
 
   if (existsSync(v.nginx)) {
     const dir = mkdtempSync(join(tmpdir(), 'kn-ts-bench-nginx-'));
     const port = await freePort();
     writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, up.port).replace('listen 127.0.0.1:0;', `listen 127.0.0.1:${port};`));
-    const c = spawn(v.nginx, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: 'inherit' });
+    const [cmd, args] = pinned(PROXY_CPU, v.nginx, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')]);
+    const c = spawn(cmd, args, { stdio: 'inherit' });
     children.push(c);
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     await waitFor(port, HOST);
-    targets.push({ name: 'nginx 1 worker', port });
+    targets.push({ name: 'nginx 1 worker', port, pid: c.pid });
   } else process.stderr.write(`no nginx at ${v.nginx}: skipping it\n`);
 
   const workers = Math.max(1, Number(v.workers));
   const gwPort = await freePort();
-  const gw = await startChild(process.execPath, [join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers)], 'gateway');
+  const gw = await startChild(PROXY_CPU, process.execPath, [join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers)], 'gateway');
   await waitFor(gw.port, HOST);
-  targets.push({ name: workers > 1 ? `kn-ts gateway ×${workers}` : 'kn-ts gateway', port: gw.port });
+  targets.push({ name: workers > 1 ? `kn-ts gateway ×${workers}` : 'kn-ts gateway', port: gw.port, pid: gw.child.pid });
 
   const rows = [];
   for (const t of targets) {
     if (v.only && !t.name.includes(v.only)) continue;
     await load(t.port, Number(v.warmup));
+    const before = cpuTicks(t.pid);
     const r = await load(t.port, duration);
-    rows.push({ target: t.name, ...r });
+    // CPU µs per request of the process under test (for "direct": the upstream itself).
+    const cpu = ((cpuTicks(t.pid) - before) * TICK_US) / r.total;
+    rows.push({ target: t.name, ...r, cpu });
   }
   const pad = (s, n) => String(s).padEnd(n);
-  console.log(`\n${v.tool}, ${connections} connections, ${duration} s per target, 127.0.0.1 only\n`);
-  console.log(`${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}errors`);
-  for (const r of rows) console.log(`${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${r.errors} ${r.note}`);
+  console.log(`\n${v.tool}, ${connections} connections, ${duration} s per target, 127.0.0.1 only${pin ? ', pinned: wrk+upstream CPU 0, proxy CPU 1' : ''}\n`);
+  console.log(`${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('CPU µs/req', 12)}errors`);
+  for (const r of rows)
+    console.log(
+      `${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${pad(Number.isFinite(r.cpu) ? r.cpu.toFixed(1) : '-', 12)}${r.errors} ${r.note}`,
+    );
   const nginx = rows.find((r) => r.target.startsWith('nginx'));
   const ours = rows.find((r) => r.target.startsWith('kn-ts'));
   if (nginx && ours) {

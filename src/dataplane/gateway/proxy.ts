@@ -8,6 +8,8 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { HostRoutes, RoutePath, RoutingTable, Split, Upstream } from './table.ts';
 import { emptyTable, normalizeHost } from './table.ts';
 
@@ -23,8 +25,6 @@ export interface GatewayOptions {
   onHold?(split: Split): void;
   /** Upper bound of pooled HTTP/1.1 connections per upstream endpoint. */
   maxSocketsPerEndpoint?: number;
-  /** Idle keep-alive connections kept per endpoint. */
-  maxFreeSocketsPerEndpoint?: number;
 }
 
 interface Held {
@@ -103,7 +103,9 @@ export class Gateway {
   private table: RoutingTable = emptyTable();
   /** Raw Host header → routes (or null: unknown host), for the current table; saves lower-casing per request. */
   private hostCache = new Map<string, HostRoutes | null>();
-  readonly agent: http.Agent;
+  /** One undici Pool (keep-alive, no pipelining) per HTTP/1.1 upstream endpoint, "host:port" → pool. */
+  private readonly pools = new Map<string, Pool>();
+  private readonly maxSocketsPerEndpoint: number;
   private readonly h2Sessions = new Map<string, http2.ClientHttp2Session>();
   private readonly held = new Map<string, Held[]>();
   private readonly holdTimeoutMs: number;
@@ -117,13 +119,7 @@ export class Gateway {
   constructor(o: GatewayOptions = {}) {
     this.holdTimeoutMs = o.holdTimeoutMs ?? 0;
     this.onHold = o.onHold;
-    this.agent = new http.Agent({
-      keepAlive: true,
-      keepAliveMsecs: 1000,
-      maxSockets: o.maxSocketsPerEndpoint ?? 1024,
-      maxFreeSockets: o.maxFreeSocketsPerEndpoint ?? 256,
-      scheduling: 'lifo',
-    });
+    this.maxSocketsPerEndpoint = o.maxSocketsPerEndpoint ?? 1024;
   }
 
   get routingTable(): RoutingTable {
@@ -135,6 +131,42 @@ export class Gateway {
     this.table = t;
     this.hostCache = new Map();
     if (this.held.size > 0) this.releaseHeld();
+    if (this.pools.size > 0) this.dropUnusedPools();
+  }
+
+  /** Pools of endpoints the table no longer names close gracefully (requests in flight finish). */
+  private dropUnusedPools(): void {
+    const live = new Set<string>();
+    const visit = (hr: HostRoutes | undefined) => {
+      if (!hr) return;
+      for (const p of hr.internal) for (const s of p.splits) for (const e of s.endpoints) live.add(`${e.host}:${e.port}`);
+    };
+    for (const hr of this.table.hosts.values()) visit(hr);
+    visit(this.table.wildcard);
+    for (const [key, pool] of this.pools) {
+      if (live.has(key)) continue;
+      this.pools.delete(key);
+      pool.close().catch(() => {});
+    }
+  }
+
+  /** The keep-alive pool of one HTTP/1.1 endpoint. */
+  pool(ep: Upstream): Pool {
+    const key = `${ep.host}:${ep.port}`;
+    let p = this.pools.get(key);
+    if (!p) {
+      const origin = ep.host.includes(':') ? `http://[${ep.host}]:${ep.port}` : `http://${ep.host}:${ep.port}`;
+      p = new Pool(origin, {
+        connections: this.maxSocketsPerEndpoint,
+        pipelining: 1, // keep-alive, one request at a time per connection
+        // The route timeout (forward()) bounds the whole exchange; undici's own timers stay off.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        keepAliveTimeout: 4_000,
+      });
+      this.pools.set(key, p);
+    }
+    return p;
   }
 
   /** An http.Server for one listener: 'external' serves ExternalIP rules, 'internal' every rule. */
@@ -159,7 +191,8 @@ export class Gateway {
         plain(h.res, 503, 'gateway shutting down\n');
       }
     this.held.clear();
-    this.agent.destroy();
+    for (const p of this.pools.values()) p.destroy().catch(() => {});
+    this.pools.clear();
     for (const t of this.tunnels) t.destroy();
     this.tunnels.clear();
     for (const s of this.h2Sessions.values()) s.destroy();
@@ -319,7 +352,14 @@ export class Gateway {
         xff = xff === undefined ? raw[i + 1]! : `${xff}, ${raw[i + 1]!}`;
         continue;
       }
-      if (n === 17 && name.toLowerCase() === 'x-forwarded-proto') proto = true;
+      if (n === 17) {
+        const l = name.toLowerCase();
+        if (l === 'x-forwarded-proto') proto = true;
+        // The upstream client frames the body itself (chunked when there is no Content-Length).
+        else if (l === 'transfer-encoding' && !upgrade) continue;
+      }
+      // node's server has answered an Expect: 100-continue already.
+      if (n === 6 && !upgrade && name.toLowerCase() === 'expect') continue;
       if (!upgrade && isHopByHop(name)) continue;
       let replaced = false;
       for (let j = 0; j < app.length; j++) {
@@ -383,58 +423,15 @@ export class Gateway {
   }
 
   private forwardH1(req: http.IncomingMessage, res: http.ServerResponse, split: Split, headers: string[], attempt: number): () => void {
-    const ep = this.pickEndpoint(split);
-    const up = http.request({
-      host: ep.host,
-      port: ep.port,
-      method: req.method,
-      path: req.url,
-      headers,
-      agent: this.agent,
-      setHost: false,
-    });
-    let responded = false;
-    let abortRef: (() => void) | undefined;
-    up.on('response', (upRes) => {
-      responded = true;
-      const raw = upRes.rawHeaders;
-      const out: string[] = [];
-      for (let i = 0; i < raw.length; i += 2) {
-        const name = raw[i]!;
-        if (isHopByHop(name)) continue;
-        out.push(name, raw[i + 1]!);
-      }
-      if (res.destroyed) {
-        upRes.destroy();
-        return;
-      }
-      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, out);
-      relay(upRes, res);
-    });
-    up.on('error', (e: NodeJS.ErrnoException) => {
-      if (res.writableEnded) return; // already answered (e.g. 504 after the timeout aborted us)
-      if (responded || res.destroyed) {
-        res.destroy();
-        return;
-      }
-      // A pooled connection the upstream closed just as we reused it: retry once when nothing
-      // of the request body can have been consumed.
-      if (attempt === 0 && up.reusedSocket && e.code === 'ECONNRESET' && !hasBody(req)) {
-        const retry = this.forwardH1(req, res, split, headers, 1);
-        abortRef = retry;
-        return;
-      }
-      plain(res, 502, `upstream ${ep.host}:${ep.port} for revision "${split.revision}": ${e.code ?? e.message}\n`);
-    });
-    if (hasBody(req)) req.pipe(up);
-    else {
-      up.end();
-      req.resume();
-    }
-    return () => {
-      if (abortRef) abortRef();
-      else up.destroy();
-    };
+    const x = new H1Exchange(this, req, res, split, this.pickEndpoint(split), headers, attempt);
+    x.start();
+    return x.abortFn;
+  }
+
+  /** Called by an H1Exchange whose pooled connection failed before any response: retry once. */
+  retryH1(x: H1Exchange): void {
+    const retry = this.forwardH1(x.req, x.res, x.split, x.headers, x.attempt + 1);
+    x.retried = retry;
   }
 
   private h2Session(ep: Upstream): http2.ClientHttp2Session {
@@ -577,36 +574,121 @@ export class Gateway {
   }
 }
 
+const ABORTED = new Error('aborted by the gateway');
+
 /**
- * upstream response → client, streaming with backpressure. Cheaper than pipe() (no per-request
- * cleanup listeners), and when the last chunk completes a Content-Length body it goes out with
- * end(): headers, body and end in one write instead of two.
+ * One HTTP/1.1 request forwarded over an undici Pool. The object is undici's dispatch handler (no
+ * per-request closures on the hot path): the response head goes to the client as soon as it
+ * arrives, the body streams with backpressure (pause/resume on the controller), and a
+ * Content-Length body's last chunk goes out with end() (head, body and end in one write).
  */
-function relay(upRes: http.IncomingMessage, res: http.ServerResponse): void {
-  const cl = upRes.headers['content-length'];
-  let left = cl === undefined ? -1 : Number(cl);
-  if (left === 0) {
-    upRes.resume();
-    upRes.once('end', () => res.end());
-    return;
+class H1Exchange implements Dispatcher.DispatchHandler {
+  readonly gw: Gateway;
+  readonly req: http.IncomingMessage;
+  readonly res: http.ServerResponse;
+  readonly split: Split;
+  readonly ep: Upstream;
+  readonly headers: string[];
+  readonly attempt: number;
+  private controller: Dispatcher.DispatchController | null = null;
+  private responded = false;
+  private aborted = false;
+  private left = -1;
+  private readonly body: boolean;
+  /** The retry's abort, once this exchange handed over to a retry. */
+  retried: (() => void) | undefined;
+  readonly abortFn: () => void;
+
+  constructor(gw: Gateway, req: http.IncomingMessage, res: http.ServerResponse, split: Split, ep: Upstream, headers: string[], attempt: number) {
+    this.gw = gw;
+    this.req = req;
+    this.res = res;
+    this.split = split;
+    this.ep = ep;
+    this.headers = headers;
+    this.attempt = attempt;
+    this.body = hasBody(req);
+    this.abortFn = () => this.abort();
   }
-  upRes.on('data', (chunk: Buffer) => {
-    if (left > 0) {
-      left -= chunk.length;
-      if (left <= 0) {
+
+  start(): void {
+    const req = this.req;
+    this.gw.pool(this.ep).dispatch(
+      { path: req.url ?? '/', method: req.method ?? 'GET', headers: this.headers, body: this.body ? req : null },
+      this,
+    );
+  }
+
+  abort(): void {
+    if (this.retried) {
+      this.retried();
+      return;
+    }
+    this.aborted = true;
+    this.controller?.abort(ABORTED);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.aborted) controller.abort(ABORTED);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
+    if (statusCode < 200) return; // 1xx: node's server answers Expect itself; drop the rest
+    this.responded = true;
+    const res = this.res;
+    if (res.destroyed || res.writableEnded) {
+      controller.abort(ABORTED);
+      return;
+    }
+    const out: string[] = [];
+    for (const name in headers) {
+      const v = headers[name];
+      if (v === undefined || isHopByHop(name) || (name.length === 17 && name === 'transfer-encoding')) continue;
+      if (typeof v === 'string') out.push(name, v);
+      else for (let i = 0; i < v.length; i++) out.push(name, v[i]!);
+    }
+    const cl = headers['content-length'];
+    if (typeof cl === 'string') this.left = Number(cl);
+    res.writeHead(statusCode, statusMessage || undefined, out);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const res = this.res;
+    if (res.writableEnded) return;
+    if (this.left > 0) {
+      this.left -= chunk.length;
+      if (this.left <= 0) {
         res.end(chunk);
         return;
       }
     }
     if (!res.write(chunk)) {
-      upRes.pause();
-      res.once('drain', () => upRes.resume());
+      controller.pause();
+      res.once('drain', () => controller.resume());
     }
-  });
-  upRes.on('end', () => {
-    if (!res.writableEnded) res.end();
-  });
-  upRes.on('error', () => res.destroy());
+  }
+
+  onResponseEnd(): void {
+    if (!this.res.writableEnded) this.res.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, e: Error & { code?: string }): void {
+    const res = this.res;
+    if (this.aborted || res.writableEnded) return; // already answered (e.g. 504 after the timeout aborted us)
+    if (this.responded || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    // A pooled connection the upstream closed just as we reused it: retry once when nothing of
+    // the request body can have been consumed.
+    if (this.attempt === 0 && !this.body && (e.code === 'UND_ERR_SOCKET' || e.code === 'ECONNRESET')) {
+      this.gw.retryH1(this);
+      return;
+    }
+    const code = e.code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : (e.code ?? e.message);
+    plain(res, 502, `upstream ${this.ep.host}:${this.ep.port} for revision "${this.split.revision}": ${code}\n`);
+  }
 }
 
 /** The Host header from rawHeaders (does not build req.headers). */
