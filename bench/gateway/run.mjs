@@ -111,12 +111,17 @@ async function load(port, seconds) {
 
 /** CPU time (user + system, clock ticks) of a process and all its descendants (nginx master + worker, cluster workers). */
 function cpuTicks(pid) {
-  let t = 0;
+  const t = { user: 0, sys: 0 };
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    t += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
-    for (const tid of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) t += cpuTicks(Number(tid));
+    t.user += Number(f[11]); // utime (field 14)
+    t.sys += Number(f[12]); // stime (field 15)
+    for (const tid of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) {
+      const c = cpuTicks(Number(tid));
+      t.user += c.user;
+      t.sys += c.sys;
+    }
   } catch {
     /* exited */
   }
@@ -198,15 +203,17 @@ async function main() {
     const before = cpuTicks(t.pid);
     const r = await load(t.port, duration);
     // CPU µs per request of the process under test (for "direct": the upstream itself).
-    const cpu = ((cpuTicks(t.pid) - before) * TICK_US) / r.total;
-    rows.push({ target: t.name, ...r, cpu });
+    const after = cpuTicks(t.pid);
+    const user = ((after.user - before.user) * TICK_US) / r.total;
+    const sys = ((after.sys - before.sys) * TICK_US) / r.total;
+    rows.push({ target: t.name, ...r, cpu: `${(user + sys).toFixed(1)} (${user.toFixed(0)}+${sys.toFixed(0)})` });
   }
   const pad = (s, n) => String(s).padEnd(n);
   console.log(`\n${v.tool}, ${connections} connections, ${duration} s per target, 127.0.0.1 only${pin ? ', pinned: wrk+upstream CPU 0, proxy CPU 1' : ''}\n`);
-  console.log(`${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('CPU µs/req', 12)}errors`);
+  console.log(`${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('CPU µs/req (user+sys)', 24)}errors`);
   for (const r of rows)
     console.log(
-      `${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${pad(Number.isFinite(r.cpu) ? r.cpu.toFixed(1) : '-', 12)}${r.errors} ${r.note}`,
+      `${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${pad(r.cpu, 24)}${r.errors} ${r.note}`,
     );
   const nginx = rows.find((r) => r.target.startsWith('nginx'));
   const ours = rows.find((r) => r.target.startsWith('kn-ts'));
