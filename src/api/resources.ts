@@ -49,6 +49,7 @@ export const R = {
   Secret: t('', 'v1', 'Secret', 'secrets'),
   KService: t('', 'v1', 'Service', 'services'),
   Pod: t('', 'v1', 'Pod', 'pods'),
+  Node: t('', 'v1', 'Node', 'nodes', false),
   Event: t('', 'v1', 'Event', 'events'),
   ServiceAccount: t('', 'v1', 'ServiceAccount', 'serviceaccounts'),
   Endpoints: t('', 'v1', 'Endpoints', 'endpoints'),
