@@ -4,7 +4,6 @@
 // --lock-to-digest, and the flag sets these commands share.
 import { Flags } from '@oclif/core';
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYamlDoc } from 'yaml';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { Revision, Service } from '../../api/serving/types.ts';
@@ -363,25 +362,6 @@ export async function applyService(client: KubeClient, namespace: string, modifi
 
 // ---------------------------------------------------------------------------------------------
 // Building the Service from the edit flags
-
-/** What applyConfigurationFlags needs from the world: the --env-file and --containers contents. */
-export function editFileInputs(flags: { 'env-file'?: string; containers?: string; 'extra-containers'?: string }): {
-  envFileContents?: string;
-  containersSpec?: unknown;
-} {
-  const out: { envFileContents?: string; containersSpec?: unknown } = {};
-  if (flags['env-file']) out.envFileContents = readFileGo(flags['env-file']);
-  const c = flags.containers ?? flags['extra-containers'];
-  if (c) {
-    const text = readFileGo(c);
-    try {
-      out.containersSpec = text.trim() ? parseYamlDoc(text) : {};
-    } catch (e) {
-      throw new Error(`cannot parse ${c === '-' ? 'stdin' : c}: ${String((e as Error).message).split('\n')[0]}`, { cause: e });
-    }
-  }
-  return out;
-}
 
 /** The namespace for offline --target mode: -n, else the kubeconfig context's, else default. */
 export async function offlineNamespace(flags: { namespace?: string; kubeconfig?: string; context?: string; cluster?: string }): Promise<string> {

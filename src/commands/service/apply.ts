@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import type { Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
-import { serviceCreateEditFlags } from '../../cli/serving/podspec-flags.ts';
+import { loadEditInputs, serviceCreateEditFlags } from '../../cli/serving/podspec-flags.ts';
 import { waitFlags } from '../../cli/serving/service.ts';
 
 export default class ServiceApply extends KnCommand {
@@ -40,7 +40,7 @@ export default class ServiceApply extends KnCommand {
     // apply ignores --revision-name (upstream clears it): the applied declaration must stay stable.
     const f = { ...flags, 'revision-name': undefined };
     const base = flags.filename ? s.serviceFromFile(flags.filename, name, namespace) : newServiceSkeleton(name, namespace);
-    const service: Service = applyConfigurationFlags(base, f, { isCreate: true, command: 'apply', raw, ...s.editFileInputs(flags) });
+    const service: Service = applyConfigurationFlags(base, f, { isCreate: true, command: 'apply', raw, ...(await loadEditInputs(flags)) });
     const svcName = service.metadata.name ?? '';
 
     const client = await this.client(flags);

@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import type { Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
-import { serviceCreateEditFlags } from '../../cli/serving/podspec-flags.ts';
+import { loadEditInputs, serviceCreateEditFlags } from '../../cli/serving/podspec-flags.ts';
 import { tagFlag, targetFlag, waitFlags } from '../../cli/serving/service.ts';
 
 export default class ServiceCreate extends KnCommand {
@@ -46,7 +46,7 @@ export default class ServiceCreate extends KnCommand {
     const { applyConfigurationFlags, newServiceSkeleton, anyMutation } = await import('../../cli/serving/podspec.ts');
     const namespace = flags.target ? await s.offlineNamespace(flags) : await this.namespace(flags);
     const base = flags.filename ? s.serviceFromFile(flags.filename, name, namespace) : newServiceSkeleton(name, namespace);
-    let service: Service = applyConfigurationFlags(base, flags, { isCreate: true, command: 'create', raw, ...s.editFileInputs(flags) });
+    let service: Service = applyConfigurationFlags(base, flags, { isCreate: true, command: 'create', raw, ...(await loadEditInputs(flags)) });
 
     const client = flags.target ? undefined : await this.client(flags);
     const store = client ? s.clusterStore(client, namespace) : s.targetStore(new (await import('../../cli/serving/target.ts')).TargetStore(flags.target!, namespace));

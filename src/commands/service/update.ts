@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { KnCommand } from '../../cli/base.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
-import { serviceUpdateEditFlags } from '../../cli/serving/podspec-flags.ts';
+import { loadEditInputs, serviceUpdateEditFlags } from '../../cli/serving/podspec-flags.ts';
 import { targetFlag, trafficFlags, waitFlags } from '../../cli/serving/service.ts';
 
 export default class ServiceUpdate extends KnCommand {
@@ -56,7 +56,7 @@ export default class ServiceUpdate extends KnCommand {
     const namespace = flags.target ? await s.offlineNamespace(flags) : await this.namespace(flags);
     const client = flags.target ? undefined : await this.client(flags);
     const store = client ? s.clusterStore(client, namespace) : s.targetStore(new (await import('../../cli/serving/target.ts')).TargetStore(flags.target!, namespace));
-    const files = s.editFileInputs(flags);
+    const files = await loadEditInputs(flags);
     const pinned = flags.image === undefined && (flags['lock-to-digest'] ?? true);
 
     let latestBefore = '';
