@@ -24,6 +24,10 @@ export function translateOclifError(err: unknown, path: string, cmd: ManifestCom
   if ((m = /Expected --([\w-]+)=(.*) to be one of: (.+?)(\n|$)/.exec(msg))) {
     return new Error(`invalid argument "${m[2]}" for "--${m[1]}" flag: must be one of ${m[3]} for '${path}'`);
   }
+  // pflag's wording for an int flag given a non-number.
+  if ((m = /Parsing --([\w-]+)\s*\n\s*Expected an integer but received: (.+?)(\n|$)/.exec(msg))) {
+    return new Error(`invalid argument "${m[2]}" for "--${m[1]}" flag: strconv.ParseInt: parsing "${m[2]}": invalid syntax for '${path}'`);
+  }
   if ((m = /Expected an integer but received: (.+?)(\n|$)/.exec(msg))) {
     return new Error(`invalid argument "${m[1]}": expected an integer for '${path}'`);
   }
