@@ -1,6 +1,7 @@
 // The gateway as the benchmark runs it: one process, a routing table built in memory from a
 // KIngress and an EndpointSlice that point at the benchmark upstream on 127.0.0.1.
-//   node bench/gateway/gateway-proc.ts <listenPort> <upstreamPort> [workers]
+//   node bench/gateway/gateway-proc.ts <listenPort> <upstreamPort> [workers] [fast]
+// fast = 1: the raw-socket HTTP/1.1 fast path (GatewayOptions.fastPath) on; 0: off.
 // workers > 1 runs that many processes with node:cluster sharing the port (an experiment: the
 // product scales by replicas, see docs/adr/0006-gateway.md).
 import cluster from 'node:cluster';
@@ -8,7 +9,7 @@ import type { Ingress } from '../../src/api/networking/types.ts';
 import { Gateway } from '../../src/dataplane/gateway/proxy.ts';
 import { type EndpointSlice, buildRoutingTable } from '../../src/dataplane/gateway/table.ts';
 
-const [listenPort = '0', upstreamPort = '0', workersArg = '1'] = process.argv.slice(2);
+const [listenPort = '0', upstreamPort = '0', workersArg = '1', fastArg = '0'] = process.argv.slice(2);
 const workers = Math.max(1, Math.min(8, Number(workersArg)));
 if (workers > 1 && cluster.isPrimary) {
   let up = 0;
@@ -59,7 +60,7 @@ const slice: EndpointSlice = {
   endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
   ports: [{ name: 'http', port: Number(upstreamPort) }],
 };
-const gw = new Gateway();
+const gw = new Gateway({ fastPath: fastArg === '1' });
 gw.setTable(buildRoutingTable([ingress], [slice]));
 const server = gw.createServer('external');
 server.listen(Number(listenPort), '127.0.0.1', () => {

@@ -4,6 +4,7 @@
 // Everything listens on 127.0.0.1; nothing else is dialled. Prints req/s, p50 and p99 side by side.
 //
 //   node bench/gateway/run.mjs [--duration 10] [--connections 50] [--tool wrk|autocannon] [--workers N]
+//                              [--pin] [--fast both|on|off]
 //   (isolated from the network: unshare -rn sh -c 'ip link set lo up; node bench/gateway/run.mjs')
 import { spawn, execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -25,6 +26,8 @@ const { values: v } = parseArgs({
     only: { type: 'string' },
     workers: { type: 'string', default: '1' },
     pin: { type: 'boolean', default: false },
+    // Which gateway variants to measure: the node:http + undici path, the raw-socket fast path, or both.
+    fast: { type: 'string', default: 'both' },
   },
 });
 // --pin: wrk and the upstream share CPU 0, the proxy under test (nginx's worker, the gateway) has
@@ -191,10 +194,14 @@ async function main() {
   } else process.stderr.write(`no nginx at ${v.nginx}: skipping it\n`);
 
   const workers = Math.max(1, Number(v.workers));
-  const gwPort = await freePort();
-  const gw = await startChild(PROXY_CPU, process.execPath, [join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers)], 'gateway');
-  await waitFor(gw.port, HOST);
-  targets.push({ name: workers > 1 ? `kn-ts gateway ×${workers}` : 'kn-ts gateway', port: gw.port, pid: gw.child.pid });
+  const variants = v.fast === 'both' ? ['0', '1'] : v.fast === 'on' ? ['1'] : ['0'];
+  for (const fast of variants) {
+    const gwPort = await freePort();
+    const gw = await startChild(PROXY_CPU, process.execPath, [join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers), fast], 'gateway');
+    await waitFor(gw.port, HOST);
+    const name = `kn-ts gateway${workers > 1 ? ` ×${workers}` : ''}${fast === '1' ? ' fast' : ''}`;
+    targets.push({ name, port: gw.port, pid: gw.child.pid });
+  }
 
   const rows = [];
   for (const t of targets) {
@@ -216,10 +223,10 @@ async function main() {
       `${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${pad(r.cpu, 24)}${r.errors} ${r.note}`,
     );
   const nginx = rows.find((r) => r.target.startsWith('nginx'));
-  const ours = rows.find((r) => r.target.startsWith('kn-ts'));
-  if (nginx && ours) {
+  for (const ours of rows.filter((r) => r.target.startsWith('kn-ts'))) {
+    if (!nginx) break;
     console.log(
-      `\ngateway/nginx throughput: ${(ours.rps / nginx.rps).toFixed(2)}× (goal ≥ 0.80×); p99 ${ours.p99.toFixed(2)} ms vs nginx ${nginx.p99.toFixed(2)} ms + 1 (goal ≤ ${(nginx.p99 + 1).toFixed(2)})`,
+      `\n${ours.target}/nginx throughput: ${(ours.rps / nginx.rps).toFixed(2)}× (goal ≥ 0.80×); p99 ${ours.p99.toFixed(2)} ms vs nginx ${nginx.p99.toFixed(2)} ms + 1 (goal ≤ ${(nginx.p99 + 1).toFixed(2)})`,
     );
   }
   stopAll();

@@ -12,8 +12,10 @@ import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { HostRoutes, RoutePath, RoutingTable, Split, Upstream } from './table.ts';
 import { emptyTable, normalizeHost } from './table.ts';
+import { FastPath } from './fast.ts';
+import type { Incoming, Listener, Resolved } from './fast.ts';
 
-export type Listener = 'external' | 'internal';
+export type { Listener } from './fast.ts';
 
 export interface GatewayOptions {
   /**
@@ -25,6 +27,11 @@ export interface GatewayOptions {
   onHold?(split: Split): void;
   /** Upper bound of pooled HTTP/1.1 connections per upstream endpoint. */
   maxSocketsPerEndpoint?: number;
+  /**
+   * Serve plain HTTP/1.1 requests on the raw-socket fast path (fast.ts) in front of node:http, with
+   * its own upstream connection pool; everything else still goes through node:http and undici.
+   */
+  fastPath?: boolean;
 }
 
 interface Held {
@@ -63,12 +70,22 @@ function isH2Forbidden(lower: string): boolean {
   return lower === 'host' || lower === 'transfer-encoding' || isHopByHop(lower);
 }
 
-function matches(p: RoutePath, req: http.IncomingMessage, url: string): boolean {
+/** A header's value as node's req.headers gives it (repeated headers joined with ", "), from rawHeaders. */
+function headerValue(raw: string[], lower: string): string | undefined {
+  let v: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length === lower.length && n.toLowerCase() === lower) v = v === undefined ? raw[i + 1]! : `${v}, ${raw[i + 1]!}`;
+  }
+  return v;
+}
+
+function matches(p: RoutePath, req: Incoming, url: string): boolean {
   if (p.prefix.length > 1 && !url.startsWith(p.prefix)) return false;
   const hs = p.headers;
   for (let i = 0; i < hs.length; i++) {
     const m = hs[i]!;
-    if (req.headers[m.name] !== m.value) return false;
+    if (headerValue(req.rawHeaders, m.name) !== m.value) return false;
   }
   return true;
 }
@@ -115,11 +132,13 @@ export class Gateway {
   private readonly tunnels = new Set<Duplex>();
   /** Requests currently held (all revisions). */
   heldCount = 0;
+  private readonly fast: FastPath | undefined;
 
   constructor(o: GatewayOptions = {}) {
     this.holdTimeoutMs = o.holdTimeoutMs ?? 0;
     this.onHold = o.onHold;
     this.maxSocketsPerEndpoint = o.maxSocketsPerEndpoint ?? 1024;
+    this.fast = o.fastPath ? new FastPath(this, this.maxSocketsPerEndpoint) : undefined;
   }
 
   get routingTable(): RoutingTable {
@@ -131,7 +150,7 @@ export class Gateway {
     this.table = t;
     this.hostCache = new Map();
     if (this.held.size > 0) this.releaseHeld();
-    if (this.pools.size > 0) this.dropUnusedPools();
+    if (this.pools.size > 0 || this.fast) this.dropUnusedPools();
   }
 
   /** Pools of endpoints the table no longer names close gracefully (requests in flight finish). */
@@ -143,6 +162,7 @@ export class Gateway {
     };
     for (const hr of this.table.hosts.values()) visit(hr);
     visit(this.table.wildcard);
+    this.fast?.dropPools(live);
     for (const [key, pool] of this.pools) {
       if (live.has(key)) continue;
       this.pools.delete(key);
@@ -183,10 +203,13 @@ export class Gateway {
       (req, res) => this.handle(req, res, listener, 0),
     );
     s.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head, listener));
-    s.on('clientError', (_e, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    s.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
+      // As node's default handler: 431 for a head over the size limit, else 400.
+      const status = e.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
       else socket.destroy();
     });
+    this.fast?.attach(s, listener);
     this.servers.add(s);
     s.on('close', () => this.servers.delete(s));
     return s;
@@ -205,6 +228,7 @@ export class Gateway {
     this.tunnels.clear();
     for (const s of this.h2Sessions.values()) s.destroy();
     this.h2Sessions.clear();
+    this.fast?.close();
   }
 
   // --- routing ------------------------------------------------------------------------------
@@ -223,7 +247,7 @@ export class Gateway {
     return listener === 'external' ? hr.external : hr.internal;
   }
 
-  private route(req: http.IncomingMessage, host: string | undefined, listener: Listener): RoutePath | undefined {
+  private route(req: Incoming, host: string | undefined, listener: Listener): RoutePath | undefined {
     const paths = this.routes(host, listener);
     if (!paths) return undefined;
     const url = req.url ?? '/';
@@ -236,10 +260,7 @@ export class Gateway {
    * its split has no endpoints of its own (its target is a Route placeholder Service, an
    * ExternalName back to this gateway). Returns the split and the Host to send, or an error status.
    */
-  private resolve(
-    req: http.IncomingMessage,
-    listener: Listener,
-  ): { split: Split; host: string | undefined; extra: [string, string][] | undefined } | { status: number; body: string } {
+  resolve(req: Incoming, listener: Listener): Resolved {
     let host = hostOf(req);
     let extra: [string, string][] | undefined;
     for (let depth = 0; depth < 3; depth++) {
@@ -340,13 +361,13 @@ export class Gateway {
 
   // --- HTTP/1.1 and h2c forwarding ----------------------------------------------------------
 
-  private pickEndpoint(split: Split): Upstream {
+  pickEndpoint(split: Split): Upstream {
     const eps = split.endpoints;
     return eps.length === 1 ? eps[0]! : eps[split.rr++ % eps.length]!;
   }
 
   /** The upstream request headers as a flat [name, value, …] list. */
-  private headersFor(req: http.IncomingMessage, split: Split, host: string | undefined, extra: [string, string][] | undefined, upgrade: boolean): string[] {
+  headersFor(req: Incoming, split: Split, host: string | undefined, extra: [string, string][] | undefined, upgrade: boolean): string[] {
     const raw = req.rawHeaders;
     const app = split.appendHeaders;
     const out: string[] = [];
@@ -700,7 +721,7 @@ class H1Exchange implements Dispatcher.DispatchHandler {
 }
 
 /** The Host header from rawHeaders (does not build req.headers). */
-function hostOf(req: http.IncomingMessage): string | undefined {
+function hostOf(req: Incoming): string | undefined {
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!;
