@@ -204,9 +204,11 @@ function assertBinomial(observed: number, n: number, p: number, what: string): v
 
 // --- the tests ------------------------------------------------------------------------------
 
-describe('gateway data plane', () => {
+// Every case runs twice: node:http + undici only, and with the raw-socket fast path in front.
+for (const fastPath of [false, true])
+describe(`gateway data plane${fastPath ? ' (fast path on)' : ''}`, () => {
   let a: Upstream, b: Upstream, c: Upstream, h2: Upstream;
-  const gw = new Gateway({ holdTimeoutMs: 5_000 });
+  const gw = new Gateway({ holdTimeoutMs: 5_000, fastPath });
   const stats = new Map<string, SplitStats>();
   const external = gw.createServer('external');
   const internal = gw.createServer('internal');
@@ -387,7 +389,7 @@ describe('gateway data plane', () => {
   });
 
   it('answers 503 with a clear body when a revision has no ready endpoint (hold disabled)', async () => {
-    const noHold = new Gateway();
+    const noHold = new Gateway({ fastPath });
     noHold.setTable(gw.routingTable);
     const s = noHold.createServer('external');
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));

@@ -281,8 +281,8 @@ class UpConn {
       this.kill();
       return;
     }
-    let at = 0;
     if (!this.inBody) {
+      let at: number;
       let buf = d;
       if (this.head) buf = Buffer.concat([this.head, d]);
       for (;;) {
@@ -299,7 +299,6 @@ class UpConn {
         if (status >= 100 && status < 200) {
           // 1xx: informational, dropped (Expect requests never take this path).
           buf = buf.subarray(at);
-          at = 0;
           if (buf.length === 0) return;
           continue;
         }
@@ -787,6 +786,7 @@ class ClientConn {
       const r = this.fast.router.resolve(req, this.listener);
       if ('status' in r) {
         this.consume(total);
+        this.fast.counts.served++;
         const close = req.close || this.ended;
         this.socket.write(plainText(r.status, r.body, close));
         if (close) {
@@ -809,6 +809,7 @@ class ClientConn {
       if (req.bodyLength > 0) head += buf.toString('latin1', end + 4, total);
       this.consume(total);
       const x = new Exchange(this, req, split, ep, head, this.fast.pool(ep));
+      this.fast.counts.served++;
       this.busy = x;
       x.start();
     }
@@ -854,6 +855,7 @@ class ClientConn {
     s.removeListener('close', this.onClose);
     s.removeListener('error', this.onError);
     this.fast.conns.delete(this);
+    this.fast.counts.handedOver++;
     this.closed = true;
     const rest = this.buf;
     this.buf = null;
@@ -866,6 +868,8 @@ class ClientConn {
 export class FastPath {
   readonly router: Router;
   readonly conns = new Set<ClientConn>();
+  /** Requests answered here, and connections handed to node:http (for tests and debugging). */
+  readonly counts = { served: 0, handedOver: 0 };
   private readonly pools = new Map<string, UpPool>();
   private readonly maxSockets: number;
   private readonly nodeListeners = new WeakMap<http.Server, (s: net.Socket) => void>();

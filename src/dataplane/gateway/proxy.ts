@@ -141,6 +141,11 @@ export class Gateway {
     this.fast = o.fastPath ? new FastPath(this, this.maxSocketsPerEndpoint) : undefined;
   }
 
+  /** The fast path's counters (requests served there, connections handed to node:http), when it is on. */
+  get fastPathCounts(): { served: number; handedOver: number } | undefined {
+    return this.fast?.counts;
+  }
+
   get routingTable(): RoutingTable {
     return this.table;
   }
