@@ -218,6 +218,8 @@ class UpConn {
   /** Whether this connection carried a response before (a failure may be a stale keep-alive). */
   reused = false;
   idleSince = 0;
+  /** How long this connection may sit idle: UPSTREAM_IDLE_MS, or less when the upstream's Keep-Alive hint says so. */
+  idleMs = UPSTREAM_IDLE_MS;
   dead = false;
   private head: Buffer | null = null;
   private framing = NONE;
@@ -504,7 +506,15 @@ class UpConn {
             else if (l.includes('keep-alive')) keepAlive = true;
             continue;
           }
-          if (name === 'keep-alive') continue;
+          if (name === 'keep-alive') {
+            // "timeout=5": the upstream closes idle connections after 5 s; stop reusing 1 s before.
+            const t = value.indexOf('timeout=');
+            if (t >= 0) {
+              const secs = parseInt(value.slice(t + 8), 10);
+              if (secs >= 0) this.idleMs = Math.min(UPSTREAM_IDLE_MS, Math.max(0, secs * 1000 - 1000));
+            }
+            continue;
+          }
           break;
         case 14:
           if (name === 'content-length') {
@@ -560,6 +570,8 @@ class UpPool {
   private readonly waiting: Exchange[] = [];
   private total = 0;
   private readonly max: number;
+  /** Dropped from the table: connections close when their exchange ends. */
+  private closed = false;
 
   constructor(ep: Upstream, key: string, max: number) {
     this.ep = ep;
@@ -570,8 +582,13 @@ class UpPool {
   /** Sends x on an idle connection (the most recently used), a new one, or queues it. */
   acquire(x: Exchange, fresh: boolean): void {
     if (!fresh) {
-      const c = this.idle.pop();
-      if (c) {
+      for (;;) {
+        const c = this.idle.pop();
+        if (!c) break;
+        if (c.idleMs < UPSTREAM_IDLE_MS && Date.now() - c.idleSince >= c.idleMs) {
+          c.kill();
+          continue;
+        }
         c.send(x);
         return;
       }
@@ -585,6 +602,10 @@ class UpPool {
   }
 
   release(c: UpConn): void {
+    if (this.closed) {
+      c.kill();
+      return;
+    }
     for (;;) {
       const w = this.waiting.shift();
       if (!w) break;
@@ -609,10 +630,11 @@ class UpPool {
 
   /** Closes connections idle for longer than UPSTREAM_IDLE_MS. */
   sweep(now: number): void {
-    while (this.idle.length > 0 && now - this.idle[0]!.idleSince > UPSTREAM_IDLE_MS) this.idle[0]!.kill();
+    for (const c of [...this.idle]) if (now - c.idleSince > c.idleMs) c.kill();
   }
 
   close(): void {
+    this.closed = true;
     for (const c of [...this.idle]) c.kill();
     this.waiting.length = 0;
   }
@@ -835,7 +857,8 @@ class ClientConn {
   }
 
   private after(close: boolean): void {
-    if (close || this.ended) {
+    // A server that stopped listening (shutting down) keeps no connection once its request is done.
+    if (close || this.ended || !this.server.listening) {
       this.socket.end();
       this.buf = null;
       return;

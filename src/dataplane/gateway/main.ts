@@ -29,6 +29,7 @@ const USAGE = `usage: control-plane.js gateway [flags]
   --gateway-service NAME   the Service whose EndpointSlices list replicas   [kourier-internal]
   --peers LIST             admin addresses of all replicas (host:port,...) instead of EndpointSlices
   --no-status              do not write KIngress status
+  --no-fast-path           serve every request through node:http + undici (no raw-socket HTTP/1.1 fast path)
   --identity NAME          leader-election identity                         [$POD_NAME or hostname]
   --kubeconfig PATH        (default: in-cluster, then $KUBECONFIG)
 `;
@@ -73,6 +74,7 @@ function parseFlags(argv: string[]) {
       'gateway-service': { type: 'string' },
       peers: { type: 'string' },
       'no-status': { type: 'boolean' },
+      'no-fast-path': { type: 'boolean' },
       identity: { type: 'string' },
       kubeconfig: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -111,7 +113,7 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
     throw new Error(`cannot load the Kubernetes configuration (${(e as Error).message}): pass --kubeconfig, or run in a pod with a service account`, { cause: e });
   }
   const stats = new Map<string, SplitStats>();
-  const gateway = new Gateway({ holdTimeoutMs: holdMs });
+  const gateway = new Gateway({ holdTimeoutMs: holdMs, fastPath: !v['no-fast-path'] });
   const ingresses = new Informer<Ingress>(client, R.Ingress);
   const slices = new Informer<EndpointSlice>(client, R.EndpointSlice);
   const logError = (what: string) => (e: unknown) => process.stderr.write(`gateway: ${what}: ${(e as Error).message ?? e}\n`);
