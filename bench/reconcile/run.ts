@@ -117,6 +117,21 @@ function fakeDataPlane(c: KubeClient): { stop(): void } {
   };
 }
 
+function traceAll(c: KubeClient): { stop(): void } {
+  const t0 = performance.now();
+  const kinds = [R.Service, R.Configuration, R.Revision, R.Route, R.Deployment, R.KService, R.PodAutoscaler, R.Ingress, R.Event];
+  const ws = kinds.map((r) =>
+    c.watch<KubeObject & { status?: { conditions?: { type: string; status: string }[]; observedGeneration?: number } }>(r, { namespace: NS }, (e) => {
+      const o = e.object;
+      const conds = (o.status?.conditions ?? []).map((x) => `${x.type}=${x.status[0]}`).join(',');
+      const extra = r === R.Event ? ` ${(o as unknown as { reason?: string; involvedObject?: { kind?: string } }).involvedObject?.kind} ${(o as unknown as { reason?: string }).reason}` : '';
+      const mf = process.env.BENCH_TRACE === 'mf' ? ` ${JSON.stringify((o.metadata.managedFields as { manager?: string; operation?: string; subresource?: string; fieldsV1?: unknown }[] | undefined)?.map((x) => [x.manager, x.operation, x.subresource, x.fieldsV1]))}` : '';
+      console.error(`${(performance.now() - t0).toFixed(0).padStart(6)} ms ${e.type.padEnd(8)} ${r.kind}/${o.metadata.name} rv=${o.metadata.resourceVersion} gen=${o.metadata.generation ?? ''} og=${o.status?.observedGeneration ?? ''} ${conds}${extra}${mf}`);
+    }),
+  );
+  return { stop: () => ws.forEach((w) => w.stop()) };
+}
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
@@ -128,7 +143,7 @@ async function rssMiB(pid: number): Promise<number> {
 }
 
 /** Creates `names` (at most 32 requests in flight) and resolves with create→Ready and create→configured times. */
-async function round(c: KubeClient, names: string[], timeoutMs: number): Promise<{ ready: number[]; configured: number[]; notReady: number }> {
+async function round(c: KubeClient, names: string[], timeoutMs: number, progress?: (p: string) => Promise<void>): Promise<{ ready: number[]; configured: number[]; notReady: number }> {
   const t0 = new Map<string, number>();
   const ready = new Map<string, number>();
   const configured = new Map<string, number>();
@@ -158,8 +173,13 @@ async function round(c: KubeClient, names: string[], timeoutMs: number): Promise
       });
     }
   };
+  const t00 = performance.now();
+  const tick = progress
+    ? setInterval(() => void progress(`t=${((performance.now() - t00) / 1000).toFixed(1)}s created=${t0.size} configured=${configured.size} ready=${ready.size}`), 2000)
+    : undefined;
   await Promise.all(Array.from({ length: 32 }, worker));
   await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs))]);
+  clearInterval(tick);
   w.stop();
   return { ready: [...ready.values()], configured: [...configured.values()], notReady: want.size - ready.size };
 }
@@ -186,7 +206,10 @@ async function main(): Promise<void> {
     }
     const rss0 = await rssMiB(ctl.pid ?? 0);
 
+    // BENCH_TRACE=1: a timeline of every object change during the single-Service round.
+    const trace = process.env.BENCH_TRACE ? traceAll(c) : undefined;
     const one = await round(c, ['single'], 20_000);
+    trace?.stop();
     if (one.notReady) {
       const s = await c.get<Service>(R.Service, 'single', NS);
       console.error('single not Ready:', JSON.stringify(s.status?.conditions));
@@ -194,9 +217,25 @@ async function main(): Promise<void> {
       const ing = await c.list(R.Ingress, { namespace: NS });
       console.error('route:', JSON.stringify(rt.status), 'ingresses:', JSON.stringify(ing.items.map((i) => [i.metadata.name, i.metadata.generation, i.status])));
     }
-    const many = await round(c, Array.from({ length: N }, (_, i) => `svc-${i}`), Number(process.env.BENCH_TIMEOUT_MS ?? 300_000));
+    const progress = process.env.BENCH_PROGRESS
+      ? async (p: string) => {
+          // Reconciles done and keys waiting, per reconciler, from the controller's /metrics.
+          const m = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+          const per = (re: RegExp) => [...m.matchAll(re)].map((x) => `${x[1]}=${Number(x[2])}`).join(' ');
+          console.error(`${p} | reconciles ${per(/^kn_ts_reconcile_duration_seconds_count\{reconciler="([^"]+)",success="true"\} (\S+)/gm)} | failed ${per(/^kn_ts_reconcile_errors_total\{reconciler="([^"]+)"\} (\S+)/gm)} | depth ${per(/^kn_ts_workqueue_depth\{name="([^"]+)"\} (\S+)/gm)} | rss ${(await rssMiB(ctl?.pid ?? 0)).toFixed(0)} MiB`);
+        }
+      : undefined;
+    const many = await round(c, Array.from({ length: N }, (_, i) => `svc-${i}`), Number(process.env.BENCH_TIMEOUT_MS ?? 300_000), progress);
     await new Promise((r) => setTimeout(r, 2000));
     const rssN = await rssMiB(ctl.pid ?? 0);
+    if (process.env.BENCH_PROGRESS) {
+      // The controller's API requests by verb and resource (its kn_ts_client_requests_total).
+      const m = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      const rows = [...m.matchAll(/^kn_ts_client_requests_total\{verb="([^"]+)",resource="([^"]+)",code="([^"]+)"\} (\S+)/gm)].map((x) => [`${x[1]} ${x[2]} ${x[3]}`, Number(x[4])] as const);
+      rows.sort((a, b) => b[1] - a[1]);
+      console.error(`controller requests (${rows.reduce((a, r) => a + r[1], 0)} in all):`);
+      for (const [k, v] of rows) console.error(`  ${String(v).padStart(7)}  ${k}`);
+    }
 
     const f = (x: number) => `${x.toFixed(0)} ms`;
     console.log(`reconcile benchmark (controller process, ${process.env.WORKERS ?? '8'} workers per reconciler; data plane faked as described in the header)`);

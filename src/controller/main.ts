@@ -1,5 +1,5 @@
-// `control-plane.js controller`: the Serving reconcilers (Service, Configuration, Revision, and
-// the Route side when present) under one leader-elected manager.
+// `control-plane.js controller`: the Serving reconcilers (Service, Configuration, Revision, Route,
+// DomainMapping, the routing-state labeler and revision GC) under one leader-elected manager.
 //
 //   --kubeconfig PATH      else KUBECONFIG, ~/.kube/config, or the in-cluster service account
 //   --namespace NS         namespace of the lease and the config-* ConfigMaps (SYSTEM_NAMESPACE, knative-serving)
@@ -16,6 +16,7 @@ import { revisionReconciler } from './revision/index.ts';
 import { makeLogger } from './runtime/log.ts';
 import { Manager } from './runtime/manager.ts';
 import type { Logger, Reconciler } from './runtime/types.ts';
+import { makeReconcilers as makeRouteReconcilers } from './route/index.ts';
 import { serviceReconciler } from './service/index.ts';
 
 export interface ControllerOptions {
@@ -68,20 +69,9 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
   };
 }
 
-/** The Route, DomainMapping, labeler and GC reconcilers, when that part of the tree is built. */
-async function routeReconcilers(log: Logger): Promise<Reconciler[]> {
-  try {
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const mod = (await import(new URL(`./route/index${ext}`, import.meta.url).href)) as { reconcilers?: Reconciler[]; makeReconcilers?: () => Reconciler[] };
-    return mod.makeReconcilers?.() ?? mod.reconcilers ?? [];
-  } catch (e) {
-    log.warn({ err: String((e as Error)?.message ?? e) }, 'route reconcilers not available; running Service, Configuration and Revision only');
-    return [];
-  }
-}
-
-export async function servingReconcilers(log: Logger): Promise<Reconciler[]> {
-  return [serviceReconciler, configurationReconciler, revisionReconciler, ...(await routeReconcilers(log))] as unknown as Reconciler[];
+/** Every Serving reconciler: Service, Configuration, Revision, Route, DomainMapping, the labeler and revision GC. */
+export function servingReconcilers(): Reconciler[] {
+  return [serviceReconciler, configurationReconciler, revisionReconciler, ...makeRouteReconcilers()] as unknown as Reconciler[];
 }
 
 /** Starts a manager (in-process use: tests, benchmarks). */
@@ -89,7 +79,7 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
   const c = client ?? (await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' }));
   const mgr = new Manager({
     client: c,
-    reconcilers: await servingReconcilers(log),
+    reconcilers: servingReconcilers(),
     log,
     systemNamespace: o.namespace,
     workers: o.workers,

@@ -67,6 +67,8 @@ interface Transport {
 export class KubeClient {
   readonly namespace: string;
   private refreshedAt = 0;
+  /** Called after every answered non-watch request (metrics): method, path, HTTP status, milliseconds. */
+  onRequest: ((method: string, path: string, status: number, ms: number) => void) | undefined;
 
   readonly kubeConfig: KubeConfig;
   private transport: Transport;
@@ -289,6 +291,7 @@ export class KubeClient {
         req.end();
       });
     let resp: { status: number; text: string };
+    const t0 = this.onRequest ? performance.now() : 0;
     try {
       resp = await send();
     } catch (e) {
@@ -309,6 +312,7 @@ export class KubeClient {
       });
     }
     const { status, text } = resp;
+    this.onRequest?.(method, path, status, performance.now() - t0);
     if (status >= 300) throw errorFromResponse(status, text, `${method} ${path}`);
     if (!text) return undefined as T;
     try {

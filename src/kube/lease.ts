@@ -25,6 +25,8 @@ export interface LeaderElectionOptions {
   retryPeriodMs?: number; // 2 s
   onStartedLeading(): void;
   onStoppedLeading(): void;
+  /** An acquire or renew attempt failed (not a conflict, not a lease held by another): say, its namespace does not exist or RBAC forbids it. */
+  onError?(e: unknown): void;
   now?: () => number;
 }
 
@@ -35,7 +37,7 @@ export class LeaderElector {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private lastRenew = 0;
-  private readonly o: Required<Omit<LeaderElectionOptions, 'now'>> & { now: () => number };
+  private readonly o: Required<Omit<LeaderElectionOptions, 'now' | 'onError'>> & { now: () => number; onError?: (e: unknown) => void };
   private readonly client: KubeClient;
 
   constructor(client: KubeClient, o: LeaderElectionOptions) {
@@ -75,8 +77,13 @@ export class LeaderElector {
     let ok: boolean;
     try {
       ok = await this.tryAcquireOrRenew();
-    } catch {
+    } catch (e) {
       ok = false;
+      try {
+        this.o.onError?.(e);
+      } catch {
+        /* a failing error handler must not stop the election loop */
+      }
     }
     const now = this.o.now();
     if (ok) {

@@ -8,7 +8,6 @@ import { R } from '../../api/resources.ts';
 import { A, L } from '../../api/serving/labels.ts';
 import type { Configuration, Revision } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
-import { leaveStatusAlone } from '../route/equal.ts';
 import { gcSettings, type GCSettings } from '../route/settings.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
 
@@ -73,6 +72,7 @@ export function makeGCReconciler(opts: { settings?: (ctx: ReconcileContext) => G
   return {
     name: 'revision-gc',
     resource: R.Configuration,
+    statusless: true,
     watches: [
       {
         resource: R.Revision,
@@ -83,7 +83,6 @@ export function makeGCReconciler(opts: { settings?: (ctx: ReconcileContext) => G
       },
     ],
     async reconcile(cfg: Configuration, ctx: ReconcileContext) {
-      leaveStatusAlone(cfg);
       const ns = cfg.metadata.namespace ?? '';
       const revs = ctx
         .lister<Revision>(R.Revision)

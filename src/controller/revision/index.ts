@@ -28,7 +28,7 @@ import {
 } from './status.ts';
 
 const same = (a: unknown, b: unknown) => stableStringify(a ?? {}) === stableStringify(b ?? {});
-/** While pods are not up, look again this often (pod failures do not always touch the Deployment). */
+/** While a Deployment's pods exist but none is available, look again this often (a crash loop or an image pull error does not always touch the Deployment). */
 export const POD_RECHECK_MS = 10_000;
 
 class NotOwnedError extends Error {}
@@ -67,7 +67,7 @@ const labelsCovered = (have: KubeObject, want: KubeObject) =>
 
 /** Surfaces why no pod is available: unschedulable, a container that exited, an image it cannot pull. */
 async function checkPods(rev: Revision, dep: Deployment, ctx: ReconcileContext, m: ReturnType<typeof revisionConditions>): Promise<void> {
-  let pods: V1Pod[] = [];
+  let pods: V1Pod[];
   try {
     const list = await ctx.client.list<KubeObject>(R.Pod, { namespace: rev.metadata.namespace, labelSelector: `${L.revisionUID}=${rev.metadata.uid}`, limit: 1 });
     pods = list.items as unknown as V1Pod[];
@@ -134,7 +134,10 @@ export async function reconcileRevision(rev: Revision, ctx: ReconcileContext): P
   if (!isActivationRequired(m)) propagateDeploymentStatus(m, dep);
   const replicas = dep.spec.replicas ?? 1;
   const notAvailable = replicas > 0 && (dep.status?.availableReplicas ?? 0) === 0;
-  if (notAvailable) await checkPods(rev, dep, ctx, m);
+  // Look at the pods only once the Deployment reports some (a Deployment just created has none to
+  // look at, and its status change brings us back here).
+  const podsPending = notAvailable && (dep.status?.replicas ?? 0) > 0;
+  if (podsPending) await checkPods(rev, dep, ctx, m);
   if ((dep.status?.readyReplicas ?? 0) > 0) m.markTrue(ContainerHealthy);
 
   // 2. The revision's Kubernetes Service
@@ -183,7 +186,7 @@ export async function reconcileRevision(rev: Revision, ctx: ReconcileContext): P
   if (pa.status?.conditions?.some((c) => c.type === 'Ready')) propagateAutoscalerStatus(status, m, pa);
   else propagateDeploymentScale(status, m, dep);
 
-  if (notAvailable && m.get('Ready')?.status !== 'False') return { requeueAfterMs: POD_RECHECK_MS };
+  if (podsPending && m.get('Ready')?.status !== 'False') return { requeueAfterMs: POD_RECHECK_MS };
 }
 
 export const revisionReconciler: Reconciler<Revision> = {

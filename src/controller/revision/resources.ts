@@ -5,7 +5,6 @@
 // concurrency and enforces timeouts. So the pod runs only the user's containers, the kubelet probes
 // the user container directly (the default readiness probe is TCP on the user port), and the
 // revision's Kubernetes Service selects the pods and targets the user port.
-import { createHash } from 'node:crypto';
 import type { V1Container, V1EnvVar, V1PodSpec, V1Probe } from '@kubernetes/client-node';
 import { controllerRef, type KubeObject } from '../../api/meta.ts';
 import type { PodAutoscaler } from '../../api/autoscaling/types.ts';

@@ -9,10 +9,9 @@ import { isFailed, isReady, type KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import { A, L } from '../../api/serving/labels.ts';
 import { referencedByRoute } from '../../api/serving/traffic.ts';
-import type { Configuration, Revision, Route } from '../../api/serving/types.ts';
+import type { Configuration, Revision, Route, Service } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
-import { leaveStatusAlone } from './equal.ts';
 import { Tracker } from './tracker.ts';
 
 export const ROUTING_STATE = { active: 'active', reserve: 'reserve', pending: 'pending' } as const;
@@ -90,6 +89,8 @@ export function makeLabelerReconciler(): Reconciler<Configuration> & { tracker: 
   return {
     name: 'labeler',
     resource: R.Configuration,
+    statusless: true,
+    reads: [R.Service],
     watches: [
       { resource: R.Route, map: mapRoute },
       {
@@ -104,7 +105,6 @@ export function makeLabelerReconciler(): Reconciler<Configuration> & { tracker: 
     ],
     tracker,
     async reconcile(cfg: Configuration, ctx: ReconcileContext): Promise<void> {
-      leaveStatusAlone(cfg);
       const ns = cfg.metadata.namespace ?? '';
       const cfgName = cfg.metadata.name ?? '';
       const key = `${ns}/${cfgName}`;
@@ -141,16 +141,19 @@ export function makeLabelerReconciler(): Reconciler<Configuration> & { tracker: 
 
       // A Route that no longer points here keeps its mark until it is Ready or Failed (so traffic
       // being migrated away still counts as routed), unless it is gone.
-      const keepUnsettled = (have: string[], want: Set<string>) => {
+      const keepUnsettled = (have: string[], want: Set<string>, owner?: string) => {
         for (const rn of have) {
           const r = byName.get(rn);
           if (r && !want.has(rn) && !isReady(r) && !isFailed(r)) want.add(rn);
+          // The Service writes its Configuration with its Route's name already in place, a moment
+          // before it creates that Route: a Route we have not seen yet is not a Route that is gone.
+          if (!r && rn === owner && ctx.lister<Service>(R.Service).get(rn, ns)) want.add(rn);
         }
         return [...want].sort();
       };
 
       const now = ctx.now();
-      const cfgPatch = routingPatch(cfg, keepUnsettled(parseRoutes(cfg.metadata.annotations?.[A.routes]), cfgRoutes), false, now);
+      const cfgPatch = routingPatch(cfg, keepUnsettled(parseRoutes(cfg.metadata.annotations?.[A.routes]), cfgRoutes, cfg.metadata.labels?.[L.service]), false, now);
       if (cfgPatch) await patchTolerant(ctx, R.Configuration, cfgName, ns, cfgPatch);
       for (const rev of myRevs) {
         const rn = rev.metadata.name ?? '';

@@ -6,7 +6,7 @@ import type { Ingress } from '../../api/networking/types.ts';
 import { R } from '../../api/resources.ts';
 import { DomainNameError, routeAddressURL } from '../../api/serving/domains.ts';
 import { L } from '../../api/serving/labels.ts';
-import { buildTraffic, DEFAULT_TARGET, effectiveTraffic, statusTraffic, type TrafficError, trafficNames } from '../../api/serving/traffic.ts';
+import { buildTraffic, DEFAULT_TARGET, effectiveTraffic, statusTraffic, type TrafficConfig, type TrafficError, trafficNames } from '../../api/serving/traffic.ts';
 import type { Configuration, Revision, Route } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
@@ -142,7 +142,7 @@ export function makeRouteReconciler(opts: RouteReconcilerOptions = {}): Reconcil
       }
 
       // The KIngress.
-      const desired = makeIngress(route, tc, hosts, s);
+      const desired = makeIngress(route, tc, hosts, s, maxTimeoutSeconds(tc, (n) => revisions.get(n, ns)));
       let ing = existingIngress;
       if (!ing) {
         ing = await createTolerant(ctx, R.Ingress, desired);
@@ -163,6 +163,18 @@ export function makeRouteReconciler(opts: RouteReconcilerOptions = {}): Reconcil
       propagateIngress(cm, ing);
     },
   };
+}
+
+/** The largest spec.timeoutSeconds among the revisions a traffic config routes to (undefined if none sets it). */
+export function maxTimeoutSeconds(tc: TrafficConfig, revision: (name: string) => Revision | undefined): number | undefined {
+  let max: number | undefined;
+  for (const targets of tc.targets.values()) {
+    for (const t of targets) {
+      const v = revision(t.revisionName)?.spec?.timeoutSeconds;
+      if (typeof v === 'number' && (max === undefined || v > max)) max = v;
+    }
+  }
+  return max;
 }
 
 function ignoreNotFound(e: unknown): void {

@@ -101,6 +101,14 @@ export function hostsFor(
   return out;
 }
 
+/** The port of a revision's K8s Service for its protocol (upstream's networking.ServicePort). */
+export function revisionServicePort(protocol: 'http1' | 'h2c'): 80 | 81 {
+  return protocol === 'h2c' ? 81 : 80;
+}
+
+/** The KIngress annotation the gateway reads for the request timeout (docs/adr/0006-gateway.md). */
+export const TIMEOUT_ANNOTATION = 'networking.kn-ts.dev/timeout-seconds';
+
 function splitsOf(ns: string, targets: RevisionTarget[]): IngressBackendSplit[] {
   const out: IngressBackendSplit[] = [];
   for (const t of targets) {
@@ -109,9 +117,9 @@ function splitsOf(ns: string, targets: RevisionTarget[]): IngressBackendSplit[] 
     out.push({
       serviceNamespace: ns,
       serviceName: t.revisionName,
-      // The revision's K8s Service exposes the gateway-facing port 80 (kn-ts has no queue-proxy and
-      // no separate h2c port).
-      servicePort: 80,
+      // The revision's K8s Service port, which the gateway finds by name in the EndpointSlice:
+      // `http` on 80, or `http2` on 81 (appProtocol kubernetes.io/h2c) for an h2c revision.
+      servicePort: revisionServicePort(t.protocol),
       percent: pct,
       appendHeaders: { [H.revision]: t.revisionName, [H.namespace]: ns },
     });
@@ -153,8 +161,11 @@ export function ingressClassFor(route: Route, s: RouteSettings): string {
   return a[A.ingressClass] ?? a['networking.knative.dev/ingress-class'] ?? s.ingressClass;
 }
 
-/** The KIngress of a Route (upstream's MakeIngress). */
-export function makeIngress(route: Route, tc: TrafficConfig, hosts: Map<string, NameHosts>, s: RouteSettings): Ingress {
+/**
+ * The KIngress of a Route (upstream's MakeIngress). `timeoutSeconds`: the largest timeoutSeconds of
+ * the revisions it routes to, written as networking.kn-ts.dev/timeout-seconds for the gateway.
+ */
+export function makeIngress(route: Route, tc: TrafficConfig, hosts: Map<string, NameHosts>, s: RouteSettings, timeoutSeconds?: number): Ingress {
   const ns = route.metadata.namespace ?? '';
   const names = trafficNames(tc);
   const rules: IngressRule[] = [];
@@ -189,6 +200,7 @@ export function makeIngress(route: Route, tc: TrafficConfig, hosts: Map<string, 
   const annotations = ingressAnnotations(route, s);
   annotations[A.rollout] = rolloutAnnotation(tc);
   if (Object.keys(tagToHost).length) annotations[A.tagToHost] = JSON.stringify(tagToHost);
+  if (timeoutSeconds !== undefined) annotations[TIMEOUT_ANNOTATION] = String(timeoutSeconds);
   return {
     apiVersion: 'networking.internal.knative.dev/v1alpha1',
     kind: 'Ingress',

@@ -13,7 +13,7 @@ import { LeaderElector } from '../../kube/lease.ts';
 import { KubeEventRecorder } from './events.ts';
 import { ControllerMetrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
-import { reconcileKey } from './reconcile.ts';
+import { ReconcileState, reconcileKey } from './reconcile.ts';
 import type { EventRecorder, Logger, ReconcileContext, Reconciler } from './types.ts';
 
 export interface LeaderElectionConfig {
@@ -50,6 +50,7 @@ interface Ctl {
   queue: WorkQueue;
   workers: Promise<void>[];
   ctx: ReconcileContext;
+  state: ReconcileState;
 }
 
 export class Manager {
@@ -70,6 +71,11 @@ export class Manager {
   constructor(o: ManagerOptions) {
     this.o = o;
     this.metrics = o.metrics ?? new ControllerMetrics();
+    const prev = o.client.onRequest;
+    o.client.onRequest = (m, p, s, ms) => {
+      prev?.(m, p, s, ms);
+      this.metrics.request(m, p, s, ms);
+    };
     this.recorder = o.recorder ?? new KubeEventRecorder(o.client, { log: o.log, component: 'controller', instance: o.leaderElection ? o.leaderElection.identity : '' });
   }
 
@@ -129,6 +135,7 @@ export class Manager {
         ...le,
         onStartedLeading: () => this.setLeading(true),
         onStoppedLeading: () => this.setLeading(false),
+        onError: (e) => o.log.warn({ err: String((e as Error)?.message ?? e), lease: `${le.namespace}/${le.name}` }, 'leader election: could not acquire or renew the lease; retrying'),
       });
       this.elector.start();
     } else {
@@ -197,7 +204,7 @@ export class Manager {
       log: this.o.log,
       now: this.o.now ?? (() => new Date()),
     };
-    this.ctls.push({ rec, queue, workers: [], ctx });
+    this.ctls.push({ rec, queue, workers: [], ctx, state: new ReconcileState() });
   }
 
   private async work(c: Ctl): Promise<void> {
@@ -212,7 +219,7 @@ export class Manager {
       const t0 = performance.now();
       let ok = true;
       try {
-        const out = await reconcileKey(c.rec, key, c.ctx);
+        const out = await reconcileKey(c.rec, key, c.ctx, c.state);
         c.queue.forget(key);
         if (out.requeueAfterMs !== undefined) c.queue.addAfter(key, out.requeueAfterMs);
       } catch (e) {

@@ -24,12 +24,53 @@ export class StatusUpdateError extends Error {
   override name = 'StatusUpdateError';
 }
 
-export async function reconcileKey(rec: Reconciler, key: string, ctx: ReconcileContext): Promise<ReconcileOutcome> {
+/**
+ * What the runtime remembers between reconciles of one reconciler: the resourceVersion of its own
+ * last status write per key, so that a reconcile of a cache that has not caught up with that write
+ * yet is skipped (the write's watch event brings the key back) instead of ending in a 409.
+ */
+export class ReconcileState {
+  readonly written = new Map<string, string>();
+  /** Keys skipped because the cache was behind our own write (tests and metrics). */
+  staleSkips = 0;
+}
+
+/** true when resourceVersion a is known to be older than b (etcd revisions are integers). */
+export function olderThan(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+/** While the cache is behind our write, look again after this long even without an event. */
+export const STALE_RECHECK_MS = 5_000;
+
+export async function reconcileKey(rec: Reconciler, key: string, ctx: ReconcileContext, state?: ReconcileState): Promise<ReconcileOutcome> {
   const { namespace, name } = splitKey(key);
   const cached = ctx.lister(rec.resource).get(name, namespace);
-  if (!cached) return { statusWritten: false }; // deleted: the garbage collector removes the children
-  if (cached.metadata.deletionTimestamp) return { statusWritten: false };
+  if (!cached) {
+    state?.written.delete(key);
+    return { statusWritten: false }; // deleted: the garbage collector removes the children
+  }
+  const mine = state?.written.get(key);
+  if (mine !== undefined) {
+    if (olderThan(cached.metadata.resourceVersion, mine)) {
+      state!.staleSkips++;
+      return { statusWritten: false, requeueAfterMs: STALE_RECHECK_MS };
+    }
+    state!.written.delete(key);
+  }
+  if (cached.metadata.deletionTimestamp) {
+    if (rec.finalizer && rec.finalize && cached.metadata.finalizers?.includes(rec.finalizer)) {
+      await finalizeObject(rec, structuredClone(cached), ctx);
+    }
+    return { statusWritten: false };
+  }
   const obj = structuredClone(cached) as KubeObject & { status?: Status };
+  if (rec.finalizer && !obj.metadata.finalizers?.includes(rec.finalizer)) {
+    const patched = await patchFinalizers(ctx.client, rec.resource, obj, [...(obj.metadata.finalizers ?? []), rec.finalizer]);
+    obj.metadata.finalizers = patched.metadata.finalizers;
+    obj.metadata.resourceVersion = patched.metadata.resourceVersion;
+  }
   const before = stableStringify(cached.status ?? {});
   let result: void | { requeueAfterMs?: number } = undefined;
   let failure: unknown;
@@ -38,18 +79,21 @@ export async function reconcileKey(rec: Reconciler, key: string, ctx: ReconcileC
   } catch (e) {
     failure = e;
   }
-  obj.status ??= {};
-  keepTransitionTimes(cached.status as Status | undefined, obj.status);
-  if (obj.metadata.generation !== undefined) obj.status.observedGeneration = obj.metadata.generation;
   let statusWritten = false;
-  if (stableStringify(obj.status) !== before) {
-    try {
-      await updateStatus(ctx.client, rec.resource, obj);
-      statusWritten = true;
-    } catch (e) {
-      if (!(e instanceof KubeError && e.notFound)) {
-        ctx.recorder.event(obj, 'Warning', 'UpdateFailed', `Failed to update status for "${name}": ${(e as Error).message}`);
-        if (!failure) failure = new StatusUpdateError((e as Error).message);
+  if (!rec.statusless) {
+    obj.status ??= {};
+    keepTransitionTimes(cached.status as Status | undefined, obj.status);
+    if (obj.metadata.generation !== undefined) obj.status.observedGeneration = obj.metadata.generation;
+    if (stableStringify(obj.status) !== before) {
+      try {
+        const rv = await updateStatus(ctx.client, rec.resource, obj);
+        if (rv) state?.written.set(key, rv);
+        statusWritten = true;
+      } catch (e) {
+        if (!(e instanceof KubeError && e.notFound)) {
+          ctx.recorder.event(obj, 'Warning', 'UpdateFailed', `Failed to update status for "${name}": ${(e as Error).message}`);
+          if (!failure) failure = new StatusUpdateError((e as Error).message);
+        }
       }
     }
   }
@@ -63,17 +107,43 @@ export async function reconcileKey(rec: Reconciler, key: string, ctx: ReconcileC
   return { statusWritten, ...(result?.requeueAfterMs !== undefined ? { requeueAfterMs: result.requeueAfterMs } : {}) };
 }
 
-/** replaceStatus; on a conflict re-read the object, re-apply the status, try again (5 tries). */
-export async function updateStatus(client: KubeClient, r: ResourceType, obj: KubeObject & { status?: unknown }): Promise<void> {
+/** finalize, then take our finalizer off (a failing finalize keeps it, and the key is retried). */
+async function finalizeObject(rec: Reconciler, obj: KubeObject, ctx: ReconcileContext): Promise<void> {
+  try {
+    await rec.finalize?.(obj, ctx);
+  } catch (e) {
+    ctx.recorder.event(obj, 'Warning', 'FinalizeFailed', `Failed to finalize "${obj.metadata.name}": ${(e as Error).message}`);
+    throw e;
+  }
+  try {
+    await patchFinalizers(ctx.client, rec.resource, obj, (obj.metadata.finalizers ?? []).filter((f) => f !== rec.finalizer));
+  } catch (e) {
+    if (!(e instanceof KubeError && e.notFound)) throw e;
+  }
+}
+
+/**
+ * Sets metadata.finalizers with a merge patch that carries the resourceVersion, so it applies only
+ * to the object as we saw it (a concurrent change is a 409 and the key is retried).
+ */
+async function patchFinalizers(client: KubeClient, r: ResourceType, obj: KubeObject, finalizers: string[]): Promise<KubeObject> {
+  return client.patch<KubeObject>(r, obj.metadata.name ?? '', obj.metadata.namespace, { metadata: { finalizers, resourceVersion: obj.metadata.resourceVersion } }, 'merge');
+}
+
+/**
+ * replaceStatus; on a conflict re-read the object, re-apply the status, try again (5 tries).
+ * Resolves with the resourceVersion written (undefined when the live status already matched).
+ */
+export async function updateStatus(client: KubeClient, r: ResourceType, obj: KubeObject & { status?: unknown }): Promise<string | undefined> {
   let current: KubeObject = obj;
   for (let attempt = 0; ; attempt++) {
     try {
-      await client.replaceStatus(r, { ...current, status: obj.status });
-      return;
+      const out = await client.replaceStatus(r, { ...current, status: obj.status });
+      return (out as KubeObject | undefined)?.metadata?.resourceVersion;
     } catch (e) {
       if (!(e instanceof KubeError && e.conflict) || attempt >= 4) throw e;
       current = await client.get(r, obj.metadata.name ?? '', obj.metadata.namespace);
-      if (stableStringify(current.status ?? {}) === stableStringify(obj.status ?? {})) return;
+      if (stableStringify(current.status ?? {}) === stableStringify(obj.status ?? {})) return undefined;
     }
   }
 }

@@ -49,6 +49,18 @@ export interface Reconciler<T extends KubeObject = KubeObject> {
   watches?: Watch[];
   /** Extra kinds to cache (read through ctx.lister) without enqueueing anything. */
   reads?: ResourceType[];
+  /**
+   * The reconciler does not own `resource`'s status (the labeler and GC are keyed by Configuration):
+   * the runtime neither sets status.observedGeneration nor writes status for it.
+   */
+  statusless?: boolean;
+  /**
+   * A finalizer this reconciler keeps on every object it reconciles (added before reconcile runs).
+   * Once the object is being deleted, the runtime calls finalize and then removes the finalizer.
+   */
+  finalizer?: string;
+  /** Clean-up before deletion (for `finalizer`). Throw to retry with backoff; the finalizer stays. */
+  finalize?(obj: T, ctx: ReconcileContext): Promise<void>;
   /** Reconcile one object: a deep copy from the cache. Throw to retry with backoff. */
   reconcile(obj: T, ctx: ReconcileContext): Promise<void | { requeueAfterMs?: number }>;
 }

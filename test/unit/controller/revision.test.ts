@@ -11,7 +11,6 @@ import {
   deployment,
   FakeClient,
   makeEnv,
-  podAutoscaler,
   rev,
   tableTest,
   withAnnotations,
