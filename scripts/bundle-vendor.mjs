@@ -30,6 +30,15 @@ await build({
         b.onResolve({ filter: /\/gen\/index\.js$/ }, (a) => (a.importer.endsWith('/dist/config.js') ? { path: 'gen', namespace: 'stub' } : undefined));
         b.onResolve({ filter: /^undici$/ }, (a) => (a.importer.endsWith('/dist/config.js') ? { path: 'undici', namespace: 'stub' } : undefined));
         b.onLoad({ filter: /.*/, namespace: 'stub' }, (a) => ({ contents: stubs[a.path], loader: 'js' }));
+        // `import http from 'node:http'` builds node:http's ESM facade, which reads a lazy export that
+        // loads Node's bundled fetch (~20 ms per start); a CommonJS require does not.
+        b.onResolve({ filter: /^(node:)?https?$/ }, (a) => ({ path: a.path.replace(/^node:/, ''), namespace: 'cjs-builtin' }));
+        b.onLoad({ filter: /.*/, namespace: 'cjs-builtin' }, (a) => ({
+          contents:
+            `import { createRequire } from 'node:module'; const m = createRequire(import.meta.url)('node:${a.path}'); export default m;` +
+            ' export const { Agent, request, get, globalAgent, createServer, Server, STATUS_CODES, METHODS, IncomingMessage, ClientRequest, OutgoingMessage, ServerResponse } = m;',
+          loader: 'js',
+        }));
       },
     },
   ],

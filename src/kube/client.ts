@@ -3,14 +3,23 @@
 // keep-alive HTTPS agent so that every call (watches included) carries the same credentials,
 // impersonation headers and --log-http tracing.
 import type { KubeConfig } from '@kubernetes/client-node';
-import http from 'node:http';
-import https from 'node:https';
+import type * as HttpNS from 'node:http';
+import type * as HttpsNS from 'node:https';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import type { KubeList, KubeObject, ResourceType } from '../api/meta.ts';
 import { apiVersionOf } from '../api/meta.ts';
 import { type ConnectionOptions, contextNamespace, loadKubeConfig } from './config.ts';
 import { errorFromResponse, KubeError, UnreachableError } from './errors.ts';
 import { HttpLogger } from './log-http.ts';
+
+
+// node:http is loaded with require, not import: building the ESM facade of node:http reads every
+// export, and one of them is a lazy getter that loads Node's bundled fetch implementation (~20 ms
+// on every CLI start). See docs/benchmarks.md.
+const require = createRequire(import.meta.url);
+const http = require('node:http') as typeof HttpNS;
+const https = require('node:https') as typeof HttpsNS;
 
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 const PATCH_CONTENT_TYPE: Record<PatchType, string> = {
@@ -59,8 +68,8 @@ export const FIELD_MANAGER = 'kn';
 
 interface Transport {
   server: URL;
-  agent: http.Agent;
-  base: https.RequestOptions;
+  agent: HttpNS.Agent;
+  base: HttpsNS.RequestOptions;
   headers: Record<string, string | string[]>;
 }
 
@@ -203,7 +212,7 @@ export class KubeClient {
       allowWatchBookmarks: o.allowWatchBookmarks ? 'true' : undefined,
     });
     const path = this.path(r, o.namespace) + q;
-    let req: http.ClientRequest | undefined;
+    let req: HttpNS.ClientRequest | undefined;
     let stopped = false;
     const done = (async (): Promise<Error | undefined> => {
       await this.refreshAuth();
@@ -336,10 +345,10 @@ function wrapNetError(server: string, e: Error): Error {
   return e;
 }
 
-async function makeTransport(kc: KubeConfig, opts: ConnectionOptions, agent?: http.Agent): Promise<Transport> {
+async function makeTransport(kc: KubeConfig, opts: ConnectionOptions, agent?: HttpNS.Agent): Promise<Transport> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('no current cluster in the kubeconfig');
-  const base: https.RequestOptions = { headers: {} };
+  const base: HttpsNS.RequestOptions = { headers: {} };
   await kc.applyToHTTPSOptions(base);
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(base.headers ?? {})) if (v !== undefined) headers[k] = Array.isArray(v) ? v.map(String) : String(v);
