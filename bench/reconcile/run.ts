@@ -1,6 +1,7 @@
 // Reconcile benchmark: time from `create Service` to Ready, for 1 Service and for N (default 500),
 // p50/p99, and the controller process's RSS with N Services. Prints figures; asserts nothing.
 //
+//   npm run build   # the controller runs from dist/, as in the image
 //   KN_TS_TEST_BINS="$(scripts/build-test-bins.sh)" unshare -rn bash -c \
 //     'ip link set lo up; node bench/reconcile/run.ts [N]'
 //
@@ -11,7 +12,7 @@
 // the Service's Ready=True (Route included); "configured" is ConfigurationsReady=True
 // (Configuration → Revision → Deployment only).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.ts';
@@ -38,6 +39,28 @@ async function installCRDs(c: KubeClient): Promise<void> {
   }
   for (const n of names) {
     await waitFor<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(c, R.CustomResourceDefinition, n, undefined, (o) => (o?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True') ? 'done' : 'wait'), 30_000);
+  }
+}
+
+/**
+ * A fresh kube-apiserver answers its first writes of a new CRD's kind slowly (a one-off stall of up
+ * to ≈2 s, seen on the first Route create whether or not a controller runs). That is the API
+ * server starting, not the controller reconciling: write and delete one object of each kind the
+ * first round creates, before the controller starts. Nothing reconciles them.
+ */
+async function warmUp(c: KubeClient): Promise<void> {
+  const ns = 'bench-warmup';
+  await c.create(R.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const template = { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:latest' }] } };
+  const objs: [typeof R.Service, KubeObject][] = [
+    [R.Service, { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'w', namespace: ns }, spec: { template } } as KubeObject],
+    [R.Configuration, { apiVersion: 'serving.knative.dev/v1', kind: 'Configuration', metadata: { name: 'w', namespace: ns }, spec: { template } } as KubeObject],
+    [R.Route, { apiVersion: 'serving.knative.dev/v1', kind: 'Route', metadata: { name: 'w', namespace: ns }, spec: { traffic: [{ configurationName: 'w', percent: 100 }] } } as KubeObject],
+    [R.Revision, { apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'w', namespace: ns }, spec: template.spec } as KubeObject],
+  ];
+  for (const [r, o] of objs) {
+    await c.create(r, o);
+    await c.delete(r, o.metadata.name ?? '', ns);
   }
 }
 
@@ -132,6 +155,31 @@ function traceAll(c: KubeClient): { stop(): void } {
   return { stop: () => ws.forEach((w) => w.stop()) };
 }
 
+/**
+ * How the controller process is started. Default: as the image starts it, `bin/control-plane.js
+ * controller` on the built JavaScript in dist/ (run `npm run build` first). BENCH_CONTROLLER=src runs
+ * the TypeScript sources through Node's type stripping instead (handy while editing; its RSS is
+ * ≈40 MiB higher for the stripper alone, so it is not the figure to compare with the goal).
+ */
+function controllerEntry(): string[] {
+  if (process.env.BENCH_CONTROLLER === 'src') return [join(REPO, 'bench/reconcile/controller-proc.ts')];
+  const built = join(REPO, 'dist/controller/main.js');
+  if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first (or BENCH_CONTROLLER=src)`);
+  const newest = Math.max(...['src/controller', 'src/kube', 'src/api'].map((d) => newestMtime(join(REPO, d))));
+  if (newest > statSync(built).mtimeMs) console.error('warning: dist/ is older than the controller sources: run `npm run build` to measure what you edited');
+  return [join(REPO, 'bin/control-plane.js'), 'controller'];
+}
+
+function newestMtime(dir: string): number {
+  let max = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) max = Math.max(max, newestMtime(p));
+    else if (e.name.endsWith('.ts')) max = Math.max(max, statSync(p).mtimeMs);
+  }
+  return max;
+}
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
@@ -192,9 +240,10 @@ async function main(): Promise<void> {
   try {
     await installCRDs(c);
     await c.create(R.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    await warmUp(c);
     dp = fakeDataPlane(c);
     const port = await freePort();
-    ctl = spawn(process.execPath, [join(REPO, 'bench/reconcile/controller-proc.ts'), '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--leader-elect=false', '--workers', process.env.WORKERS ?? '8'], {
+    ctl = spawn(process.execPath, [...controllerEntry(), '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--leader-elect=false', '--workers', process.env.WORKERS ?? '8'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });
@@ -233,6 +282,10 @@ async function main(): Promise<void> {
       const m = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
       const rows = [...m.matchAll(/^kn_ts_client_requests_total\{verb="([^"]+)",resource="([^"]+)",code="([^"]+)"\} (\S+)/gm)].map((x) => [`${x[1]} ${x[2]} ${x[3]}`, Number(x[4])] as const);
       rows.sort((a, b) => b[1] - a[1]);
+      const mib = (re: RegExp) => (Number(re.exec(m)?.[1] ?? 0) / 2 ** 20).toFixed(0);
+      console.error(
+        `controller memory: heap used ${mib(/^nodejs_heap_size_used_bytes (\S+)/m)} MiB of ${mib(/^nodejs_heap_size_total_bytes (\S+)/m)} MiB (new space ${mib(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m)} MiB), external ${mib(/^nodejs_external_memory_bytes (\S+)/m)} MiB`,
+      );
       console.error(`controller requests (${rows.reduce((a, r) => a + r[1], 0)} in all):`);
       for (const [k, v] of rows) console.error(`  ${String(v).padStart(7)}  ${k}`);
     }

@@ -44,6 +44,8 @@ const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: stri
   { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'ingresses', verb: 'get', why: 'KIngress create AlreadyExists: read the existing one' },
   { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'clusterdomainclaims', verb: 'get', why: 'claim create AlreadyExists (no DomainMapping here)' },
   { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'clusterdomainclaims', verb: 'create', why: 'DomainMapping with autocreate-cluster-domain-claims (no DomainMapping here)' },
+  { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'clusterdomainclaims', verb: 'delete', why: 'a deleted DomainMapping gives its claim back (no DomainMapping here)' },
+  { user: CONTROLLER, group: 'serving.knative.dev', resource: 'domainmappings', verb: 'patch', why: 'DomainMapping finalizer (no DomainMapping here)' },
   { user: CONTROLLER, group: '', resource: 'services', verb: 'get', why: 'placeholder Service create AlreadyExists: read the existing one' },
   { user: CONTROLLER, group: '', resource: 'services', verb: 'update', why: 'a placeholder or Revision Service drifted from the desired one' },
   { user: CONTROLLER, group: '', resource: 'pods', verb: 'list', why: 'Revision not ready: look for a failing container' },

@@ -18,6 +18,8 @@ import { Tracker } from '../route/tracker.ts';
 
 export const DM_CONDITIONS = ['CertificateProvisioned', 'DomainClaimed', 'IngressReady', 'ReferenceResolved'] as const;
 export const ORIGINAL_HOST_HEADER = 'K-Original-Host';
+/** The finalizer upstream's generated reconciler puts on a DomainMapping (its resource name). */
+export const DM_FINALIZER = 'domainmappings.serving.knative.dev';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 export function makeDomainClaim(dm: DomainMapping): ClusterDomainClaim {
@@ -141,6 +143,19 @@ export function makeDomainMappingReconciler(opts: { settings?: (ctx: ReconcileCo
       },
     ],
     tracker,
+    finalizer: DM_FINALIZER,
+    /** Gives the domain back: deletes the ClusterDomainClaim this namespace holds for it (when claims are auto-created). */
+    async finalize(dm: DomainMapping, ctx: ReconcileContext): Promise<void> {
+      if (!settingsOf(ctx).autocreateClusterDomainClaims) return;
+      const name = dm.metadata.name ?? '';
+      const claim = ctx.lister<ClusterDomainClaim>(R.ClusterDomainClaim).get(name);
+      if (!claim || claim.spec?.namespace !== dm.metadata.namespace) return;
+      try {
+        await ctx.client.delete(R.ClusterDomainClaim, name);
+      } catch (e) {
+        if (!(e instanceof KubeError && e.notFound)) throw e;
+      }
+    },
     async reconcile(dm: DomainMapping, ctx: ReconcileContext): Promise<void> {
       const ns = dm.metadata.namespace ?? '';
       const name = dm.metadata.name ?? '';

@@ -6,7 +6,7 @@ import type { KubeObject, Status } from '../../../src/api/meta.ts';
 import { R } from '../../../src/api/resources.ts';
 import { ConditionManager, livingSet } from '../../../src/api/serving/conditions.ts';
 import { BucketRateLimiter, ExponentialFailureRateLimiter, WorkQueue } from '../../../src/controller/runtime/queue.ts';
-import { keepTransitionTimes, reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
+import { keepTransitionTimes, olderThan, ReconcileState, reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
 import { stableStringify } from '../../../src/controller/runtime/stable.ts';
 import type { Reconciler } from '../../../src/controller/runtime/types.ts';
 import { KubeError } from '../../../src/kube/errors.ts';
@@ -184,5 +184,60 @@ describe('reconcileKey', () => {
     env.client.failOn('updateStatus', 'services', new KubeError('etcd is sad', 500, 'InternalError'));
     await assert.rejects(reconcileKey(setReady, 'default/hello', env.ctx));
     assert.match(env.recorder.events[0] ?? '', /^Warning UpdateFailed Failed to update status for "hello": etcd is sad/);
+  });
+
+  it('a statusless reconciler never gets status or observedGeneration written', async () => {
+    const svc = ksvc('default', 'hello');
+    svc.metadata.generation = 4;
+    const env = makeEnv([svc]);
+    const out = await reconcileKey({ ...setReady, statusless: true }, 'default/hello', env.ctx);
+    assert.equal(out.statusWritten, false);
+    assert.equal(env.client.statusUpdates().length, 0);
+  });
+
+  it('adds the finalizer before reconciling; on deletion calls finalize, then removes it', async () => {
+    let finalized = 0;
+    const rec: Reconciler = { ...setReady, finalizer: 'example.dev/cleanup', finalize: async () => void finalized++ };
+    const env = makeEnv([ksvc('default', 'hello')]);
+    await reconcileKey(rec, 'default/hello', env.ctx);
+    const add = env.client.actions.find((a) => a.verb === 'patch');
+    assert.deepEqual((add?.obj as unknown as { metadata: { finalizers: string[] } }).metadata.finalizers, ['example.dev/cleanup']);
+    assert.equal(finalized, 0);
+
+    const doomed = ksvc('default', 'bye');
+    doomed.metadata.deletionTimestamp = NOW_S;
+    doomed.metadata.finalizers = ['other', 'example.dev/cleanup'];
+    const env2 = makeEnv([doomed]);
+    await reconcileKey(rec, 'default/bye', env2.ctx);
+    assert.equal(finalized, 1);
+    const remove = env2.client.actions.find((a) => a.verb === 'patch');
+    assert.deepEqual((remove?.obj as unknown as { metadata: { finalizers: string[] } }).metadata.finalizers, ['other']);
+    assert.equal(env2.client.statusUpdates().length, 0, 'no status write while deleting');
+  });
+
+  it('a failing finalize keeps the finalizer and fails the reconcile', async () => {
+    const doomed = ksvc('default', 'bye');
+    doomed.metadata.deletionTimestamp = NOW_S;
+    doomed.metadata.finalizers = ['example.dev/cleanup'];
+    const env = makeEnv([doomed]);
+    const rec: Reconciler = { ...setReady, finalizer: 'example.dev/cleanup', finalize: async () => Promise.reject(new Error('claim stuck')) };
+    await assert.rejects(reconcileKey(rec, 'default/bye', env.ctx), /claim stuck/);
+    assert.equal(env.client.actions.filter((a) => a.verb === 'patch').length, 0);
+  });
+
+  it('skips a reconcile while the cache is older than our own last status write', async () => {
+    const svc = ksvc('default', 'hello');
+    svc.metadata.resourceVersion = '10';
+    const env = makeEnv([svc]);
+    const state = new ReconcileState();
+    state.written.set('default/hello', '12');
+    const out = await reconcileKey(setReady, 'default/hello', env.ctx, state);
+    assert.equal(out.statusWritten, false);
+    assert.ok(out.requeueAfterMs !== undefined, 'looks again later');
+    assert.equal(env.client.actions.length, 0);
+    assert.equal(state.staleSkips, 1);
+    assert.equal(olderThan('9', '10'), true);
+    assert.equal(olderThan('10', '9'), false);
+    assert.equal(olderThan('abc', '9'), false, 'opaque versions are never compared');
   });
 });
