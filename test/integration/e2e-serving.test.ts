@@ -20,46 +20,10 @@ import { waitFor } from '../../src/kube/wait.ts';
 import { freePort, startCluster, type TestCluster } from '../harness/cluster.ts';
 import { installServingCRDs } from '../harness/crds.ts';
 import { runKn } from '../harness/env.ts';
+import { fakeKubelet } from '../harness/kubelet.ts';
 
 const NS = 'e2e';
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-/**
- * Plays the scheduler and the kubelet: every Pod in ns is bound to the node `fake-node` and becomes
- * Running and Ready. Returns a stop function.
- */
-async function fakeKubelet(c: KubeClient, ns: string): Promise<() => void> {
-  let n = 10;
-  const done = new Set<string>();
-  await c.create(R.Node, { metadata: { name: 'fake-node' } } as KubeObject).catch(() => undefined);
-  const w = c.watch<KubeObject & { status?: { phase?: string } }>(R.Pod, { namespace: ns }, (e) => {
-    if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return;
-    const name = e.object.metadata.name!;
-    if (done.has(name) || e.object.metadata.deletionTimestamp) return;
-    done.add(name);
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const ip = `203.0.113.${n++ % 250}`;
-    const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace: ns }, target: { apiVersion: 'v1', kind: 'Node', name: 'fake-node' } };
-    void c
-      .raw('POST', `/api/v1/namespaces/${ns}/pods/${name}/binding`, binding)
-      .then(() => c.patch(R.Pod, name, ns, {
-        status: {
-          phase: 'Running',
-          podIP: ip,
-          podIPs: [{ ip }],
-          startTime: now,
-          conditions: [
-            { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
-            { type: 'Initialized', status: 'True', lastTransitionTime: now },
-            { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
-            { type: 'Ready', status: 'True', lastTransitionTime: now },
-          ],
-        },
-      }, 'merge', { subresource: 'status' }))
-      .catch(() => done.delete(name));
-  });
-  return () => w.stop();
-}
 
 describe('Serving end to end: kn → controller → gateway', () => {
   let cluster: TestCluster;

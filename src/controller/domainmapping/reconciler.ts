@@ -9,8 +9,7 @@ import { A, L } from '../../api/serving/labels.ts';
 import type { DomainMapping, KReference } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
 import { ConditionManager } from '../route/conditions.ts';
-import { equalJSON } from '../route/equal.ts';
-import { propagateIngress } from '../route/reconciler.ts';
+import { propagateIngress, updateIngress } from '../route/reconciler.ts';
 import { childName } from '../route/resources.ts';
 import { type NetworkSettings, routeSettings } from '../route/settings.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
@@ -237,17 +236,7 @@ export function makeDomainMappingReconciler(opts: { settings?: (ctx: ReconcileCo
         cm.markFalse('IngressReady', 'NotOwned', `There is an existing Ingress ${JSON.stringify(desired.metadata.name)} that we do not own.`);
         return;
       }
-      if (
-        !equalJSON(desired.spec, ing.spec) ||
-        !equalJSON(desired.metadata.labels, ing.metadata.labels ?? {}) ||
-        !equalJSON(desired.metadata.annotations, ing.metadata.annotations ?? {})
-      ) {
-        ing = await ctx.client.replace<Ingress>(R.Ingress, {
-          ...ing,
-          metadata: { ...ing.metadata, labels: desired.metadata.labels, annotations: desired.metadata.annotations },
-          spec: desired.spec,
-        });
-      }
+      ing = await updateIngress(ctx, ing, desired);
       propagateIngress(cm, ing);
     },
   };

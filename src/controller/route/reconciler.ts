@@ -149,16 +149,8 @@ export function makeRouteReconciler(opts: RouteReconcilerOptions = {}): Reconcil
       } else if (!isControlledBy(ing, route)) {
         cm.markFalse('IngressReady', 'NotOwned', `There is an existing Ingress ${JSON.stringify(name)} that we do not own.`);
         return;
-      } else if (
-        !equalJSON(desired.spec, ing.spec) ||
-        !equalJSON(desired.metadata.labels, ing.metadata.labels ?? {}) ||
-        !equalJSON(desired.metadata.annotations, ing.metadata.annotations ?? {})
-      ) {
-        ing = await ctx.client.replace<Ingress>(R.Ingress, {
-          ...ing,
-          metadata: { ...ing.metadata, labels: desired.metadata.labels, annotations: desired.metadata.annotations },
-          spec: desired.spec,
-        });
+      } else {
+        ing = await updateIngress(ctx, ing, desired);
       }
       propagateIngress(cm, ing);
     },
@@ -175,6 +167,22 @@ export function maxTimeoutSeconds(tc: TrafficConfig, revision: (name: string) =>
     }
   }
   return max;
+}
+
+/** Brings an owned KIngress to the desired spec, labels and annotations; returns what is stored. */
+export async function updateIngress(ctx: ReconcileContext, ing: Ingress, desired: Ingress): Promise<Ingress> {
+  if (
+    equalJSON(desired.spec, ing.spec) &&
+    equalJSON(desired.metadata.labels, ing.metadata.labels ?? {}) &&
+    equalJSON(desired.metadata.annotations, ing.metadata.annotations ?? {})
+  ) {
+    return ing;
+  }
+  return ctx.client.replace<Ingress>(R.Ingress, {
+    ...ing,
+    metadata: { ...ing.metadata, labels: desired.metadata.labels, annotations: desired.metadata.annotations },
+    spec: desired.spec,
+  });
 }
 
 function ignoreNotFound(e: unknown): void {
