@@ -162,10 +162,11 @@ describe('controller on a private cluster', () => {
   });
 
   it('an update makes a new Revision', async () => {
+    // A merge patch of the spec, as `kn service update` would send: a read-modify-replace here would
+    // race with the controller's status writes and fail on the resourceVersion.
     const cur = await c.get<Service>(R.Service, 'hello', ns);
-    const first = cur.spec.template.spec.containers[0];
-    if (first) first.image = 'ghcr.io/knative/helloworld-go:v2';
-    await c.replace(R.Service, cur);
+    const containers = cur.spec.template.spec.containers.map((k, i) => (i === 0 ? { ...k, image: 'ghcr.io/knative/helloworld-go:v2' } : k));
+    await c.patch(R.Service, 'hello', ns, { spec: { template: { spec: { containers } } } }, 'merge');
     const r2 = await waitFor<Revision>(c, R.Revision, 'hello-00002', ns, (o) => (o ? 'done' : 'wait'), T);
     assert.equal(r2.metadata.labels?.[L.configurationGeneration], '2');
     await waitFor<Configuration>(c, R.Configuration, 'hello', ns, (o) => (o?.status?.latestReadyRevisionName === 'hello-00002' ? 'done' : 'wait'), T);

@@ -162,8 +162,8 @@ describe('route reconcilers on a real API server', () => {
     assert.equal(cfg.metadata.annotations?.['serving.knative.dev/routes'], 'hello');
 
     // Dropping the "old" tag moves all traffic to the latest: the placeholder goes, hello-00001 goes to reserve.
-    const cur = await c.get<Route>(R.Route, 'hello', ns);
-    await c.replace(R.Route, { ...cur, spec: { traffic: [{ configurationName: 'hello', latestRevision: true, percent: 100 }] } });
+    // A merge patch: a read-modify-replace would race with the controller's status writes.
+    await c.patch(R.Route, 'hello', ns, { spec: { traffic: [{ configurationName: 'hello', latestRevision: true, percent: 100 }] } }, 'merge');
     await waitFor(c, R.KService, 'old-hello', ns, (o) => (o ? 'wait' : 'done'), T);
     await waitFor<Ingress>(c, R.Ingress, 'hello', ns, (o) => ((o?.spec.rules ?? []).length === 2 ? 'done' : 'wait'), T);
     await markIngressReady(ns, 'hello');
