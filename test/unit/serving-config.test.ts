@@ -15,7 +15,6 @@ import {
   isQuantity,
   parseDuration,
   parseServingConfig,
-  renderTemplate,
 } from '../../src/api/serving/config.ts';
 
 const H = 3_600_000;
@@ -250,7 +249,7 @@ describe('config-network', () => {
 
   it('falls back to defaults with a warning for bad values', () => {
     const { config, warnings } = one('config-network', {
-      'domain-template': '{{.Namespace}}.{{.Domain}}',
+      'domain-template': '{{.Name}}.{{.Domain}}/path',
       'tag-template': '{{.Nope}}',
       'default-external-scheme': 'ftp',
       'autocreate-cluster-domain-claims': 'yes',
@@ -259,17 +258,15 @@ describe('config-network', () => {
     });
     assert.deepEqual(config.network, DEFAULT_SERVING_CONFIG.network);
     assert.equal(warnings.length, 6);
-    assert.match(warnings[0] ?? '', /^config-network: invalid value "\{\{\.Namespace\}\}\.\{\{\.Domain\}\}" for domain-template: must contain \{\{\.Name\}\}; using the default$/);
+    assert.match(warnings[0] ?? '', /^config-network: invalid value "\{\{\.Name\}\}\.\{\{\.Domain\}\}\/path" for domain-template: domain template has url path: \/path; using the default$/);
+    assert.ok(warnings.some((w) => w.includes("tag-template: template \"{{.Nope}}\": can't evaluate field Nope")));
     assert.ok(warnings.some((w) => w.includes('default-external-scheme')));
   });
 
-  it('renders the templates Knative uses', () => {
-    const v = { Name: 'hello', Namespace: 'default', Domain: 'example.com', Tag: 'v1', Annotations: { team: 'a' }, Labels: { app: 'x' } };
-    assert.equal(renderTemplate('{{.Name}}.{{.Namespace}}.{{.Domain}}', v), 'hello.default.example.com');
-    assert.equal(renderTemplate('{{.Tag}}-{{.Name}}', v), 'v1-hello');
-    assert.equal(renderTemplate('{{.Name}}.{{.Annotations.team}}.{{ .Domain }}', v), 'hello.a.example.com');
-    assert.equal(renderTemplate('{{.Name}}.{{index .Labels "app"}}.{{.Domain}}', v), 'hello.x.example.com');
-    assert.throws(() => renderTemplate('{{.Name | upper}}', v), /unsupported template action/);
+  it('checks domain-template as upstream: it must render to a host name; {{.Name}} is not required', () => {
+    assert.equal(one('config-network', { 'domain-template': '{{.Namespace}}.{{.Domain}}' }).warnings.length, 0);
+    assert.equal(one('config-network', { 'domain-template': '{{.Name}}.{{index .Annotations "team"}}.{{.Domain}}' }).warnings.length, 0);
+    assert.match(one('config-network', { 'domain-template': '{{.Name | upper}}' }).warnings[0] ?? '', /unsupported action/);
   });
 });
 

@@ -3,6 +3,9 @@
 // defaults. Pure: the caller reads the maps; a bad value falls back to its default and is reported in
 // `warnings`, so one typo never stops the control plane.
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE, validateDomainTemplate, validateTagTemplate } from './domains.ts';
+
+export { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE };
 
 // ---------------------------------------------------------------- types
 
@@ -181,8 +184,6 @@ export const DEFAULT_DOMAIN = 'example.com';
 /** The domain of cluster-local routes. */
 export const CLUSTER_LOCAL_DOMAIN = 'svc.cluster.local';
 export const VISIBILITY_LABEL = 'networking.knative.dev/visibility';
-export const DEFAULT_DOMAIN_TEMPLATE = '{{.Name}}.{{.Namespace}}.{{.Domain}}';
-export const DEFAULT_TAG_TEMPLATE = '{{.Tag}}-{{.Name}}';
 export const KOURIER_INGRESS_CLASS = 'kourier.ingress.networking.knative.dev';
 
 const S = 1000;
@@ -472,55 +473,6 @@ function parseDomain(data: Record<string, string> | undefined, warnings: string[
   return { domains };
 }
 
-/** The template values a domain or tag template may use. */
-export interface TemplateValues {
-  Name?: string;
-  Namespace?: string;
-  Domain?: string;
-  Tag?: string;
-  Annotations?: Record<string, string>;
-  Labels?: Record<string, string>;
-}
-
-/**
- * Renders the small subset of Go templates Knative's domain-template and tag-template use:
- * `{{.Name}}`, `{{.Namespace}}`, `{{.Domain}}`, `{{.Tag}}`, `{{.Annotations.key}}`, `{{.Labels.key}}`,
- * `{{index .Annotations "key"}}`, `{{index .Labels "key"}}`. Throws on anything else.
- */
-export function renderTemplate(tpl: string, values: TemplateValues): string {
-  return tpl.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (_, expr: string) => {
-    let m = /^\.(Name|Namespace|Domain|Tag)$/.exec(expr);
-    if (m) return values[m[1] as 'Name'] ?? '';
-    m = /^\.(Annotations|Labels)\.([A-Za-z0-9_]+)$/.exec(expr);
-    if (m) return values[m[1] as 'Labels']?.[m[2] as string] ?? '';
-    m = /^index\s+\.(Annotations|Labels)\s+"([^"]*)"$/.exec(expr);
-    if (m) return values[m[1] as 'Labels']?.[m[2] as string] ?? '';
-    throw new Error(`unsupported template action {{${expr}}}`);
-  });
-}
-
-function checkDomainTemplate(t: string): string | undefined {
-  let out: string;
-  try {
-    out = renderTemplate(t, { Name: 'foo', Namespace: 'bar', Domain: 'baz.com', Annotations: {}, Labels: {} });
-  } catch (e) {
-    return (e as Error).message;
-  }
-  if (!t.includes('{{.Name}}') && !/\{\{\s*\.Name\s*\}\}/.test(t)) return 'must contain {{.Name}}';
-  if (out === '' || /[/?#\s:@]/.test(out)) return 'must produce a host name without a path';
-  return undefined;
-}
-
-function checkTagTemplate(t: string): string | undefined {
-  try {
-    const out = renderTemplate(t, { Name: 'foo', Tag: 'bar' });
-    if (out === '' || /[^a-z0-9.-]/.test(out)) return 'must produce a DNS label';
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-}
-
 const TLS = ['Enabled', 'Disabled'] as const;
 
 function parseNetwork(data: Record<string, string> | undefined, warnings: string[]): NetworkConfig {
@@ -529,8 +481,8 @@ function parseNetwork(data: Record<string, string> | undefined, warnings: string
   let systemInternalTLS = r.oneOf<TLSMode>(d.systemInternalTLS, 'system-internal-tls', TLS, true);
   if (!r.raw('system-internal-tls') && r.bool(false, 'internal-encryption')) systemInternalTLS = 'Enabled';
   return {
-    domainTemplate: r.str(d.domainTemplate, 'domain-template', checkDomainTemplate),
-    tagTemplate: r.str(d.tagTemplate, 'tag-template', checkTagTemplate),
+    domainTemplate: r.str(d.domainTemplate, 'domain-template', validateDomainTemplate),
+    tagTemplate: r.str(d.tagTemplate, 'tag-template', validateTagTemplate),
     ingressClass: r.str(d.ingressClass, ['ingress-class', 'ingress.class'], (v) => (v ? undefined : 'must not be empty')),
     certificateClass: r.str(d.certificateClass, ['certificate-class', 'certificate.class'], (v) => (v ? undefined : 'must not be empty')),
     defaultExternalScheme: r.oneOf(d.defaultExternalScheme, 'default-external-scheme', ['http', 'https'] as const, true),

@@ -31,8 +31,9 @@ function evalAction(action: string, data: TemplateData, tpl: string): string {
   const a = action.trim().replace(/^-\s*/, '').replace(/\s*-$/, '');
   const index = /^index\s+\.(Annotations|Labels)\s+"([^"]*)"$/.exec(a);
   if (index) {
+    // Go's `index` yields the element type's zero value for a missing key (unlike `.Map.key`).
     const m = data[index[1] as 'Annotations' | 'Labels'];
-    return m?.[index[2] ?? ''] ?? NO_VALUE;
+    return m?.[index[2] ?? ''] ?? '';
   }
   const field = /^\.([A-Za-z]+)(?:\.([A-Za-z0-9_]+))?$/.exec(a);
   if (!field) throw new TemplateError(`template ${JSON.stringify(tpl)}: unsupported action {{${action}}}`);
@@ -66,16 +67,30 @@ export function renderTemplate(tpl: string, data: TemplateData): string {
   return out;
 }
 
-/** config-network's check of domain-template: it renders for sample values to a bare host name. */
+/**
+ * config-network's check of domain-template, as upstream: render it for sample values (no annotations
+ * or labels), parse `https://<result>` as a URL, and require a host name and no path or query.
+ */
 export function validateDomainTemplate(tpl: string): string | undefined {
-  let host: string;
+  let out: string;
   try {
-    host = renderTemplate(tpl, { Name: 'foo', Namespace: 'bar', Domain: 'baz.com', Annotations: {}, Labels: {} });
+    out = renderTemplate(tpl, { Name: 'foo', Namespace: 'bar', Domain: 'baz.com', Annotations: {}, Labels: {} });
   } catch (e) {
     return (e as Error).message;
   }
+  const end = out.search(/[/?#]/);
+  const authority = end < 0 ? out : out.slice(0, end);
+  // Go's url.Parse rejects these in a host (and a % that does not start an escape).
+  // eslint-disable-next-line no-control-regex -- Go rejects control characters in a host
+  const bad = /[\x00-\x20\x7f{}|\\^`]|%(?![0-9A-Fa-f]{2})/.exec(authority);
+  if (bad) return `parse ${JSON.stringify(`https://${out}`)}: invalid character ${JSON.stringify(bad[0])} in host name`;
+  const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d*$/, '');
   if (host === '') return 'empty hostname';
-  if (/[/?#]/.test(host)) return `domain template has url path: ${host.slice(host.search(/[/?#]/))}`;
+  const rest = end < 0 ? '' : out.slice(end).replace(/#.*$/, '');
+  const q = rest.indexOf('?');
+  const path = q < 0 ? rest : rest.slice(0, q);
+  const requestURI = (path || '/') + (q < 0 ? '' : `?${rest.slice(q + 1)}`);
+  if (requestURI !== '/') return `domain template has url path: ${requestURI}`;
   return undefined;
 }
 

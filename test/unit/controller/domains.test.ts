@@ -69,7 +69,12 @@ describe('domain templates', () => {
 
   it('validates templates as config-network does', () => {
     assert.equal(validateDomainTemplate('{{.Name}}.{{.Namespace}}.{{.Domain}}'), undefined);
-    assert.equal(validateDomainTemplate('{{.Name}}.{{.Annotations.x}}.{{.Domain}}'), undefined);
+    // The check renders with no annotations: `.Annotations.x` prints Go's "<no value>", which is no
+    // host name; `index` yields "" and passes (upstream behaves the same).
+    assert.equal(validateDomainTemplate('{{.Name}}.{{.Annotations.x}}.{{.Domain}}'), 'parse "https://foo.<no value>.baz.com": invalid character " " in host name');
+    assert.equal(validateDomainTemplate('{{.Name}}.{{index .Annotations "x"}}.{{.Domain}}'), undefined);
+    assert.match(validateDomainTemplate('{{.Name}}.{{.Domain}}?a=b') ?? '', /url path: \/\?a=b$/);
+    assert.equal(validateDomainTemplate('{{.Name}}.{{.Domain}}:8080'), undefined);
     assert.match(validateDomainTemplate('{{.Name}}.{{.Domain}}/path') ?? '', /url path: \/path/);
     assert.match(validateDomainTemplate('{{.Nope}}.{{.Domain}}') ?? '', /can't evaluate field Nope/);
     assert.match(validateDomainTemplate('{{.Name}') ?? '', /unclosed/);
