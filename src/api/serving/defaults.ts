@@ -4,6 +4,9 @@
 // applies these to the children it writes, and the CLI may apply them before it creates.
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
 import { parseServingConfig } from './config.ts';
+import { servingContainerIndex } from './containers.ts';
+
+export { servingContainerIndex };
 import type { Configuration, RevisionSpec, RevisionTemplateSpec, Service, TrafficTarget } from './types.ts';
 
 export interface ServingDefaults {
@@ -105,13 +108,6 @@ export function defaultsFromConfigMaps(maps: Record<string, Record<string, strin
 /** The container-name-template is a Go template over the parent's ObjectMeta; we expand {{.Name}}. */
 function containerName(template: string, parentName: string): string {
   return template.replace(/\{\{\s*\.Name\s*\}\}/g, parentName);
-}
-
-/** The serving container: the only one, or the one that declares ports. */
-export function servingContainerIndex(containers: V1Container[]): number {
-  if (containers.length <= 1) return 0;
-  const i = containers.findIndex((c) => (c.ports?.length ?? 0) > 0);
-  return i < 0 ? 0 : i;
 }
 
 function hasHandler(p: V1Probe | undefined): boolean {

@@ -3,6 +3,7 @@
 // revision targets, the flattened list for status.traffic, and the AllTrafficAssigned failure, if any.
 // Pure: the caller hands in lookups over its caches.
 import { getCondition, isReady, type Status } from '../meta.ts';
+import { servingContainerIndex } from './containers.ts';
 import { L } from './labels.ts';
 import type { Configuration, Revision, Route, TrafficTarget } from './types.ts';
 
@@ -95,10 +96,10 @@ export function effectiveTraffic(route: Route): TrafficTarget[] {
   });
 }
 
-/** A Revision is h2c when its (first) container port is named h2c. */
+/** A Revision is h2c when the first port of its serving container is named h2c. */
 export function revisionProtocol(rev: Revision): Protocol {
-  const ports = (rev.spec?.containers ?? []).flatMap((c) => c.ports ?? []);
-  return ports[0]?.name === 'h2c' ? 'h2c' : 'http1';
+  const containers = rev.spec?.containers ?? [];
+  return containers[servingContainerIndex(containers)]?.ports?.[0]?.name === 'h2c' ? 'h2c' : 'http1';
 }
 
 function consolidate(targets: RevisionTarget[]): RevisionTarget[] {

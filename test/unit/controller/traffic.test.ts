@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/api/meta.ts';
-import { buildTraffic, effectiveTraffic, statusTraffic, trafficNames } from '../../../src/api/serving/traffic.ts';
+import { buildTraffic, effectiveTraffic, revisionProtocol, statusTraffic, trafficNames } from '../../../src/api/serving/traffic.ts';
 import type { Configuration, Revision, Route } from '../../../src/api/serving/types.ts';
 import { config, configReady, h2c, latestReady, ofConfig, ofService, revision, revReady, route, withRouteLabels, withTraffic } from './route-fixtures.ts';
 
@@ -162,5 +162,15 @@ describe('effectiveTraffic', () => {
     assert.deepEqual(effectiveTraffic(route(NS, 'r', withTraffic({ revisionName: 'x', percent: 100 }))), [
       { revisionName: 'x', percent: 100, latestRevision: false },
     ]);
+  });
+
+  it('the protocol comes from the serving container, not from a sidecar', () => {
+    const rev = (containers: Revision['spec']['containers']) => ({ apiVersion: 'serving.knative.dev/v1', kind: 'Revision', metadata: { name: 'r' }, spec: { containers } }) as Revision;
+    assert.equal(revisionProtocol(rev([{ name: 'a', image: 'a', ports: [{ name: 'h2c', containerPort: 8080 }] }])), 'h2c');
+    assert.equal(revisionProtocol(rev([{ name: 'a', image: 'a' }])), 'http1');
+    // A sidecar without ports listed first: the serving container is the one with ports.
+    assert.equal(revisionProtocol(rev([{ name: 'side', image: 'side' }, { name: 'a', image: 'a', ports: [{ name: 'h2c', containerPort: 8080 }] }])), 'h2c');
+    // Only the serving container's first port counts.
+    assert.equal(revisionProtocol(rev([{ name: 'a', image: 'a', ports: [{ name: 'http1', containerPort: 8080 }, { name: 'h2c', containerPort: 9090 }] }])), 'http1');
   });
 });
