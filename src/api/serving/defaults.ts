@@ -2,7 +2,7 @@
 // (serving:pkg/apis/serving/v1/*_defaults.go), as pure functions over the few config-defaults,
 // config-deployment and config-autoscaler keys they need. kn-ts has no webhook: the controller
 // applies these to the children it writes, and the CLI may apply them before it creates.
-import type { V1Container, V1Probe } from '@kubernetes/client-node';
+import type { V1Probe } from '@kubernetes/client-node';
 import { parseServingConfig } from './config.ts';
 import { servingContainerIndex } from './containers.ts';
 
