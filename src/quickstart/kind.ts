@@ -3,7 +3,7 @@
 import { applySteps, buildPlan, nextSteps } from './common.ts';
 import { QuickstartError } from './errors.ts';
 import { controlPlaneImage, ingressService, kindConfig, MIN_KIND_VERSION, NODE_PORT, parseVersion, type QuickstartOptions, versionBelow } from './options.ts';
-import { type Ctx, type Deps, renderPlan, runSteps, type Step } from './steps.ts';
+import { type Ctx, type Deps, runQuickstart, type Step } from './steps.ts';
 import { describeInvocation, docker, kind, lastLine, parseKindClusters, runOrFail } from './tools.ts';
 import { planUsesImage } from './manifests.ts';
 import { existsSync } from 'node:fs';
@@ -122,23 +122,10 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
 
 export async function quickstartKind(o: QuickstartOptions, deps: Deps): Promise<void> {
   const plan = buildPlan(o, [ingressService('NodePort')]);
-  const steps = kindSteps(o, plan);
-  const cleanup = [`kind delete cluster --name ${o.name}`];
-  const write = (s: string) => deps.stdout.write(s);
-  if (o.dryRun) {
-    write(renderPlan(`kn quickstart kind --dry-run: nothing is run; a real run does these steps.`, steps, nextSteps(o, cleanup)));
-    return;
-  }
-  write('Running Knative Quickstart using Kind\n');
   const ctx: Ctx = { opts: o, deps, plan, image: controlPlaneImage(o), warnings: [], started: Date.now() };
-  try {
-    await runSteps(steps, ctx);
-  } finally {
-    ctx.client?.close();
-  }
-  for (const w of ctx.warnings) write(`Warning: ${w}\n`);
-  const took = Math.round((Date.now() - ctx.started) / 1000);
-  const changes = ctx.applied ? ` (${ctx.applied.changed.length} objects changed, ${ctx.applied.unchanged.length} unchanged)` : '';
-  write(`\nKnative (kn-ts ${o.version}) is ready on kind cluster '${o.name}' in ${took}s${changes}.\n`);
-  write(nextSteps(o, cleanup).join('\n') + '\n');
+  await runQuickstart(
+    { command: 'kind', banner: 'Running Knative Quickstart using Kind', where: `kind cluster '${o.name}'`, next: nextSteps(o, [`kind delete cluster --name ${o.name}`]) },
+    kindSteps(o, plan),
+    ctx,
+  );
 }

@@ -4,7 +4,7 @@
 import { applySteps, buildPlan, nextSteps } from './common.ts';
 import { QuickstartError } from './errors.ts';
 import { controlPlaneImage, ingressService, MIN_MINIKUBE_VERSION, parseVersion, type QuickstartOptions, versionBelow } from './options.ts';
-import { type Ctx, type Deps, renderPlan, runSteps, type Step } from './steps.ts';
+import { type Ctx, type Deps, runQuickstart, type Step } from './steps.ts';
 import { describeInvocation, minikube, parseMinikubeProfiles, runOrFail } from './tools.ts';
 import { planUsesImage } from './manifests.ts';
 import { existsSync } from 'node:fs';
@@ -91,23 +91,16 @@ export function minikubeSteps(o: QuickstartOptions, plan: ReturnType<typeof buil
 
 export async function quickstartMinikube(o: QuickstartOptions, deps: Deps): Promise<void> {
   const plan = buildPlan(o, [ingressService('LoadBalancer')]);
-  const steps = minikubeSteps(o, plan);
-  const cleanup = [`minikube delete --profile ${o.name}`];
   const tunnel = [`  minikube tunnel --profile ${o.name}     (in another terminal; it publishes kourier-system/kourier-ingress on 127.0.0.1:80)`];
-  const write = (s: string) => deps.stdout.write(s);
-  if (o.dryRun) {
-    write(renderPlan('kn quickstart minikube --dry-run: nothing is run; a real run does these steps.', steps, nextSteps(o, cleanup, tunnel)));
-    return;
-  }
-  write('Running Knative Quickstart using Minikube\n');
   const ctx: Ctx = { opts: o, deps, plan, image: controlPlaneImage(o), warnings: [], started: Date.now() };
-  try {
-    await runSteps(steps, ctx);
-  } finally {
-    ctx.client?.close();
-  }
-  for (const w of ctx.warnings) write(`Warning: ${w}\n`);
-  const took = Math.round((Date.now() - ctx.started) / 1000);
-  write(`\nKnative (kn-ts ${o.version}) is ready on minikube profile '${o.name}' in ${took}s.\n`);
-  write(nextSteps(o, cleanup, tunnel).join('\n') + '\n');
+  await runQuickstart(
+    {
+      command: 'minikube',
+      banner: 'Running Knative Quickstart using Minikube',
+      where: `minikube profile '${o.name}'`,
+      next: nextSteps(o, [`minikube delete --profile ${o.name}`], tunnel),
+    },
+    minikubeSteps(o, plan),
+    ctx,
+  );
 }

@@ -95,3 +95,36 @@ export async function runSteps(steps: Step[], ctx: Ctx): Promise<void> {
   } as never);
   await list.run();
 }
+
+/** What differs between `kn quickstart kind` and `kn quickstart minikube` around the shared run. */
+export interface Quickstart {
+  /** "kind", "minikube": the subcommand. */
+  command: string;
+  /** The first line of a real run. */
+  banner: string;
+  /** Where Knative ends up, for the closing line: "kind cluster 'knative'". */
+  where: string;
+  /** The next-steps text (printed after a run and at the end of --dry-run). */
+  next: string[];
+}
+
+/** Prints the --dry-run plan, or runs the steps and reports warnings, timing and next steps. */
+export async function runQuickstart(q: Quickstart, steps: Step[], ctx: Ctx): Promise<void> {
+  const o = ctx.opts;
+  const write = (s: string) => ctx.deps.stdout.write(s);
+  if (o.dryRun) {
+    write(renderPlan(`kn quickstart ${q.command} --dry-run: nothing is run; a real run does these steps.`, steps, q.next));
+    return;
+  }
+  write(`${q.banner}\n`);
+  try {
+    await runSteps(steps, ctx);
+  } finally {
+    ctx.client?.close();
+  }
+  for (const w of ctx.warnings) write(`Warning: ${w}\n`);
+  const took = Math.round((Date.now() - ctx.started) / 1000);
+  const changes = ctx.applied ? ` (${ctx.applied.changed.length} objects changed, ${ctx.applied.unchanged.length} unchanged)` : '';
+  write(`\nKnative (kn-ts ${o.version}) is ready on ${q.where} in ${took}s${changes}.\n`);
+  write(q.next.join('\n') + '\n');
+}
