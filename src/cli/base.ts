@@ -3,24 +3,20 @@
 // upstream's --X / --no-X rules.
 import { Command } from '@oclif/core';
 import type { KubeClient } from '../kube/client.ts';
-import { UserError } from './errors.ts';
+import { type CommandContext, type GlobalFlagValues, type NamespaceFlagValues, Session } from './context.ts';
+import type { UserError } from './errors.ts';
 import { globalFlags } from './flags.ts';
 
-export interface GlobalFlagValues {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  as?: string;
-  'as-group'?: string[];
-  'as-uid'?: string;
-  config?: string;
-  'log-http'?: boolean;
-  'plugins-dir'?: string;
-}
+export type { GlobalFlagValues } from './context.ts';
 
-export abstract class KnCommand extends Command {
+export abstract class KnCommand extends Command implements CommandContext {
   static override baseFlags = globalFlags;
-  private kube: KubeClient | undefined;
+  private sessionCache: Session | undefined;
+
+  private get session(): Session {
+    this.sessionCache ??= new Session(this.commandPath, this.config.version);
+    return this.sessionCache;
+  }
 
   /** "kn service create" */
   get commandPath(): string {
@@ -29,7 +25,7 @@ export abstract class KnCommand extends Command {
 
   /** A one-line user error, printed as `Error: …` with the usage hint for this command. */
   userError(message: string): UserError {
-    return new UserError(message, this.commandPath);
+    return this.session.userError(message);
   }
 
   override async init(): Promise<void> {
@@ -58,31 +54,16 @@ export abstract class KnCommand extends Command {
 
   /** The cluster connection, made on first use. */
   async client(flags: GlobalFlagValues): Promise<KubeClient> {
-    if (this.kube) return this.kube;
-    const { KubeClient } = await import('../kube/client.ts');
-    this.kube = await KubeClient.connect({
-      kubeconfig: flags.kubeconfig,
-      context: flags.context,
-      cluster: flags.cluster,
-      as: flags.as,
-      asGroups: flags['as-group'],
-      asUid: flags['as-uid'],
-      logHttp: flags['log-http'],
-      inCluster: true,
-      userAgent: `kn-ts/${this.config.version}`,
-    });
-    return this.kube;
+    return this.session.client(flags);
   }
 
   /** -A gives '' (all namespaces); else -n; else the kubeconfig context's namespace. */
-  async namespace(flags: GlobalFlagValues & { namespace?: string; 'all-namespaces'?: boolean }): Promise<string> {
-    if (flags['all-namespaces']) return '';
-    if (flags.namespace) return flags.namespace;
-    return (await this.client(flags)).namespace;
+  async namespace(flags: NamespaceFlagValues): Promise<string> {
+    return this.session.namespace(flags);
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {
-    this.kube?.close();
+    this.sessionCache?.close();
     await super.finally(err);
   }
 }

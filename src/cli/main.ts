@@ -3,6 +3,7 @@
 // Kubernetes code; everything else goes to oclif, which loads just the one command module.
 import type * as OclifNS from '@oclif/core';
 import { spawnSync } from 'node:child_process';
+import { runDirect } from './direct.ts';
 import { formatError, suggest, UserError } from './errors.ts';
 import { GLOBAL_FLAGS } from './global-flags.ts';
 import { canonicalGroup, GROUPS } from './groups.ts';
@@ -172,6 +173,10 @@ export async function main(argv: string[]): Promise<number> {
     const r = versionFastPath(args);
     if (r !== undefined) return r;
   }
+
+  // The list commands run without oclif when their argv is plain (direct.ts).
+  const direct = await runDirect(id, cmd, args, m.version);
+  if (direct !== undefined) return direct;
 
   // Plugins may not shadow built-in leaf commands; they are dispatched only when nothing matched.
   // @oclif/core is CommonJS: bundled, its exports arrive as the default export.

@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
-import type { Route } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
 import { allNamespacesFlag, namespaceFlag } from '../../cli/flags.ts';
-import { checkOutput, noHeadersFlag, outputFlags, printList } from '../../cli/output/flags.ts';
+import { noHeadersFlag, outputFlags } from '../../cli/output/flags.ts';
+import { routeList } from '../../cli/serving/list-commands.ts';
 
 export default class RouteList extends KnCommand {
   static override summary = 'List routes';
@@ -25,16 +25,6 @@ export default class RouteList extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(RouteList);
-    if (argv.length > 1) throw this.userError("'kn route list' accepts only one additional argument");
-    const bad = await checkOutput(flags);
-    if (bad) throw this.userError(bad);
-    const { R } = await import('../../api/resources.ts');
-    const client = await this.client(flags);
-    const namespace = await this.namespace(flags);
-    const name = argv[0] as string | undefined;
-    const list = await client.listAll<Route>(R.Route, { namespace, fieldSelector: name ? `metadata.name=${name}` : undefined });
-    const { routeColumns } = await import('../../cli/serving/list-serving.ts');
-    // As upstream: no NAMESPACE column for routes, even with -A.
-    await printList({ items: list.items, resource: R.Route, columns: routeColumns, empty: 'No routes found.', withNamespace: false, flags });
+    await routeList(this, flags, argv);
   }
 }
