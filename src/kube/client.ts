@@ -5,8 +5,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type * as HttpNS from 'node:http';
 import type * as HttpsNS from 'node:https';
+import type * as ReadlineNS from 'node:readline';
+import type * as ZlibNS from 'node:zlib';
 import { createRequire } from 'node:module';
-import { createInterface } from 'node:readline';
 import type { KubeList, KubeObject, ResourceType } from '../api/meta.ts';
 import { apiVersionOf } from '../api/meta.ts';
 import { type ConnectionOptions, contextNamespace, loadKubeConfig } from './config.ts';
@@ -231,6 +232,8 @@ export class KubeClient {
             res.on('error', (e) => resolve(e));
             return;
           }
+          // Loaded here: a CLI that only lists never needs it.
+          const { createInterface } = require('node:readline') as typeof ReadlineNS;
           const rl = createInterface({ input: res, crlfDelay: Infinity });
           rl.on('error', (e) => resolve(stopped ? undefined : e));
           rl.on('line', (line) => {
@@ -272,6 +275,10 @@ export class KubeClient {
     const url = new URL(path, t.server);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const headers: Record<string, string | string[] | number> = { ...t.headers, Accept: 'application/json' };
+    // As Go's client: the API server compresses large responses (lists over 128 KiB). A list of 500
+    // Services shrinks ~20×, which costs the server little and saves the client receiving and
+    // decrypting it (docs/adr/0010-cli-listing.md).
+    headers['Accept-Encoding'] = 'gzip';
     if (payload !== undefined) {
       headers['Content-Type'] = contentType;
       headers['Content-Length'] = Buffer.byteLength(payload);
@@ -284,7 +291,16 @@ export class KubeClient {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
+            let buf = Buffer.concat(chunks);
+            if (res.headers['content-encoding'] === 'gzip') {
+              try {
+                buf = (require('node:zlib') as typeof ZlibNS).gunzipSync(buf);
+              } catch (e) {
+                reject(e as Error);
+                return;
+              }
+            }
+            const text = buf.toString('utf8');
             this.log?.response(res.statusCode ?? 0, url.toString(), res.headers, text);
             resolve({ status: res.statusCode ?? 0, text });
           });

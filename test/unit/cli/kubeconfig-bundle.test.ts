@@ -32,7 +32,7 @@ async function observe(K: KC, dir: string): Promise<unknown[]> {
     { server: 'http://127.0.0.1:6443', proxyUrl: 'http://127.0.0.1:3128' },
     { proxyUrl: 'socks5://127.0.0.1:1080' },
   ]) {
-    const o: { headers: object; agent?: { proxy?: URL; shouldLookup?: boolean; options?: { proxy?: string } } } = { headers: {} };
+    const o: { headers: object; agent?: { proxy?: URL; shouldLookup?: boolean; addRequest?: unknown } } = { headers: {} };
     await mk(K, cluster, { token: 't' }).applyToHTTPSOptions(o as never);
     out.push([o.agent?.proxy?.href, o.agent?.shouldLookup, typeof o.agent?.addRequest]);
   }
