@@ -9,12 +9,14 @@
 // the azure/gcp auth providers (jsonpath-plus) — are bundled apart, as CommonJS files under
 // dist/vendor/kubeconfig-lazy/, and loaded on first use through a stand-in that forwards every
 // call, `new` and property read: every CLI start would otherwise evaluate ~110 KB of code that
-// almost no kubeconfig needs (docs/adr/0010-cli-listing.md).
+// almost no kubeconfig needs (docs/adr/0010-cli-listing.md). Built-in modules are required, not
+// imported (scripts/esbuild-builtins.mjs).
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BANNER, failOnLazyExportWarnings, requireBuiltins } from './esbuild-builtins.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const clientNodeDist = join(root, 'node_modules/@kubernetes/client-node/dist');
@@ -22,21 +24,6 @@ const clientNodeDist = join(root, 'node_modules/@kubernetes/client-node/dist');
 const outDir = process.env.KN_TS_VENDOR_OUT ?? join(root, 'dist/vendor');
 const lazyDir = join(outDir, 'kubeconfig-lazy');
 const LAZY = ['openid-client', 'jsonpath-plus', 'socks-proxy-agent', 'socks', 'hpagent'];
-
-// `import http from 'node:http'` builds node:http's ESM facade, which reads a lazy export that
-// loads Node's bundled fetch (~20 ms per start); a CommonJS require does not.
-const cjsBuiltins = {
-  name: 'cjs-builtins',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?https?$/ }, (a) => ({ path: a.path.replace(/^node:/, ''), namespace: 'cjs-builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'cjs-builtin' }, (a) => ({
-      contents:
-        `import { createRequire } from 'node:module'; const m = createRequire(import.meta.url)('node:${a.path}'); export default m;` +
-        ' export const { Agent, request, get, globalAgent, createServer, Server, STATUS_CODES, METHODS, IncomingMessage, ClientRequest, OutgoingMessage, ServerResponse } = m;',
-      loader: 'js',
-    }));
-  },
-};
 
 // 1. Each lazy library as one CommonJS file (resolved as client-node resolves it).
 mkdirSync(lazyDir, { recursive: true });
@@ -60,9 +47,8 @@ for (const name of LAZY) {
 // 2. KubeConfig, with a stand-in for each lazy library.
 const standIn = (name) =>
   [
-    "import { createRequire } from 'node:module';",
     'let m;',
-    `const load = () => (m ??= createRequire(import.meta.url)('./kubeconfig-lazy/${name}.cjs'));`,
+    `const load = () => (m ??= __kn_require('./kubeconfig-lazy/${name}.cjs'));`,
     // A function target so that call and construct traps are allowed; every operation reaches the real export.
     'const lazy = (k) => new Proxy(function () {}, {',
     '  get: (_, p) => { const v = load()[k]; const r = Reflect.get(v, p); return typeof r === "function" && p !== "prototype" ? r.bind(v) : r; },',
@@ -77,7 +63,7 @@ const stubs = {
   gen: "export function createConfiguration(){throw new Error('kn-ts: the generated API is not bundled')}; export class ServerConfiguration{}",
   undici: "export class Agent{constructor(){throw new Error('kn-ts: undici dispatchers are not bundled')}}; export class ProxyAgent extends Agent{}",
 };
-await build({
+const result = await build({
   stdin: { contents: "export { KubeConfig } from '@kubernetes/client-node/dist/config.js';", resolveDir: root, loader: 'js' },
   bundle: true,
   platform: 'node',
@@ -85,7 +71,7 @@ await build({
   minify: true,
   target: 'node22',
   outfile: join(outDir, 'kubeconfig.js'),
-  banner: { js: "import{createRequire as __kn_cr}from'node:module';const require=__kn_cr(import.meta.url);" },
+  banner: { js: BANNER },
   logLevel: 'warning',
   plugins: [
     {
@@ -99,6 +85,7 @@ await build({
         b.onLoad({ filter: /.*/, namespace: 'lazy' }, (a) => ({ contents: standIn(a.path), loader: 'js' }));
       },
     },
-    cjsBuiltins,
+    requireBuiltins,
   ],
 });
+failOnLazyExportWarnings(result, 'bundle-vendor');

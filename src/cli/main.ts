@@ -2,7 +2,8 @@
 // typos, plugin dispatch, `version --client`) is answered here without loading oclif or any
 // Kubernetes code; everything else goes to oclif, which loads just the one command module.
 import type * as OclifNS from '@oclif/core';
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcessNS from 'node:child_process';
+import { createRequire } from 'node:module';
 import { runDirect } from './direct.ts';
 import { formatError, suggest, UserError } from './errors.ts';
 import { GLOBAL_FLAGS } from './global-flags.ts';
@@ -196,6 +197,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function runPlugin(path: string, args: string[]): number {
+  // Required here: loading child_process (with net and dgram) is a cost only plugins need.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcessNS;
   const r = spawnSync(path, args, { stdio: 'inherit' });
   if (r.error) return fail(String(r.error.message), 'kn', false);
   return r.status ?? 1;
