@@ -2,6 +2,8 @@
 // List, then watch from the list's resourceVersion; on 410 relist; on any other end, rewatch with
 // backoff; relist on a timer anyway, so a watch that dropped events without an error heals.
 // Handlers see add/update/delete and must be idempotent: a relist replays what changed.
+// Optional: a `transform` applied to every object before it is cached (e.g. to drop
+// metadata.managedFields), and secondary indexes (byIndex) kept up to date with the cache.
 import type { KubeObject, ResourceType } from '../api/meta.ts';
 import type { KubeClient, WatchEvent } from './client.ts';
 import { KubeError } from './errors.ts';
@@ -16,6 +18,44 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /** First and largest reconnect delay. */
   backoffMs?: [number, number];
+  /**
+   * Applied to every object (list items and watch events) before it is cached or handed to a
+   * handler: strip what the users of this cache never read, to keep memory down. It may mutate
+   * and return its argument. Objects written back whole (PUT) from the cache lose what it strips.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
+}
+
+/** A secondary index: the index values of an object (e.g. `namespace/configuration-label`). */
+export interface IndexDef<T extends KubeObject = KubeObject> {
+  name: string;
+  keys(obj: T): string[];
+}
+
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * A transform for caches: drops metadata.managedFields (the server keeps them when an update
+ * leaves them out) and, with dropLastApplied, kubectl's last-applied-configuration annotation.
+ */
+export function leanObject(opts: { dropLastApplied?: boolean } = {}): (obj: KubeObject) => KubeObject {
+  return (obj) => {
+    const m = obj.metadata;
+    if (!m) return obj;
+    if (m.managedFields !== undefined) delete m.managedFields;
+    if (opts.dropLastApplied && m.annotations && LAST_APPLIED_ANNOTATION in m.annotations) {
+      delete m.annotations[LAST_APPLIED_ANNOTATION];
+    }
+    return obj;
+  };
+}
+
+interface Index<T extends KubeObject> {
+  def: IndexDef<T>;
+  /** index value → cache key → object */
+  byValue: Map<string, Map<string, T>>;
+  /** cache key → the values it is filed under */
+  valuesOf: Map<string, string[]>;
 }
 
 export interface InformerHandlers<T> {
@@ -29,6 +69,11 @@ export const keyOf = (o: KubeObject): string =>
 
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Map<string, T>();
+  /** namespace → cache key → object (list(namespace) without a scan of the whole cache). */
+  private readonly byNamespace = new Map<string, Map<string, T>>();
+  private readonly indexes = new Map<string, Index<T>>();
+  /** Objects this process wrote that the watch has not delivered yet (see noteWritten). */
+  private readonly written = new Map<string, { obj: T; until: number }>();
   private readonly handlers: InformerHandlers<T>[] = [];
   private resourceVersion = '';
   private stopped = false;
@@ -80,12 +125,86 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   get(name: string, namespace?: string): T | undefined {
-    return this.cache.get(namespace ? `${namespace}/${name}` : name);
+    const k = namespace ? `${namespace}/${name}` : name;
+    const cached = this.cache.get(k);
+    if (this.written.size) {
+      const w = this.written.get(k);
+      if (w) {
+        if (Date.now() < w.until && (!cached || rvOlder(cached.metadata.resourceVersion, w.obj.metadata.resourceVersion))) return w.obj;
+        this.written.delete(k);
+      }
+    }
+    return cached;
+  }
+
+  /**
+   * Read your own writes: obj is what the API server returned for a create or update this process
+   * just made. Until the watch delivers that version (or a newer one, or a delete), get() returns
+   * obj instead of the older cached version (or nothing), so that a reconcile that runs before the
+   * watch event does not create the object again. list() and byIndex() see only the cache. An
+   * entry is forgotten after ttlMs in any case.
+   */
+  noteWritten(obj: T, ttlMs = 30_000): void {
+    const rv = obj.metadata?.resourceVersion;
+    if (!rv) return;
+    const k = keyOf(obj);
+    const cached = this.cache.get(k);
+    if (cached && !rvOlder(cached.metadata.resourceVersion, rv)) return;
+    const copy = structuredClone(obj);
+    this.written.set(k, { obj: this.opts.transform ? (this.opts.transform(copy) as T) : copy, until: Date.now() + ttlMs });
   }
 
   list(namespace?: string): T[] {
-    const all = [...this.cache.values()];
-    return namespace ? all.filter((o) => o.metadata.namespace === namespace) : all;
+    if (namespace === undefined || namespace === '') return [...this.cache.values()];
+    const m = this.byNamespace.get(namespace);
+    return m ? [...m.values()] : [];
+  }
+
+  /** Number of cached objects. */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /**
+   * The cached objects filed under `value` in index `def`. The index is built on first use (one
+   * scan of the cache) and kept up to date from then on; an index is identified by its name.
+   */
+  byIndex(def: IndexDef<T>, value: string): T[] {
+    let idx = this.indexes.get(def.name);
+    if (!idx) {
+      idx = { def, byValue: new Map(), valuesOf: new Map() };
+      this.indexes.set(def.name, idx);
+      for (const [k, o] of this.cache) fileUnder(idx, k, o);
+    }
+    const m = idx.byValue.get(value);
+    return m ? [...m.values()] : [];
+  }
+
+  private put(k: string, obj: T): void {
+    this.cache.set(k, obj);
+    const w = this.written.size ? this.written.get(k) : undefined;
+    if (w && !rvOlder(obj.metadata.resourceVersion, w.obj.metadata.resourceVersion)) this.written.delete(k);
+    const ns = obj.metadata.namespace ?? '';
+    let m = this.byNamespace.get(ns);
+    if (!m) this.byNamespace.set(ns, (m = new Map()));
+    m.set(k, obj);
+    for (const idx of this.indexes.values()) {
+      unfile(idx, k);
+      fileUnder(idx, k, obj);
+    }
+  }
+
+  private remove(k: string): T | undefined {
+    this.written.delete(k);
+    const old = this.cache.get(k);
+    if (!old) return undefined;
+    this.cache.delete(k);
+    const ns = old.metadata.namespace ?? '';
+    const m = this.byNamespace.get(ns);
+    m?.delete(k);
+    if (m?.size === 0) this.byNamespace.delete(ns);
+    for (const idx of this.indexes.values()) unfile(idx, k);
+    return old;
   }
 
   private async run(): Promise<void> {
@@ -127,15 +246,17 @@ export class Informer<T extends KubeObject = KubeObject> {
     });
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
     const seen = new Set<string>();
-    for (const obj of list.items) {
+    const transform = this.opts.transform as ((o: T) => T) | undefined;
+    for (const item of list.items) {
+      const obj = transform ? transform(item) : item;
       const k = keyOf(obj);
       seen.add(k);
       this.upsert(k, obj);
     }
-    for (const [k, old] of this.cache) {
+    for (const k of [...this.cache.keys()]) {
       if (!seen.has(k)) {
-        this.cache.delete(k);
-        for (const h of this.handlers) h.delete?.(old);
+        const old = this.remove(k);
+        if (old) for (const h of this.handlers) h.delete?.(old);
       }
     }
     this.failures = 0;
@@ -144,7 +265,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private upsert(k: string, obj: T): void {
     const old = this.cache.get(k);
-    this.cache.set(k, obj);
+    this.put(k, obj);
     if (!old) for (const h of this.handlers) h.add?.(obj);
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) for (const h of this.handlers) h.update?.(old, obj);
   }
@@ -184,14 +305,45 @@ export class Informer<T extends KubeObject = KubeObject> {
     const rv = e.object.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
     if (e.type === 'BOOKMARK') return;
-    const k = keyOf(e.object);
+    const obj = this.opts.transform ? (this.opts.transform(e.object) as T) : e.object;
+    const k = keyOf(obj);
     if (e.type === 'DELETED') {
-      const old = this.cache.get(k);
-      this.cache.delete(k);
-      if (old) for (const h of this.handlers) h.delete?.(e.object);
+      const old = this.remove(k);
+      if (old) for (const h of this.handlers) h.delete?.(obj);
     } else {
-      this.upsert(k, e.object);
+      this.upsert(k, obj);
     }
+  }
+}
+
+/**
+ * true when resourceVersion a is known to be older than b. resourceVersions are opaque to clients
+ * in general; this API server's are etcd revisions (integers), and anything else counts as not older.
+ */
+export function rvOlder(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+function fileUnder<T extends KubeObject>(idx: Index<T>, k: string, obj: T): void {
+  const values = [...new Set(idx.def.keys(obj))];
+  if (!values.length) return;
+  idx.valuesOf.set(k, values);
+  for (const v of values) {
+    let m = idx.byValue.get(v);
+    if (!m) idx.byValue.set(v, (m = new Map()));
+    m.set(k, obj);
+  }
+}
+
+function unfile<T extends KubeObject>(idx: Index<T>, k: string): void {
+  const values = idx.valuesOf.get(k);
+  if (!values) return;
+  idx.valuesOf.delete(k);
+  for (const v of values) {
+    const m = idx.byValue.get(v);
+    m?.delete(k);
+    if (m?.size === 0) idx.byValue.delete(v);
   }
 }
 

@@ -9,6 +9,8 @@ import type { Configuration, Revision } from '../../api/serving/types.ts';
 import { formatErrors, validateRevisionTemplate } from '../../api/serving/validation.ts';
 import { KubeError } from '../../kube/errors.ts';
 import { stableStringify } from '../runtime/stable.ts';
+import { REVISIONS_BY_CONFIGURATION } from '../indexes.ts';
+import { pick, relevantBy } from '../relevance.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
 import { makeRevision } from './resources.ts';
 import {
@@ -36,9 +38,7 @@ function latestCreatedRevision(cfg: Configuration, ctx: ReconcileContext): Revis
     if (stableStringify(rev.spec) !== stableStringify(cfg.spec.template.spec)) throw new AlreadyExistsError(`revisions.serving.knative.dev "${byo}" already exists`);
     return rev;
   }
-  return revs
-    .list(ns)
-    .find((r) => r.metadata.labels?.[L.configuration] === cfg.metadata.name && gen(r) === cfg.metadata.generation && isControlledBy(r, cfg));
+  return revs.byIndex(REVISIONS_BY_CONFIGURATION, `${ns}/${cfg.metadata.name}`).find((r) => gen(r) === cfg.metadata.generation && isControlledBy(r, cfg));
 }
 
 export async function reconcileConfiguration(cfg: Configuration, ctx: ReconcileContext): Promise<void | { requeueAfterMs?: number }> {
@@ -97,7 +97,10 @@ export async function reconcileConfiguration(cfg: Configuration, ctx: ReconcileC
   }
 
   // findAndSetLatestReadyRevision: the newest ready revision at or after the current latest ready.
-  const revs = ctx.lister<Revision>(R.Revision).list(cfg.metadata.namespace).filter((r) => r.metadata.labels?.[L.configuration] === cfg.metadata.name && isControlledBy(r, cfg));
+  const revs = ctx
+    .lister<Revision>(R.Revision)
+    .byIndex(REVISIONS_BY_CONFIGURATION, `${cfg.metadata.namespace}/${cfg.metadata.name}`)
+    .filter((r) => isControlledBy(r, cfg));
   const floor = status.latestReadyRevisionName ? gen(revs.find((r) => r.metadata.name === status.latestReadyRevisionName) ?? ({ metadata: {} } as Revision)) : -1;
   const candidates = [lcr, ...revs.filter((r) => r.metadata.name !== lcr.metadata.name)].filter((r) => gen(r) >= floor || r === lcr).sort((a, b) => gen(b) - gen(a));
   for (const r of candidates) {
@@ -114,5 +117,7 @@ export const configurationReconciler: Reconciler<Configuration> = {
   name: 'configuration',
   resource: R.Configuration,
   owns: [R.Revision],
+  // The labeler's routes annotation and routingState label on a Revision do not concern its Configuration.
+  relevant: relevantBy([[R.Revision, [pick.label(L.configuration), pick.label(L.configurationGeneration), pick.spec, pick.readiness, pick.deletion]]]),
   reconcile: reconcileConfiguration,
 };

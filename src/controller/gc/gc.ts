@@ -9,6 +9,8 @@ import { A, L } from '../../api/serving/labels.ts';
 import type { Configuration, Revision } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
 import { gcSettings, type GCSettings } from '../route/settings.ts';
+import { REVISIONS_BY_CONFIGURATION } from '../indexes.ts';
+import { pick, relevantBy } from '../relevance.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
 
 export function isRevisionActive(rev: Revision, cfg: Configuration): boolean {
@@ -73,6 +75,10 @@ export function makeGCReconciler(opts: { settings?: (ctx: ReconcileContext) => G
     name: 'revision-gc',
     resource: R.Configuration,
     statusless: true,
+    relevant: relevantBy([
+      [R.Configuration, [pick.statusField('latestReadyRevisionName'), pick.statusField('latestCreatedRevisionName'), pick.deletion]],
+      [R.Revision, [pick.labels, pick.annotations, pick.deletion]],
+    ]),
     watches: [
       {
         resource: R.Revision,
@@ -86,8 +92,8 @@ export function makeGCReconciler(opts: { settings?: (ctx: ReconcileContext) => G
       const ns = cfg.metadata.namespace ?? '';
       const revs = ctx
         .lister<Revision>(R.Revision)
-        .list(ns)
-        .filter((r) => r.metadata.labels?.[L.configuration] === cfg.metadata.name && !r.metadata.deletionTimestamp);
+        .byIndex(REVISIONS_BY_CONFIGURATION, `${ns}/${cfg.metadata.name}`)
+        .filter((r) => !r.metadata.deletionTimestamp);
       const { delete: doomed, recheckMs } = collect(cfg, revs, settingsOf(ctx), ctx.now().getTime());
       for (const rev of doomed) {
         try {

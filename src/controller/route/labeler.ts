@@ -11,6 +11,8 @@ import { A, L } from '../../api/serving/labels.ts';
 import { referencedByRoute } from '../../api/serving/traffic.ts';
 import type { Configuration, Revision, Route, Service } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
+import { pick, relevantBy } from '../relevance.ts';
+import { REVISIONS_BY_CONFIGURATION, ROUTES_BY_TARGET, routeTargetKey } from '../indexes.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
 import { Tracker } from './tracker.ts';
 
@@ -91,6 +93,11 @@ export function makeLabelerReconciler(): Reconciler<Configuration> & { tracker: 
     resource: R.Configuration,
     statusless: true,
     reads: [R.Service],
+    relevant: relevantBy([
+      [R.Configuration, [pick.annotation(A.routes), pick.label(L.service), pick.statusField('latestCreatedRevisionName'), pick.generation, pick.deletion]],
+      [R.Route, [pick.spec, pick.statusField('traffic'), pick.readiness, pick.deletion]],
+      [R.Revision, [pick.label(L.configuration), pick.label(L.configurationGeneration), pick.label(L.service), pick.label(L.routingState), pick.annotation(A.routes), pick.deletion]],
+    ]),
     watches: [
       { resource: R.Route, map: mapRoute },
       {
@@ -110,18 +117,32 @@ export function makeLabelerReconciler(): Reconciler<Configuration> & { tracker: 
       const key = `${ns}/${cfgName}`;
       const configs = ctx.lister<Configuration>(R.Configuration);
       const revLister = ctx.lister<Revision>(R.Revision);
-      const routes = ctx.lister<Route>(R.Route).list(ns).filter((r) => !r.metadata.deletionTimestamp);
+      const routeLister = ctx.lister<Route>(R.Route);
       const cfgOf = (n: string) => configs.get(n, ns);
       const revOf = (n: string) => revLister.get(n, ns);
-      const myRevs = revLister.list(ns).filter((r) => r.metadata.labels?.[L.configuration] === cfgName);
+      const routeOf = (n: string) => {
+        const r = routeLister.get(n, ns);
+        return r && !r.metadata.deletionTimestamp ? r : undefined;
+      };
+      const myRevs = revLister.byIndex(REVISIONS_BY_CONFIGURATION, key);
       for (const r of myRevs) revConfig.set(`${ns}/${r.metadata.name}`, cfgName);
+      // The Routes that can point here: those naming this Configuration or one of its Revisions.
+      const candidates = new Map<string, Route>();
+      const addCandidates = (rs: Route[]) => {
+        for (const r of rs) if (!r.metadata.deletionTimestamp) candidates.set(r.metadata.name ?? '', r);
+      };
+      addCandidates(routeLister.byIndex(ROUTES_BY_TARGET, routeTargetKey(ns, 'Configuration', cfgName)));
+      for (const rev of myRevs) addCandidates(routeLister.byIndex(ROUTES_BY_TARGET, routeTargetKey(ns, 'Revision', rev.metadata.name ?? '')));
 
       const cfgRoutes = new Set<string>();
       const revRoutes = new Map<string, Set<string>>(myRevs.map((r) => [r.metadata.name ?? '', new Set<string>()]));
-      const byName = new Map(routes.map((r) => [r.metadata.name ?? '', r]));
       const referencing: string[] = [];
-      for (const route of routes) {
+      // The Revision of the current generation is the latest created one even while the cached
+      // Configuration status does not say so yet (it is written just after the Revision is created).
+      const current = myRevs.find((r) => r.metadata.labels?.[L.configurationGeneration] === String(cfg.metadata.generation));
+      for (const route of candidates.values()) {
         const t = routeTargets(route, cfgOf, revOf);
+        if (current && referencedByRoute(route).latestOf.has(cfgName)) t.revisions.add(current.metadata.name ?? '');
         const rn = route.metadata.name ?? '';
         let mine = false;
         if (t.configurations.has(cfgName)) {
@@ -143,10 +164,11 @@ export function makeLabelerReconciler(): Reconciler<Configuration> & { tracker: 
       // being migrated away still counts as routed), unless it is gone.
       const keepUnsettled = (have: string[], want: Set<string>, owner?: string) => {
         for (const rn of have) {
-          const r = byName.get(rn);
+          const r = routeOf(rn);
           if (r && !want.has(rn) && !isReady(r) && !isFailed(r)) want.add(rn);
           // The Service writes its Configuration with its Route's name already in place, a moment
-          // before it creates that Route: a Route we have not seen yet is not a Route that is gone.
+          // before it creates that Route, and the Configuration copies it onto its Revisions: a
+          // Route we have not seen yet is not a Route that is gone.
           if (!r && rn === owner && ctx.lister<Service>(R.Service).get(rn, ns)) want.add(rn);
         }
         return [...want].sort();
@@ -157,7 +179,7 @@ export function makeLabelerReconciler(): Reconciler<Configuration> & { tracker: 
       if (cfgPatch) await patchTolerant(ctx, R.Configuration, cfgName, ns, cfgPatch);
       for (const rev of myRevs) {
         const rn = rev.metadata.name ?? '';
-        const want = keepUnsettled(parseRoutes(rev.metadata.annotations?.[A.routes]), revRoutes.get(rn) ?? new Set());
+        const want = keepUnsettled(parseRoutes(rev.metadata.annotations?.[A.routes]), revRoutes.get(rn) ?? new Set(), rev.metadata.labels?.[L.service]);
         const p = routingPatch(rev, want, true, now);
         if (p) await patchTolerant(ctx, R.Revision, rn, ns, p);
       }

@@ -15,6 +15,8 @@ import { hostsFor, type K8sService, makeIngress, makePlaceholderService, type Na
 import { routeSettings } from './settings.ts';
 import { equalJSON } from './equal.ts';
 import { Tracker } from './tracker.ts';
+import { SERVICES_BY_ROUTE } from '../indexes.ts';
+import { pick, relevantBy } from '../relevance.ts';
 
 export const ROUTE_CONDITIONS = ['AllTrafficAssigned', 'CertificateProvisioned', 'IngressReady'] as const;
 export const EXTERNAL_DOMAIN_TLS_NOT_ENABLED = 'external-domain-tls is not enabled';
@@ -54,6 +56,11 @@ export function makeRouteReconciler(opts: RouteReconcilerOptions = {}): Reconcil
     name: 'route',
     resource: R.Route,
     owns: [R.Ingress, R.KService],
+    // The labeler's routes/routingState marks on Configurations and Revisions do not concern routing.
+    relevant: relevantBy([
+      [R.Configuration, [pick.generation, pick.status, pick.deletion]],
+      [R.Revision, [pick.labels, pick.readiness, pick.spec, pick.deletion]],
+    ]),
     watches: [
       { resource: R.Configuration, map: (o) => tracker.lookup(Tracker.ref('Configuration', o.metadata.namespace, o.metadata.name ?? '')) },
       {
@@ -136,7 +143,7 @@ export function makeRouteReconciler(opts: RouteReconcilerOptions = {}): Reconcil
           }
         }
       }
-      for (const svc of services.list(ns)) {
+      for (const svc of services.byIndex(SERVICES_BY_ROUTE, key)) {
         if (svc.metadata.labels?.[L.route] !== name || !isControlledBy(svc, route) || wanted.has(svc.metadata.name ?? '')) continue;
         await ctx.client.delete(R.KService, svc.metadata.name ?? '', ns).catch(ignoreNotFound);
       }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { Informer, keyOf } from '../../kube/informer.ts';
+import { Informer, keyOf, leanObject } from '../../kube/informer.ts';
 import { LeaderElector } from '../../kube/lease.ts';
 import { KubeEventRecorder } from './events.ts';
 import { ControllerMetrics } from './metrics.ts';
@@ -59,6 +59,8 @@ export class Manager {
   private readonly informers = new Map<string, Informer>();
   private readonly ctls: Ctl[] = [];
   private readonly recorder: EventRecorder;
+  /** The client the reconcilers get: the same, but its writes are noted in our caches (readYourWrites). */
+  private readonly reconcilerClient: KubeClient;
   private configInformer!: Informer;
   private elector: LeaderElector | undefined;
   private server: http.Server | undefined;
@@ -76,6 +78,7 @@ export class Manager {
       prev?.(m, p, s, ms);
       this.metrics.request(m, p, s, ms);
     };
+    this.reconcilerClient = this.readYourWrites(o.client);
     this.recorder = o.recorder ?? new KubeEventRecorder(o.client, { log: o.log, component: 'controller', instance: o.leaderElection ? o.leaderElection.identity : '' });
   }
 
@@ -96,11 +99,48 @@ export class Manager {
     const k = typeKey(r, namespace);
     let inf = this.informers.get(k);
     if (!inf) {
-      inf = new Informer(this.o.client, r, namespace ? { namespace } : {});
+      // The caches keep no managedFields (nothing here reads them; a PUT without them keeps the
+      // server's), and no kubectl last-applied annotation on Knative objects (the reconcilers copy
+      // it nowhere, and only patch or write the status of objects users apply).
+      const transform = leanObject({ dropLastApplied: r.group === 'serving.knative.dev' });
+      inf = new Informer(this.o.client, r, { ...(namespace ? { namespace } : {}), transform });
       inf.onError = (e) => this.o.log.warn({ err: String((e as Error)?.message ?? e), resource: r.plural }, 'informer error; retrying');
       this.informers.set(k, inf);
     }
     return inf as unknown as Informer<T>;
+  }
+
+  /**
+   * The reconcilers' view of the client: what a create, update or patch returns is noted in the
+   * informer of that kind (Informer.noteWritten), so a reconcile that runs before the watch event
+   * arrives sees its own earlier write instead of creating the object a second time (a 409 and a
+   * GET, or an update from a stale copy).
+   */
+  private readYourWrites(client: KubeClient): KubeClient {
+    const note = (r: ResourceType, out: unknown) => {
+      const inf = this.informers.get(typeKey(r));
+      if (inf && out && typeof out === 'object' && (out as KubeObject).metadata) inf.noteWritten(out as KubeObject);
+      return out;
+    };
+    const wrapped: Partial<KubeClient> = {
+      create: (async (r: ResourceType, obj: KubeObject, wo?: object) => note(r, await client.create(r, obj, wo))) as KubeClient['create'],
+      replace: (async (r: ResourceType, obj: KubeObject, wo?: object) => note(r, await client.replace(r, obj, wo))) as KubeClient['replace'],
+      patch: (async (...args: Parameters<KubeClient['patch']>) => {
+        const out = await client.patch(...args);
+        // A patch of a subresource returns the whole object too, but only the main resource is cached as such.
+        return args[5]?.subresource ? out : note(args[0], out);
+      }) as KubeClient['patch'],
+    };
+    return new Proxy(client, {
+      get(target, prop) {
+        if (typeof prop === 'string' && prop in wrapped) return wrapped[prop as keyof typeof wrapped];
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+      set(target, prop, value) {
+        return Reflect.set(target, prop, value);
+      },
+    });
   }
 
   private configMaps(): Record<string, Record<string, string> | undefined> {
@@ -167,9 +207,17 @@ export class Manager {
     const enqueue = (k: string) => {
       if (this.leading) queue.add(k);
     };
+    const state = new ReconcileState();
+    const relevant = rec.relevant ? (r: ResourceType, a: KubeObject, b: KubeObject) => rec.relevant!(r, a, b) : () => true;
     use(rec.resource).on({
       add: (o) => enqueue(keyOf(o)),
-      update: (_a, b) => enqueue(keyOf(b)),
+      update: (a, b) => {
+        const k = keyOf(b);
+        // The echo of our own status write: the object is what that reconcile saw plus the status
+        // it wrote, so reconciling it again would change nothing.
+        if (state.isEcho(k, b.metadata.resourceVersion)) return;
+        if (relevant(rec.resource, a, b)) enqueue(k);
+      },
       delete: () => {},
     });
     const ownerGroup = rec.resource.group;
@@ -183,17 +231,21 @@ export class Manager {
         const k = ownerOf(obj);
         if (k) enqueue(k);
       };
-      use(r).on({ add: h, update: (_a, b) => h(b), delete: h });
+      use(r).on({ add: h, update: (a, b) => {
+          if (relevant(r, a, b)) h(b);
+        }, delete: h });
     }
     for (const w of rec.watches ?? []) {
       const h = (obj: KubeObject) => {
         for (const k of w.map(obj)) enqueue(k);
       };
-      use(w.resource).on({ add: h, update: (_a, b) => h(b), delete: h });
+      use(w.resource).on({ add: h, update: (a, b) => {
+          if (relevant(w.resource, a, b)) h(b);
+        }, delete: h });
     }
     for (const r of rec.reads ?? []) use(r);
     const ctx: ReconcileContext = {
-      client: this.o.client,
+      client: this.reconcilerClient,
       lister: <T extends KubeObject>(r: ResourceType) => {
         if (!declared.has(typeKey(r))) throw new Error(`reconciler ${rec.name} reads ${r.plural} without declaring it in resource, owns, watches or reads`);
         return this.informer<T>(r);
@@ -204,7 +256,7 @@ export class Manager {
       log: this.o.log,
       now: this.o.now ?? (() => new Date()),
     };
-    this.ctls.push({ rec, queue, workers: [], ctx, state: new ReconcileState() });
+    this.ctls.push({ rec, queue, workers: [], ctx, state });
   }
 
   private async work(c: Ctl): Promise<void> {
@@ -219,7 +271,7 @@ export class Manager {
       const t0 = performance.now();
       let ok = true;
       try {
-        const out = await reconcileKey(c.rec, key, c.ctx, c.state);
+        const out = await reconcileKey(c.rec, key, c.ctx, c.state, () => c.queue.isDirty(key));
         c.queue.forget(key);
         if (out.requeueAfterMs !== undefined) c.queue.addAfter(key, out.requeueAfterMs);
       } catch (e) {

@@ -161,6 +161,11 @@ export class WorkQueue {
     return this.limiter.retries(key);
   }
 
+  /** Whether key waits to be handed out (again): added since it was last handed out. */
+  isDirty(key: string): boolean {
+    return this.dirty.has(key);
+  }
+
   /** The next key, or undefined once the queue is shut down. Call done(key) after processing. */
   get(): Promise<string | undefined> {
     if (this.shuttingDown) return Promise.resolve(undefined);

@@ -31,9 +31,26 @@ export class StatusUpdateError extends Error {
  */
 export class ReconcileState {
   readonly written = new Map<string, string>();
+  /** Keys whose last reconcile was skipped because the cache was behind our own write. */
+  readonly behind = new Set<string>();
+  /** Status writes put off in a row per key, because the key was queued again meanwhile. */
+  readonly deferred = new Map<string, number>();
   /** Keys skipped because the cache was behind our own write (tests and metrics). */
   staleSkips = 0;
+  /** Status writes left to the next reconcile of the same key (tests and metrics). */
+  deferredWrites = 0;
+
+  /**
+   * Whether an update of key to resourceVersion rv is the echo of our own last status write, with
+   * no reconcile waiting for it: reconciling it would compute the status it already has.
+   */
+  isEcho(key: string, rv: string | undefined): boolean {
+    return rv !== undefined && this.written.get(key) === rv && !this.behind.has(key);
+  }
 }
+
+/** At most this many status writes of one key are put off in a row (see reconcileKey's `pending`). */
+export const MAX_DEFERRED_WRITES = 3;
 
 /** true when resourceVersion a is known to be older than b (etcd revisions are integers). */
 export function olderThan(a: string | undefined, b: string | undefined): boolean {
@@ -44,20 +61,30 @@ export function olderThan(a: string | undefined, b: string | undefined): boolean
 /** While the cache is behind our write, look again after this long even without an event. */
 export const STALE_RECHECK_MS = 5_000;
 
-export async function reconcileKey(rec: Reconciler, key: string, ctx: ReconcileContext, state?: ReconcileState): Promise<ReconcileOutcome> {
+/**
+ * `pending`, when given, tells whether the key has been queued again while this reconcile ran (a
+ * child or the object changed meanwhile). Then a changed status is not written: the next reconcile
+ * of the key, which is certain to follow, computes it from newer state and writes it instead, so a
+ * status that would be superseded at once costs no request. At most MAX_DEFERRED_WRITES in a row.
+ */
+export async function reconcileKey(rec: Reconciler, key: string, ctx: ReconcileContext, state?: ReconcileState, pending?: () => boolean): Promise<ReconcileOutcome> {
   const { namespace, name } = splitKey(key);
   const cached = ctx.lister(rec.resource).get(name, namespace);
   if (!cached) {
     state?.written.delete(key);
+    state?.behind.delete(key);
+    state?.deferred.delete(key);
     return { statusWritten: false }; // deleted: the garbage collector removes the children
   }
   const mine = state?.written.get(key);
   if (mine !== undefined) {
     if (olderThan(cached.metadata.resourceVersion, mine)) {
       state!.staleSkips++;
+      state!.behind.add(key);
       return { statusWritten: false, requeueAfterMs: STALE_RECHECK_MS };
     }
     state!.written.delete(key);
+    state!.behind.delete(key);
   }
   if (cached.metadata.deletionTimestamp) {
     if (rec.finalizer && rec.finalize && cached.metadata.finalizers?.includes(rec.finalizer)) {
@@ -84,7 +111,14 @@ export async function reconcileKey(rec: Reconciler, key: string, ctx: ReconcileC
     obj.status ??= {};
     keepTransitionTimes(cached.status as Status | undefined, obj.status);
     if (obj.metadata.generation !== undefined) obj.status.observedGeneration = obj.metadata.generation;
-    if (stableStringify(obj.status) !== before) {
+    const deferrals = state?.deferred.get(key) ?? 0;
+    if (stableStringify(obj.status) === before) {
+      state?.deferred.delete(key);
+    } else if (!failure && state && pending?.() && deferrals < MAX_DEFERRED_WRITES) {
+      state.deferred.set(key, deferrals + 1);
+      state.deferredWrites++;
+    } else {
+      state?.deferred.delete(key);
       try {
         const rv = await updateStatus(ctx.client, rec.resource, obj);
         if (rv) state?.written.set(key, rv);

@@ -59,6 +59,12 @@ export interface Reconciler<T extends KubeObject = KubeObject> {
    * Once the object is being deleted, the runtime calls finalize and then removes the finalizer.
    */
   finalizer?: string;
+  /**
+   * Whether an update of an object of kind r (the primary kind, an owned kind or a watched kind)
+   * concerns this reconciler; false enqueues nothing. Adds and deletes always count. Leave it out
+   * to react to every update. Called with the cached objects: do not mutate them.
+   */
+  relevant?(r: ResourceType, oldObj: KubeObject, newObj: KubeObject): boolean;
   /** Clean-up before deletion (for `finalizer`). Throw to retry with backoff; the finalizer stays. */
   finalize?(obj: T, ctx: ReconcileContext): Promise<void>;
   /** Reconcile one object: a deep copy from the cache. Throw to retry with backoff. */

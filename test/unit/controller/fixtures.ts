@@ -16,7 +16,7 @@ import { reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
 import type { ReconcileContext, Reconciler } from '../../../src/controller/runtime/types.ts';
 import type { KubeClient } from '../../../src/kube/client.ts';
 import { KubeError } from '../../../src/kube/errors.ts';
-import type { Informer } from '../../../src/kube/informer.ts';
+import type { IndexDef, Informer } from '../../../src/kube/informer.ts';
 
 export const NOW = new Date('2024-05-01T12:00:00Z');
 export const NOW_S = '2024-05-01T12:00:00Z';
@@ -137,6 +137,7 @@ export function listerFor(objects: KubeObject[]) {
     return {
       get: (name: string, ns?: string) => mine.find((o) => o.metadata.name === name && (ns === undefined || o.metadata.namespace === ns)) as T | undefined,
       list: (ns?: string) => mine.filter((o) => !ns || o.metadata.namespace === ns) as T[],
+      byIndex: (def: IndexDef, value: string) => mine.filter((o) => def.keys(o).includes(value)) as T[],
     } as unknown as Informer<T>;
   };
 }

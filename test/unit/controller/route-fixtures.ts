@@ -8,7 +8,7 @@ import { A, L } from '../../../src/api/serving/labels.ts';
 import type { Configuration, DomainMapping, Revision, Route, TrafficTarget } from '../../../src/api/serving/types.ts';
 import type { KubeClient } from '../../../src/kube/client.ts';
 import { KubeError } from '../../../src/kube/errors.ts';
-import type { Informer } from '../../../src/kube/informer.ts';
+import type { IndexDef, Informer } from '../../../src/kube/informer.ts';
 import type { ReconcileContext } from '../../../src/controller/runtime/types.ts';
 
 export const NOW = new Date('2026-01-02T03:04:05Z');
@@ -241,7 +241,11 @@ export class FakeCluster {
   }
 
   lister<T extends KubeObject>(r: ResourceType): Informer<T> {
-    return { get: (name: string, ns?: string) => this.get<T>(r, name, ns), list: (ns?: string) => this.list<T>(r, ns) } as unknown as Informer<T>;
+    return {
+      get: (name: string, ns?: string) => this.get<T>(r, name, ns),
+      list: (ns?: string) => this.list<T>(r, ns),
+      byIndex: (def: IndexDef, value: string) => this.list<T>(r).filter((o) => def.keys(o).includes(value)),
+    } as unknown as Informer<T>;
   }
 
   private fail(verb: string, r: ResourceType): void {
