@@ -71,6 +71,9 @@ export function normalize(argv: string[]): Normalized {
   return { words, rest, globals, help, pluginsDir };
 }
 
+/** How the last main() ran: bin/run.js exits at once after a direct run (nothing is left to wait for). */
+export const runState = { direct: false };
+
 export async function main(argv: string[]): Promise<number> {
   const m = loadManifest();
   if (argv[0] === '__complete') {
@@ -177,7 +180,10 @@ export async function main(argv: string[]): Promise<number> {
 
   // The list commands run without oclif when their argv is plain (direct.ts).
   const direct = await runDirect(id, cmd, args, m.version);
-  if (direct !== undefined) return direct;
+  if (direct !== undefined) {
+    runState.direct = true;
+    return direct;
+  }
 
   // Plugins may not shadow built-in leaf commands; they are dispatched only when nothing matched.
   // @oclif/core is CommonJS: bundled, its exports arrive as the default export.

@@ -22,7 +22,10 @@ export const TABLE_TABWRITER: TabwriterOptions = { minwidth: 6, tabwidth: 4, pad
 /** kn's describe writer settings (pkg/printers/prefixwriter.go). */
 export const DESCRIBE_TABWRITER: TabwriterOptions = { minwidth: 0, tabwidth: 8, padding: 2 };
 
+// Go's tabwriter counts runes: code points, so a surrogate pair is one.
+const SURROGATE = /[\uD800-\uDFFF]/;
 const width = (s: string): number => {
+  if (!SURROGATE.test(s)) return s.length;
   let n = 0;
   for (const _ of s) n++;
   return n;
