@@ -4,7 +4,12 @@
 // Everything listens on 127.0.0.1; nothing else is dialled. Prints req/s, p50 and p99 side by side.
 //
 //   node bench/gateway/run.mjs [--duration 10] [--connections 50] [--tool wrk|autocannon] [--workers N]
-//                              [--pin] [--fast both|on|off]
+//                              [--pin] [--fast both|on|off] [--rounds N] [--node-flags '…']
+// The gateway runs with the node flags of manifests/410-gateway.yaml (its NODE_OPTIONS), as in the
+// cluster; --node-flags replaces them (e.g. --node-flags '' for node's defaults).
+// --rounds N: every target is measured N times, alternating (direct, nginx, gateway, direct, …),
+// so a disturbance of the shared machine hits each target alike; the summary gives medians over
+// the rounds and, per round, the gateway's p99 minus nginx's p99 of the same round.
 //   (isolated from the network: unshare -rn sh -c 'ip link set lo up; node bench/gateway/run.mjs')
 import { spawn, execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -28,6 +33,8 @@ const { values: v } = parseArgs({
     pin: { type: 'boolean', default: false },
     // Which gateway variants to measure: the node:http + undici path, the raw-socket fast path, or both.
     fast: { type: 'string', default: 'both' },
+    rounds: { type: 'string', default: '1' },
+    'node-flags': { type: 'string' },
   },
 });
 // --pin: wrk and the upstream share CPU 0, the proxy under test (nginx's worker, the gateway) has
@@ -43,6 +50,15 @@ const duration = Math.min(60, Number(v.duration));
 const connections = Math.min(1000, Number(v.connections));
 const HOST = 'hello.default.example.com';
 const children = [];
+const rounds = Math.max(1, Math.min(20, Number(v.rounds)));
+
+/** The gateway's node flags: NODE_OPTIONS of the gateway container in manifests/410-gateway.yaml. */
+function manifestNodeFlags() {
+  const text = readFileSync(join(here, '../../manifests/410-gateway.yaml'), 'utf8');
+  const m = /- name: NODE_OPTIONS\s*\n\s*value:\s*"?([^"\n]*)"?/.exec(text);
+  return m ? m[1].trim() : '';
+}
+const gatewayNodeFlags = (v['node-flags'] ?? manifestNodeFlags()).split(/\s+/).filter(Boolean);
 
 function startChild(cpu, cmd0, args0, what) {
   const [cmd, args] = pinned(cpu, cmd0, args0);
@@ -51,10 +67,15 @@ function startChild(cpu, cmd0, args0, what) {
     children.push(c);
     let out = '';
     c.stdout.setEncoding('utf8');
+    let found = false;
     c.stdout.on('data', (d) => {
+      if (found) return; // keep draining (e.g. --trace-gc output), so the child never blocks on a full pipe
       out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve({ child: c, port: Number(line) });
+      const line = out.split('\n').find((l, i, all) => i < all.length - 1 && /^\d+$/.test(l));
+      if (line) {
+        found = true;
+        resolve({ child: c, port: Number(line) });
+      }
     });
     c.on('exit', (code) => reject(new Error(`${what} exited (${code}) before it listened`)));
     c.on('error', reject);
@@ -197,38 +218,95 @@ async function main() {
   const variants = v.fast === 'both' ? ['0', '1'] : v.fast === 'on' ? ['1'] : ['0'];
   for (const fast of variants) {
     const gwPort = await freePort();
-    const gw = await startChild(PROXY_CPU, process.execPath, [join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers), fast], 'gateway');
+    const gw = await startChild(PROXY_CPU, process.execPath, [...gatewayNodeFlags, join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers), fast], 'gateway');
     await waitFor(gw.port, HOST);
     const name = `kn-ts gateway${workers > 1 ? ` ×${workers}` : ''}${fast === '1' ? ' fast' : ''}`;
     targets.push({ name, port: gw.port, pid: gw.child.pid });
   }
 
-  const rows = [];
-  for (const t of targets) {
-    if (v.only && !t.name.includes(v.only)) continue;
-    await load(t.port, Number(v.warmup));
-    const before = cpuTicks(t.pid);
-    const r = await load(t.port, duration);
-    // CPU µs per request of the process under test (for "direct": the upstream itself).
-    const after = cpuTicks(t.pid);
-    const user = ((after.user - before.user) * TICK_US) / r.total;
-    const sys = ((after.sys - before.sys) * TICK_US) / r.total;
-    rows.push({ target: t.name, ...r, cpu: `${(user + sys).toFixed(1)} (${user.toFixed(0)}+${sys.toFixed(0)})` });
-  }
+  const measured = targets.filter((t) => !v.only || t.name.includes(v.only));
+  const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const pad = (s, n) => String(s).padEnd(n);
-  console.log(`\n${v.tool}, ${connections} connections, ${duration} s per target, 127.0.0.1 only${pin ? ', pinned: wrk+upstream CPU 0, proxy CPU 1' : ''}\n`);
-  console.log(`${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('CPU µs/req (user+sys)', 24)}errors`);
-  for (const r of rows)
-    console.log(
-      `${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${pad(r.cpu, 24)}${r.errors} ${r.note}`,
-    );
-  const nginx = rows.find((r) => r.target.startsWith('nginx'));
-  for (const ours of rows.filter((r) => r.target.startsWith('kn-ts'))) {
-    if (!nginx) break;
-    console.log(
-      `\n${ours.target}/nginx throughput: ${(ours.rps / nginx.rps).toFixed(2)}× (goal ≥ 0.80×); p99 ${ours.p99.toFixed(2)} ms vs nginx ${nginx.p99.toFixed(2)} ms + 1 (goal ≤ ${(nginx.p99 + 1).toFixed(2)})`,
-    );
+  const fmt = (r) =>
+    `${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${pad(r.cpu, 24)}${r.errors} ${r.note}`;
+  const header = `${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('CPU µs/req (user+sys)', 24)}errors`;
+  console.log(
+    `\n${v.tool}, ${connections} connections, ${duration} s per target${rounds > 1 ? `, ${rounds} rounds` : ''}, 127.0.0.1 only${pin ? ', pinned: wrk+upstream CPU 0, proxy CPU 1' : ''}; gateway node flags: ${gatewayNodeFlags.join(' ') || '(none)'}; load average at start ${load0}`,
+  );
+  /** rows[round] = one row per target. */
+  const rows = [];
+  for (let round = 0; round < rounds; round++) {
+    const these = [];
+    for (const t of measured) {
+      await load(t.port, Number(v.warmup));
+      const before = cpuTicks(t.pid);
+      const r = await load(t.port, duration);
+      // CPU µs per request of the process under test (for "direct": the upstream itself).
+      const after = cpuTicks(t.pid);
+      const user = ((after.user - before.user) * TICK_US) / r.total;
+      const sys = ((after.sys - before.sys) * TICK_US) / r.total;
+      these.push({ target: t.name, ...r, cpuUs: user + sys, cpu: `${(user + sys).toFixed(1)} (${user.toFixed(0)}+${sys.toFixed(0)})` });
+    }
+    rows.push(these);
+    if (rounds > 1) {
+      console.log(`\nround ${round + 1}/${rounds}\n${header}`);
+      for (const r of these) console.log(fmt(r));
+      summarise(these, '  ');
+    }
   }
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  /** One line per gateway variant: throughput ratio and p99 difference against nginx of the same rows. */
+  function summarise(these, indent) {
+    const nginx = these.find((r) => r.target.startsWith('nginx'));
+    if (!nginx) return;
+    for (const ours of these.filter((r) => r.target.startsWith('kn-ts'))) {
+      const ok = ours.rps >= 0.8 * nginx.rps && ours.p99 <= nginx.p99 + 1;
+      console.log(
+        `${indent}${ours.target}/nginx: throughput ${(ours.rps / nginx.rps).toFixed(2)}× (goal ≥ 0.80×); p50 ${ours.p50.toFixed(2)} vs ${nginx.p50.toFixed(2)} ms; p99 ${ours.p99.toFixed(2)} vs ${nginx.p99.toFixed(2)} ms, difference ${(ours.p99 - nginx.p99 >= 0 ? '+' : '') + (ours.p99 - nginx.p99).toFixed(2)} ms (goal ≤ +1.00) → ${ok ? 'goal met' : 'goal NOT met'}`,
+      );
+    }
+  }
+  const load1 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  if (rounds === 1) {
+    console.log(`\n${header}`);
+    for (const r of rows[0]) console.log(fmt(r));
+    console.log('');
+    summarise(rows[0], '');
+  } else {
+    // Medians over the rounds, per target; then the per-round differences against nginx.
+    console.log(`\nmedians of ${rounds} rounds\n${header}`);
+    const med = measured.map((t) => {
+      const rs = rows.map((these) => these.find((r) => r.target === t.name));
+      const cpuUs = median(rs.map((r) => r.cpuUs));
+      return {
+        target: t.name,
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+        cpu: `${cpuUs.toFixed(1)}`,
+        errors: rs.reduce((n, r) => n + r.errors, 0),
+        note: '',
+      };
+    });
+    for (const r of med) console.log(fmt(r));
+    for (const t of measured.filter((x) => x.name.startsWith('kn-ts'))) {
+      const pairs = rows
+        .map((these) => [these.find((r) => r.target === t.name), these.find((r) => r.target.startsWith('nginx'))])
+        .filter(([a, b]) => a && b);
+      if (pairs.length === 0) continue;
+      const ratios = pairs.map(([a, b]) => a.rps / b.rps);
+      const diffs = pairs.map(([a, b]) => a.p99 - b.p99);
+      const met = pairs.filter(([a, b]) => a.rps >= 0.8 * b.rps && a.p99 <= b.p99 + 1).length;
+      console.log(
+        `\n${t.name}/nginx per round: throughput ${ratios.map((x) => x.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}×); p99 difference ms ${diffs.map((x) => (x >= 0 ? '+' : '') + x.toFixed(2)).join(' ')} (median ${(median(diffs) >= 0 ? '+' : '') + median(diffs).toFixed(2)}); goal met in ${met} of ${pairs.length} rounds`,
+      );
+    }
+  }
+  console.log(`load average at end ${load1}`);
   stopAll();
 }
 

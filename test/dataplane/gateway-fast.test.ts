@@ -135,6 +135,12 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
           const head = buf.slice(0, buf.indexOf('\r\n\r\n'));
           buf = buf.slice(head.length + 4);
           n++;
+          if (head.startsWith('GET /slow-head')) {
+            // The head in two pieces, 50 ms apart, so other upstream reads happen in between.
+            s.write('HTTP/1.1 200 OK\r\nContent-Type: text/pl');
+            setTimeout(() => s.end('ain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nslow-head'), 50);
+            return;
+          }
           if (head.startsWith('GET /until-close')) {
             s.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nall of it until the close');
             return;
@@ -261,6 +267,22 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
     });
     assert.equal(data.length, big.length);
     assert.equal(createHash('sha256').update(data).digest('hex'), bigHash);
+  });
+
+  it('keeps a response head that arrives in pieces while other upstream responses are read', async () => {
+    // Upstream reads land in one shared buffer: the first piece of the head must survive the
+    // reads of other responses that arrive before its second piece.
+    const slow = exchange(port, `GET /slow-head HTTP/1.1\r\nHost: ${RAW_HOST}\r\n\r\n`, (t) => t.endsWith('slow-head'));
+    for (let i = 0; i < 5; i++) {
+      const r = await exchange(port, get(`/other-${i}`), (t) => t.includes('"headers"'));
+      assert.match(r.text, new RegExp(`"path":"/other-${i}"`));
+      r.socket.destroy();
+    }
+    const r = await slow;
+    assert.match(r.text, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(r.text, /\r\ncontent-type: text\/plain\r\n/);
+    assert.ok(r.text.endsWith('\r\n\r\nslow-head'), r.text);
+    r.socket.destroy();
   });
 
   it('closes the upstream request when the client disconnects mid-response; in-flight returns to 0', async () => {

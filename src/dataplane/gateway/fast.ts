@@ -211,6 +211,9 @@ function hexValue(c: number): number {
   return -1;
 }
 
+/** Where every upstream socket's reads land (see UpConn); its contents live until the next read. */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
+
 class UpConn {
   readonly socket: net.Socket;
   readonly pool: UpPool;
@@ -237,9 +240,23 @@ class UpConn {
 
   constructor(pool: UpPool) {
     this.pool = pool;
-    const s = net.connect({ host: pool.ep.host, port: pool.ep.port, noDelay: true });
+    // Reads land in one buffer shared by every upstream socket (node's `onread`), not in a new
+    // ArrayBuffer per read: freeing those was most of each young-generation GC pause (see
+    // docs/adr/0011-gateway-tail.md). onData() therefore copies whatever it keeps or hands to an
+    // asynchronous write.
+    const s = net.connect({
+      host: pool.ep.host,
+      port: pool.ep.port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, b: Uint8Array) => {
+          this.onData((b as Buffer).subarray(0, n));
+          return true; // backpressure pauses the socket itself (see backpressure())
+        },
+      },
+    });
     this.socket = s;
-    s.on('data', (d: Buffer) => this.onData(d));
     s.on('error', (e: NodeJS.ErrnoException) => {
       this.error = e.code ?? e.message;
     });
@@ -291,7 +308,7 @@ class UpConn {
         const end = buf.indexOf(CRLFCRLF);
         if (end < 0) {
           if (buf.length > 65536) return this.bad(x, 'response head too large');
-          this.head = buf;
+          this.head = Buffer.from(buf); // a copy: buf may be (a view of) the shared read buffer
           return;
         }
         this.head = null;
@@ -433,8 +450,9 @@ class UpConn {
     if (!client.write(s, 'latin1')) this.backpressure(client);
   }
 
+  /** Writes a copy of b (a view of the shared read buffer, which the next read overwrites). */
   private writeBuf(client: net.Socket, b: Buffer): void {
-    if (!client.write(b)) this.backpressure(client);
+    if (!client.write(Buffer.from(b))) this.backpressure(client);
   }
 
   private backpressure(client: net.Socket): void {
