@@ -3,7 +3,16 @@
 //
 //   npm run build   # the controller runs from dist/, as in the image
 //   KN_TS_TEST_BINS="$(scripts/build-test-bins.sh)" unshare -rn bash -c \
-//     'ip link set lo up; node bench/reconcile/run.ts [N]'
+//     'ip link set lo up; node bench/reconcile/run.ts [N] [--rate R | --steady]'
+//
+// Two ways to create the N Services:
+// - burst (the default): all at once, 32 creates in flight. Bound by the API server's throughput:
+//   reports p50/p99, the total time, Services/s and API requests per Service.
+// - steady (`--rate R`, or `--steady` for the default rate): one create every 1/R s, so the cluster
+//   grows to N Services at R a second; reports p50/p99 create→Ready over all N at that scale.
+//
+// The controller runs with the NODE_OPTIONS of manifests/400-controller.yaml, as deployed;
+// BENCH_NODE_FLAGS replaces them (BENCH_NODE_FLAGS= for none).
 //
 // A private kube-apiserver + etcd on 127.0.0.1, WITHOUT kube-controller-manager, so nothing
 // overwrites the statuses this harness writes. There is no kubelet and no gateway, so a helper
@@ -13,7 +22,9 @@
 // (Configuration → Revision → Deployment only).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
@@ -23,7 +34,19 @@ import { waitFor } from '../../src/kube/wait.ts';
 import { freePort, startCluster } from '../../test/harness/cluster.ts';
 import { REPO } from '../../test/harness/env.ts';
 
-const N = Number(process.argv[2] ?? 500);
+/**
+ * The default steady rate, Services created per second. The burst shows what this 2-CPU machine
+ * sustains at saturation (≈ 11 Services/s, all of the API server's CPU); half of that leaves
+ * headroom, so create→Ready measures a Service's own latency at 500-Service scale, not a queue.
+ */
+const DEFAULT_RATE = 5;
+const args = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { rate: { type: 'string' }, steady: { type: 'boolean' } } });
+const N = Number(args.positionals[0] ?? 500);
+const RATE = args.values.rate !== undefined ? Number(args.values.rate) : args.values.steady ? DEFAULT_RATE : undefined;
+if (!Number.isInteger(N) || N < 1 || (RATE !== undefined && !(RATE > 0))) {
+  console.error('usage: node bench/reconcile/run.ts [N] [--rate R | --steady]');
+  process.exit(2);
+}
 const NS = 'bench';
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -190,8 +213,35 @@ async function rssMiB(pid: number): Promise<number> {
   return Number(m?.[1] ?? 0) / 1024;
 }
 
-/** Creates `names` (at most 32 requests in flight) and resolves with create→Ready and create→configured times. */
-async function round(c: KubeClient, names: string[], timeoutMs: number, progress?: (p: string) => Promise<void>): Promise<{ ready: number[]; configured: number[]; notReady: number }> {
+/** The NODE_OPTIONS value of the controller's Deployment (manifests/400-controller.yaml). */
+function manifestNodeOptions(): string {
+  for (const doc of parseAllDocuments(readFileSync(join(REPO, 'manifests/400-controller.yaml'), 'utf8'))) {
+    const d = doc.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } } | null;
+    if (d?.kind !== 'Deployment') continue;
+    for (const c of d.spec?.template?.spec?.containers ?? []) for (const e of c.env ?? []) if (e.name === 'NODE_OPTIONS') return e.value ?? '';
+  }
+  return '';
+}
+
+/** The controller's API requests so far, by `verb resource code`, from its kn_ts_client_requests_total. */
+async function requestCounts(port: number): Promise<Map<string, number>> {
+  const m = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+  const out = new Map<string, number>();
+  for (const x of m.matchAll(/^kn_ts_client_requests_total\{verb="([^"]+)",resource="([^"]+)",code="([^"]+)"\} (\S+)/gm)) out.set(`${x[1]} ${x[2]} ${x[3]}`, Number(x[4]));
+  return out;
+}
+
+function requestDelta(before: Map<string, number>, after: Map<string, number>): [string, number][] {
+  const rows = [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as [string, number]).filter(([, v]) => v > 0);
+  return rows.sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * Creates `names` and resolves with create→Ready and create→configured times. Without a rate, at
+ * most 32 creates are in flight (a burst); with one, a create starts every 1/rate s (at most 64 in
+ * flight, so a stalled API server is not flooded), and each Service's clock starts at its create.
+ */
+async function round(c: KubeClient, names: string[], timeoutMs: number, progress?: (p: string) => Promise<void>, rate?: number): Promise<{ ready: number[]; configured: number[]; notReady: number; seconds: number }> {
   const t0 = new Map<string, number>();
   const ready = new Map<string, number>();
   const configured = new Map<string, number>();
@@ -225,11 +275,37 @@ async function round(c: KubeClient, names: string[], timeoutMs: number, progress
   const tick = progress
     ? setInterval(() => void progress(`t=${((performance.now() - t00) / 1000).toFixed(1)}s created=${t0.size} configured=${configured.size} ready=${ready.size}`), 2000)
     : undefined;
-  await Promise.all(Array.from({ length: 32 }, worker));
+  if (rate === undefined) {
+    await Promise.all(Array.from({ length: 32 }, worker));
+  } else {
+    const creates: Promise<unknown>[] = [];
+    let inFlight = 0;
+    for (let i = 0; i < names.length; i++) {
+      const due = t00 + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      while (inFlight >= 64) await new Promise((r) => setTimeout(r, 5));
+      const n = names[i] as string;
+      inFlight++;
+      t0.set(n, performance.now());
+      creates.push(
+        c
+          .create<Service>(R.Service, {
+            apiVersion: 'serving.knative.dev/v1',
+            kind: 'Service',
+            metadata: { name: n, namespace: NS },
+            spec: { template: { spec: { containers: [{ image: 'ghcr.io/knative/helloworld-go:latest' } as never] } } },
+          })
+          .finally(() => inFlight--),
+      );
+    }
+    await Promise.all(creates);
+  }
   await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs))]);
+  const seconds = (performance.now() - t00) / 1000;
   clearInterval(tick);
   w.stop();
-  return { ready: [...ready.values()], configured: [...configured.values()], notReady: want.size - ready.size };
+  return { ready: [...ready.values()], configured: [...configured.values()], notReady: want.size - ready.size, seconds };
 }
 
 async function main(): Promise<void> {
@@ -244,7 +320,7 @@ async function main(): Promise<void> {
     dp = fakeDataPlane(c);
     const port = await freePort();
     // BENCH_NODE_FLAGS: V8 flags for the controller process (e.g. --max-semi-space-size=8), to try what a NODE_OPTIONS in its Deployment would do.
-    const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? manifestNodeOptions()).split(' ').filter(Boolean);
     ctl = spawn(process.execPath, [...nodeFlags, ...controllerEntry(), '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--leader-elect=false', '--workers', process.env.WORKERS ?? '8'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, LOG_LEVEL: 'warn' },
@@ -276,28 +352,33 @@ async function main(): Promise<void> {
           console.error(`${p} | reconciles ${per(/^kn_ts_reconcile_duration_seconds_count\{reconciler="([^"]+)",success="true"\} (\S+)/gm)} | failed ${per(/^kn_ts_reconcile_errors_total\{reconciler="([^"]+)"\} (\S+)/gm)} | depth ${per(/^kn_ts_workqueue_depth\{name="([^"]+)"\} (\S+)/gm)} | rss ${(await rssMiB(ctl?.pid ?? 0)).toFixed(0)} MiB`);
         }
       : undefined;
-    const many = await round(c, Array.from({ length: N }, (_, i) => `svc-${i}`), Number(process.env.BENCH_TIMEOUT_MS ?? 300_000), progress);
+    const req0 = await requestCounts(port);
+    const many = await round(c, Array.from({ length: N }, (_, i) => `svc-${i}`), Number(process.env.BENCH_TIMEOUT_MS ?? 300_000), progress, RATE);
+    // Events are written off the critical path: give the last ones a moment before counting.
     await new Promise((r) => setTimeout(r, 2000));
     const rssN = await rssMiB(ctl.pid ?? 0);
+    const reqs = requestDelta(req0, await requestCounts(port));
+    const reqTotal = reqs.reduce((a, r) => a + r[1], 0);
     if (process.env.BENCH_PROGRESS) {
-      // The controller's API requests by verb and resource (its kn_ts_client_requests_total).
       const m = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
-      const rows = [...m.matchAll(/^kn_ts_client_requests_total\{verb="([^"]+)",resource="([^"]+)",code="([^"]+)"\} (\S+)/gm)].map((x) => [`${x[1]} ${x[2]} ${x[3]}`, Number(x[4])] as const);
-      rows.sort((a, b) => b[1] - a[1]);
       const mib = (re: RegExp) => (Number(re.exec(m)?.[1] ?? 0) / 2 ** 20).toFixed(0);
       console.error(
         `controller memory: heap used ${mib(/^nodejs_heap_size_used_bytes (\S+)/m)} MiB of ${mib(/^nodejs_heap_size_total_bytes (\S+)/m)} MiB (new space ${mib(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m)} MiB), external ${mib(/^nodejs_external_memory_bytes (\S+)/m)} MiB`,
       );
-      console.error(`controller requests (${rows.reduce((a, r) => a + r[1], 0)} in all):`);
-      for (const [k, v] of rows) console.error(`  ${String(v).padStart(7)}  ${k}`);
     }
 
     const f = (x: number) => `${x.toFixed(0)} ms`;
-    console.log(`reconcile benchmark (controller process, ${process.env.WORKERS ?? '8'} workers per reconciler; data plane faked as described in the header)`);
+    const mode = RATE === undefined ? 'burst (all at once, 32 creates in flight)' : `steady, ${RATE} Services/s`;
+    console.log(`reconcile benchmark (controller process, ${process.env.WORKERS ?? '8'} workers per reconciler, node flags "${nodeFlags.join(' ')}"; data plane faked as described in the header)`);
     console.log(`1 Service:   create→Ready ${f(one.ready[0] ?? NaN)}   create→ConfigurationsReady ${f(one.configured[0] ?? NaN)}`);
-    console.log(`${N} Services: create→Ready p50 ${f(pct(many.ready, 50))} p99 ${f(pct(many.ready, 99))} max ${f(pct(many.ready, 100))}   (not Ready: ${many.notReady})`);
-    console.log(`${N} Services: create→ConfigurationsReady p50 ${f(pct(many.configured, 50))} p99 ${f(pct(many.configured, 99))}`);
+    console.log(`${N} Services, ${mode}:`);
+    console.log(`  create→Ready p50 ${f(pct(many.ready, 50))} p99 ${f(pct(many.ready, 99))} max ${f(pct(many.ready, 100))}   (not Ready: ${many.notReady})`);
+    console.log(`  create→ConfigurationsReady p50 ${f(pct(many.configured, 50))} p99 ${f(pct(many.configured, 99))}`);
+    console.log(`  ${many.seconds.toFixed(1)} s from the first create to the last Ready: ${(many.ready.length / many.seconds).toFixed(1)} Services/s`);
+    console.log(`  controller API requests: ${reqTotal} (${(reqTotal / N).toFixed(1)} per Service)`);
+    for (const [k, v] of reqs) console.log(`    ${String(v).padStart(7)}  ${(v / N).toFixed(2).padStart(6)}/Service  ${k}`);
     console.log(`controller RSS: ${rss0.toFixed(0)} MiB idle, ${rssN.toFixed(0)} MiB with ${N + 1} Services`);
+    console.log(`load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     dp?.stop();
     ctl?.kill('SIGTERM');
