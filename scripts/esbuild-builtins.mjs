@@ -33,18 +33,21 @@ export const BANNER = "import{createRequire as __kn_cr}from'node:module';const r
 export const requireBuiltins = {
   name: 'require-builtins',
   setup(b) {
-    // Only ESM import statements: CommonJS code (oclif) already requires the real module.
+    // Only ESM import statements: CommonJS code (oclif) already requires the real module. One
+    // stand-in per importing file, so that it lands in that file's chunk: shared stand-ins would
+    // each become a chunk of their own, one more file to load.
     b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (a) => {
       const name = a.path.replace(/^node:/, '');
-      return a.kind === 'import-statement' && builtins.has(name) ? { path: name, namespace: 'builtin' } : undefined;
+      return a.kind === 'import-statement' && builtins.has(name) ? { path: `${name}?${a.importer}`, namespace: 'builtin' } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => {
-      const allowed = new Set(ACCESSORS[a.path] ?? []);
-      const names = Object.entries(Object.getOwnPropertyDescriptors(req(`node:${a.path}`)))
+      const name = a.path.slice(0, a.path.indexOf('?'));
+      const allowed = new Set(ACCESSORS[name] ?? []);
+      const names = Object.entries(Object.getOwnPropertyDescriptors(req(`node:${name}`)))
         .filter(([k, d]) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default' && ('value' in d || allowed.has(k)))
         .map(([k]) => k);
       return {
-        contents: `const m = __kn_require('node:${a.path}'); export default m; export const { ${names.join(', ')} } = m;`,
+        contents: `const m = __kn_require('node:${name}'); export default m; export const { ${names.join(', ')} } = m;`,
         loader: 'js',
       };
     });
