@@ -5,11 +5,15 @@
 //
 //   node bench/gateway/run.mjs [--duration 10] [--connections 50] [--tool wrk|autocannon] [--workers N]
 //                              [--pin] [--fast both|on|off] [--rounds N] [--node-flags '…']
+//                              [--compare-flags '…' …] [--skip-direct]
 // The gateway runs with the node flags of manifests/410-gateway.yaml (its NODE_OPTIONS), as in the
 // cluster; --node-flags replaces them (e.g. --node-flags '' for node's defaults).
 // --rounds N: every target is measured N times, alternating (direct, nginx, gateway, direct, …),
 // so a disturbance of the shared machine hits each target alike; the summary gives medians over
 // the rounds and, per round, the gateway's p99 minus nginx's p99 of the same round.
+// Every cell also shows "other+steal": the CPU that processes outside the benchmark (other jobs on
+// the shared machine) and the hypervisor (steal) took during it, in % of one CPU; the summary
+// repeats the comparison over the rounds where both cells stayed under 10 %.
 //   (isolated from the network: unshare -rn sh -c 'ip link set lo up; node bench/gateway/run.mjs')
 import { spawn, execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -35,6 +39,8 @@ const { values: v } = parseArgs({
     fast: { type: 'string', default: 'both' },
     rounds: { type: 'string', default: '1' },
     'node-flags': { type: 'string' },
+    'compare-flags': { type: 'string', multiple: true },
+    'skip-direct': { type: 'boolean', default: false },
   },
 });
 // --pin: wrk and the upstream share CPU 0, the proxy under test (nginx's worker, the gateway) has
@@ -51,6 +57,8 @@ const connections = Math.min(1000, Number(v.connections));
 const HOST = 'hello.default.example.com';
 const children = [];
 const rounds = Math.max(1, Math.min(20, Number(v.rounds)));
+/** A cell counts as undisturbed when other processes used less than this much of one CPU (%). */
+const QUIET = 10;
 
 /** The gateway's node flags: NODE_OPTIONS of the gateway container in manifests/410-gateway.yaml. */
 function manifestNodeFlags() {
@@ -153,6 +161,23 @@ function cpuTicks(pid) {
 }
 const TICK_US = 1e6 / 100; // USER_HZ
 
+/** Busy ticks (user + nice + system) of the whole machine, from /proc/stat. */
+function machineBusy() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return f[0] + f[1] + f[2];
+}
+/** Ticks the hypervisor took from this VM's CPUs (steal), from /proc/stat. */
+function machineSteal() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return f[7] ?? 0;
+}
+/** CPU ticks of this process plus its waited-for children (wrk runs as one). */
+function selfTicks() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+}
+
 function nginxConfig(dir, upstreamPort) {
   const asRoot = process.getuid?.() === 0 ? 'user root root;\n' : '';
   return `${asRoot}worker_processes 1;
@@ -216,20 +241,31 @@ async function main() {
 
   const workers = Math.max(1, Number(v.workers));
   const variants = v.fast === 'both' ? ['0', '1'] : v.fast === 'on' ? ['1'] : ['0'];
+  // --compare-flags 'A' --compare-flags 'B': extra fast-path gateways with other node flags, measured
+  // in the same rounds (experiments: which flags belong in the manifest).
+  const flagSets = [{ flags: gatewayNodeFlags, label: '' }, ...(v['compare-flags'] ?? []).map((f, i) => ({ flags: f.split(/\s+/).filter(Boolean), label: ` [${String.fromCharCode(65 + i)}]` }))];
   for (const fast of variants) {
-    const gwPort = await freePort();
-    const gw = await startChild(PROXY_CPU, process.execPath, [...gatewayNodeFlags, join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers), fast], 'gateway');
-    await waitFor(gw.port, HOST);
-    const name = `kn-ts gateway${workers > 1 ? ` ×${workers}` : ''}${fast === '1' ? ' fast' : ''}`;
-    targets.push({ name, port: gw.port, pid: gw.child.pid });
+    for (const fs of fast === '1' ? flagSets : flagSets.slice(0, 1)) {
+      const gwPort = await freePort();
+      const gw = await startChild(PROXY_CPU, process.execPath, [...fs.flags, join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers), fast], 'gateway');
+      await waitFor(gw.port, HOST);
+      const name = `kn-ts gateway${workers > 1 ? ` ×${workers}` : ''}${fast === '1' ? ' fast' : ''}${fs.label}`;
+      if (fs.label) process.stdout.write(`${name}: node flags ${fs.flags.join(' ') || '(none)'}\n`);
+      targets.push({ name, port: gw.port, pid: gw.child.pid });
+    }
   }
 
-  const measured = targets.filter((t) => !v.only || t.name.includes(v.only));
+  const measured = targets.filter((t) => (!v.only || t.name.includes(v.only)) && !(v['skip-direct'] && t.name.startsWith('direct')));
   const load0 = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const pad = (s, n) => String(s).padEnd(n);
+  const ticksOf = (pid, skip = false) => {
+    if (skip) return 0;
+    const t = cpuTicks(pid);
+    return t.user + t.sys;
+  };
   const fmt = (r) =>
-    `${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${pad(r.cpu, 24)}${r.errors} ${r.note}`;
-  const header = `${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('CPU µs/req (user+sys)', 24)}errors`;
+    `${pad(r.target, 24)}${pad(r.rps.toFixed(0), 12)}${pad(r.p50.toFixed(2), 10)}${pad(r.p99.toFixed(2), 10)}${pad(r.cpu, 24)}${pad(`${r.other.toFixed(0)}+${r.steal.toFixed(0)} %`, 16)}${r.errors} ${r.note}`;
+  const header = `${pad('target', 24)}${pad('req/s', 12)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('CPU µs/req (user+sys)', 24)}${pad('other+steal', 16)}errors`;
   console.log(
     `\n${v.tool}, ${connections} connections, ${duration} s per target${rounds > 1 ? `, ${rounds} rounds` : ''}, 127.0.0.1 only${pin ? ', pinned: wrk+upstream CPU 0, proxy CPU 1' : ''}; gateway node flags: ${gatewayNodeFlags.join(' ') || '(none)'}; load average at start ${load0}`,
   );
@@ -240,12 +276,18 @@ async function main() {
     for (const t of measured) {
       await load(t.port, Number(v.warmup));
       const before = cpuTicks(t.pid);
+      // "other CPU": what processes outside this benchmark (other jobs on the shared machine) used
+      // during the cell, in % of one CPU — a disturbed cell shows it here.
+      const steal0 = machineSteal();
+      const others0 = machineBusy() - selfTicks() - ticksOf(up.child.pid) - ticksOf(t.pid, t.pid === up.child.pid);
       const r = await load(t.port, duration);
       // CPU µs per request of the process under test (for "direct": the upstream itself).
       const after = cpuTicks(t.pid);
+      const others = machineBusy() - selfTicks() - ticksOf(up.child.pid) - ticksOf(t.pid, t.pid === up.child.pid) - others0;
       const user = ((after.user - before.user) * TICK_US) / r.total;
       const sys = ((after.sys - before.sys) * TICK_US) / r.total;
-      these.push({ target: t.name, ...r, cpuUs: user + sys, cpu: `${(user + sys).toFixed(1)} (${user.toFixed(0)}+${sys.toFixed(0)})` });
+      const steal = (machineSteal() - steal0) / duration;
+      these.push({ target: t.name, ...r, other: Math.max(0, others) / duration, steal, cpuUs: user + sys, cpu: `${(user + sys).toFixed(1)} (${user.toFixed(0)}+${sys.toFixed(0)})` });
     }
     rows.push(these);
     if (rounds > 1) {
@@ -288,6 +330,8 @@ async function main() {
         p50: median(rs.map((r) => r.p50)),
         p99: median(rs.map((r) => r.p99)),
         cpu: `${cpuUs.toFixed(1)}`,
+        other: median(rs.map((r) => r.other)),
+        steal: median(rs.map((r) => r.steal)),
         errors: rs.reduce((n, r) => n + r.errors, 0),
         note: '',
       };
@@ -301,8 +345,16 @@ async function main() {
       const ratios = pairs.map(([a, b]) => a.rps / b.rps);
       const diffs = pairs.map(([a, b]) => a.p99 - b.p99);
       const met = pairs.filter(([a, b]) => a.rps >= 0.8 * b.rps && a.p99 <= b.p99 + 1).length;
+      const sign = (x) => (x >= 0 ? '+' : '') + x.toFixed(2);
       console.log(
-        `\n${t.name}/nginx per round: throughput ${ratios.map((x) => x.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}×); p99 difference ms ${diffs.map((x) => (x >= 0 ? '+' : '') + x.toFixed(2)).join(' ')} (median ${(median(diffs) >= 0 ? '+' : '') + median(diffs).toFixed(2)}); goal met in ${met} of ${pairs.length} rounds`,
+        `\n${t.name}/nginx per round: throughput ${ratios.map((x) => x.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)}×); p99 difference ms ${diffs.map(sign).join(' ')} (median ${sign(median(diffs))}); goal met in ${met} of ${pairs.length} rounds`,
+      );
+      // Rounds where neither cell was disturbed: other jobs plus the hypervisor's steal took less
+      // than QUIET % of one CPU.
+      const quiet = pairs.filter(([a, b]) => a.other + a.steal < QUIET && b.other + b.steal < QUIET);
+      const qmet = quiet.filter(([a, b]) => a.rps >= 0.8 * b.rps && a.p99 <= b.p99 + 1).length;
+      console.log(
+        `  undisturbed rounds (other+steal < ${QUIET} % of a CPU in both cells): ${quiet.length}${quiet.length ? `; p99 difference ms ${quiet.map(([a, b]) => sign(a.p99 - b.p99)).join(' ')}; throughput ${quiet.map(([a, b]) => (a.rps / b.rps).toFixed(2)).join(' ')}; goal met in ${qmet} of ${quiet.length}` : ''}`,
       );
     }
   }
