@@ -174,6 +174,63 @@ describe('labeler', () => {
     assert.deepEqual(f.summary(), ['patch configurations default/c', 'patch revisions default/c-2']);
   });
 
+  it("a Revision carrying its Service's Route that the cache has not seen yet keeps it (no reserve/active flap)", async () => {
+    const svc = { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 's', namespace: NS, uid: 'uid-svc-s' }, spec: {} } as KubeObject;
+    const withService: (o: KubeObject) => void = (o) => {
+      o.metadata.labels = { ...(o.metadata.labels ?? {}), 'serving.knative.dev/service': 's' };
+    };
+    const f = new FakeCluster(
+      svc,
+      config(NS, 's', withService, routesAnnotation('s')),
+      revision(NS, 's-00001', ofConfig('s'), withService, routingState('active'), routesAnnotation('s')),
+    );
+    await makeLabelerReconciler().reconcile(structuredClone(f.get<Configuration>(R.Configuration, 's', NS)!), f.ctx());
+    assert.deepEqual(f.summary(), [], 'the Route is about to be created: nothing to patch');
+  });
+
+  it('the Revision of the current generation counts as latest created before the Configuration status says so', async () => {
+    const gen = (g: number): ((o: KubeObject) => void) => (o) => {
+      o.metadata.labels = { ...(o.metadata.labels ?? {}), 'serving.knative.dev/configurationGeneration': String(g) };
+    };
+    const cfg = config(NS, 'c', latestReady('c-1'), latestCreated('c-1'), routesAnnotation('r'));
+    cfg.metadata.generation = 2;
+    const f = new FakeCluster(
+      route(NS, 'r', withTraffic({ configurationName: 'c', percent: 100 }), withRouteStatusTraffic({ revisionName: 'c-1', percent: 100 }), routeReady),
+      cfg,
+      revision(NS, 'c-1', ofConfig('c'), gen(1), routingState('active'), routesAnnotation('r')),
+      revision(NS, 'c-2', ofConfig('c'), gen(2), routingState('active'), routesAnnotation('r')),
+    );
+    await makeLabelerReconciler().reconcile(structuredClone(f.get<Configuration>(R.Configuration, 'c', NS)!), f.ctx());
+    assert.deepEqual(f.summary(), [], 'c-2 stays active: the Route follows the latest revision');
+  });
+
+  it('relevant: routing marks and a Revision status do not wake the labeler; a new route target does', () => {
+    const rec = makeLabelerReconciler();
+    const rev = revision(NS, 'c-1', ofConfig('c'));
+    const revStatus = structuredClone(rev);
+    revStatus.status = { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'False' }] };
+    assert.equal(rec.relevant?.(R.Revision, rev, revStatus), false);
+    assert.equal(rec.relevant?.(R.Revision, rev, revision(NS, 'c-1', ofConfig('c'), routingState('reserve'))), true);
+    const c = config(NS, 'c', latestCreated('c-1'));
+    assert.equal(rec.relevant?.(R.Configuration, c, config(NS, 'c', latestCreated('c-1'), latestReady('c-1'))), false, 'latestReady is not read');
+    assert.equal(rec.relevant?.(R.Configuration, c, config(NS, 'c', latestCreated('c-2'))), true);
+    const r = route(NS, 'r', withTraffic({ configurationName: 'c', percent: 100 }));
+    assert.equal(rec.relevant?.(R.Route, r, route(NS, 'r', withTraffic({ configurationName: 'c', percent: 100 }), routeReady)), true, 'readiness settles old marks');
+    const relabeled = structuredClone(r);
+    relabeled.metadata.labels = { x: 'y' };
+    assert.equal(rec.relevant?.(R.Route, r, relabeled), false);
+  });
+
+  it('relevant: GC looks at revision marks and the configuration latest names only', () => {
+    const gc = makeGCReconciler();
+    const rev = revision(NS, 'c-1', ofConfig('c'));
+    assert.equal(gc.relevant?.(R.Revision, rev, revision(NS, 'c-1', ofConfig('c'), noGC)), true);
+    const st = structuredClone(rev);
+    st.status = {};
+    assert.equal(gc.relevant?.(R.Revision, rev, st), false);
+    assert.equal(gc.relevant?.(R.Configuration, config(NS, 'c'), config(NS, 'c', latestReady('x'))), true);
+  });
+
   it('routingPatch is a no-op when nothing changes', () => {
     const r = revision(NS, 'x', routingState('active'), routesAnnotation('a'));
     assert.equal(routingPatch(r, ['a'], true, NOW), undefined);

@@ -6,7 +6,7 @@ import type { KubeObject, Status } from '../../../src/api/meta.ts';
 import { R } from '../../../src/api/resources.ts';
 import { ConditionManager, livingSet } from '../../../src/api/serving/conditions.ts';
 import { BucketRateLimiter, ExponentialFailureRateLimiter, WorkQueue } from '../../../src/controller/runtime/queue.ts';
-import { keepTransitionTimes, olderThan, ReconcileState, reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
+import { keepTransitionTimes, MAX_DEFERRED_WRITES, olderThan, ReconcileState, reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
 import { stableStringify } from '../../../src/controller/runtime/stable.ts';
 import type { Reconciler } from '../../../src/controller/runtime/types.ts';
 import { KubeError } from '../../../src/kube/errors.ts';
@@ -239,5 +239,51 @@ describe('reconcileKey', () => {
     assert.equal(olderThan('9', '10'), true);
     assert.equal(olderThan('10', '9'), false);
     assert.equal(olderThan('abc', '9'), false, 'opaque versions are never compared');
+  });
+
+  it('leaves a changed status to the next reconcile when the key was queued again meanwhile, a bounded number of times', async () => {
+    const svc = ksvc('default', 'hello');
+    const env = makeEnv([svc]);
+    const state = new ReconcileState();
+    for (let i = 0; i < MAX_DEFERRED_WRITES; i++) {
+      const out = await reconcileKey(setReady, 'default/hello', env.ctx, state, () => true);
+      assert.equal(out.statusWritten, false, `deferral ${i + 1}`);
+    }
+    assert.equal(env.client.actions.length, 0, 'nothing written while a newer reconcile is queued');
+    assert.equal(state.deferredWrites, MAX_DEFERRED_WRITES);
+    const out = await reconcileKey(setReady, 'default/hello', env.ctx, state, () => true);
+    assert.equal(out.statusWritten, true, 'never put off forever');
+    assert.equal(state.deferred.has('default/hello'), false);
+  });
+
+  it('writes at once when nothing is queued, and never defers after a failure', async () => {
+    const env = makeEnv([ksvc('default', 'hello')]);
+    const state = new ReconcileState();
+    assert.equal((await reconcileKey(setReady, 'default/hello', env.ctx, state, () => false)).statusWritten, true);
+    const failing: Reconciler = { ...setReady, reconcile: async (o) => { await setReady.reconcile(o, env.ctx); throw new Error('boom'); } };
+    const env2 = makeEnv([ksvc('default', 'hello')]);
+    await assert.rejects(reconcileKey(failing, 'default/hello', env2.ctx, new ReconcileState(), () => true), /boom/);
+    assert.equal(env2.client.statusUpdates().length, 1, 'the status of a failed reconcile is written');
+  });
+
+  it('an update to the resourceVersion of our own write is an echo, unless a reconcile waits for it', () => {
+    const state = new ReconcileState();
+    state.written.set('default/hello', '12');
+    assert.equal(state.isEcho('default/hello', '12'), true);
+    assert.equal(state.isEcho('default/hello', '13'), false, 'someone else wrote after us');
+    assert.equal(state.isEcho('default/other', '12'), false);
+    state.behind.add('default/hello');
+    assert.equal(state.isEcho('default/hello', '12'), false, 'a skipped reconcile waits for this event');
+  });
+
+  it('a reconcile skipped as stale marks the key as waiting for the echo', async () => {
+    const svc = ksvc('default', 'hello');
+    svc.metadata.resourceVersion = '10';
+    const env = makeEnv([svc]);
+    const state = new ReconcileState();
+    state.written.set('default/hello', '12');
+    await reconcileKey(setReady, 'default/hello', env.ctx, state);
+    assert.equal(state.behind.has('default/hello'), true);
+    assert.equal(state.isEcho('default/hello', '12'), false);
   });
 });
