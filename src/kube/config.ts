@@ -74,7 +74,10 @@ export async function loadKubeConfig(opts: ConnectionOptions = {}): Promise<Kube
     void user;
     void ctx;
   }
-  if (!kc.getCurrentCluster()) {
+  // Without any kubeconfig, client-node falls back to an unauthenticated http://localhost:8080,
+  // which then fails with "HTTP protocol is not allowed…": say what is missing instead.
+  const fallback = kc.getCurrentContext() === 'loaded-context' && kc.getCurrentCluster()?.server === 'http://localhost:8080';
+  if (!kc.getCurrentCluster() || fallback) {
     throw new ConfigError(
       'no Kubernetes cluster configured: set KUBECONFIG or pass --kubeconfig (kn quickstart kind creates one)',
     );
