@@ -77,6 +77,10 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
   for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
   const bigHash = createHash('sha256').update(big).digest('hex');
 
+  // The same upstream behind a 0.3 s route timeout.
+  const timed = ingress('timed', 'hello-1');
+  timed.metadata.annotations = { 'networking.kn-ts.dev/timeout-seconds': '0.3' };
+
   before(async () => {
     upstream = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
       const path = req.url ?? '/';
@@ -98,6 +102,7 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
           });
           return;
         }
+        if (path === '/hang') return; // never answers: the route timeout must
         if (path === '/close') return void res.writeHead(200, { connection: 'close', 'content-length': '6' }).end('closed');
         if (path === '/big') return void res.writeHead(200, { 'content-length': String(big.length) }).end(big);
         if (path === '/endless') {
@@ -158,7 +163,7 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
 
     gw.setTable(
       buildRoutingTable(
-        [ingress('hello', 'hello-1'), ingress('raw', 'raw-1')],
+        [ingress('hello', 'hello-1'), ingress('raw', 'raw-1'), timed],
         [slice('hello-1', '127.0.0.2', (upstream.address() as AddressInfo).port), slice('raw-1', '127.0.0.3', (raw.address() as AddressInfo).port)],
         { stats },
       ),
@@ -379,6 +384,40 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
     const noHost = await exchange(port, 'GET / HTTP/1.1\r\n\r\n');
     assert.match(noHost.text, /^HTTP\/1\.1 400 Bad Request\r\n/);
     assert.equal(gw.fastPathCounts!.handedOver - before, 2);
+  });
+
+  it('applies the route timeout to each request on a keep-alive connection (504), and serves the next', async () => {
+    // One timer per connection, moved forward for each request: a quick request first, then one
+    // the upstream never answers (504 after 0.3 s, not 0.3 s after the first), then a quick one.
+    const s = net.connect({ host: '127.0.0.1', port });
+    let text = '';
+    s.setEncoding('latin1');
+    s.on('data', (d: string) => (text += d));
+    const until = (seen: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!text.includes(seen)) return;
+          s.off('data', check);
+          resolve();
+        };
+        s.on('data', check);
+        check();
+      });
+    const timedGet = (path: string) => `GET ${path} HTTP/1.1\r\nHost: timed.${NS}.example.com\r\n\r\n`;
+    s.write(timedGet('/first'));
+    await until('"path":"/first"');
+    assert.match(text, /^HTTP\/1\.1 200 /);
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    s.write(timedGet('/hang'));
+    await until('request timeout\n');
+    const waited = Date.now() - t0;
+    assert.match(text.slice(text.lastIndexOf('HTTP/1.1 ')), /^HTTP\/1\.1 504 [^]*request timeout\n$/);
+    assert.ok(waited >= 250, `504 after ${waited} ms: the timeout ran from the first request, not this one`);
+    s.write(timedGet('/third'));
+    await until('"path":"/third"');
+    assert.match(text.slice(text.lastIndexOf('HTTP/1.1 ')), /^HTTP\/1\.1 200 [^]*"path":"\/third"/);
+    s.destroy();
   });
 
   it('closes the connection after a request with Connection: close', async () => {

@@ -86,12 +86,11 @@ function isToken(s: string): boolean {
   return true;
 }
 
-function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
+/** s[from..to) without leading and trailing SP/HTAB, sliced once. */
+function owsTrimmed(s: string, from: number, to: number): string {
+  while (from < to && (s.charCodeAt(from) === 32 || s.charCodeAt(from) === 9)) from++;
+  while (to > from && (s.charCodeAt(to - 1) === 32 || s.charCodeAt(to - 1) === 9)) to--;
+  return s.slice(from, to);
 }
 
 function digitsOnly(s: string): boolean {
@@ -138,12 +137,12 @@ export function parseRequestHead(head: string, socket: { remoteAddress?: string 
   while (eol >= 0) {
     const start = eol + 2;
     eol = head.indexOf('\r\n', start);
-    const h = eol < 0 ? head.slice(start) : head.slice(start, eol);
-    const colon = h.indexOf(':');
-    if (colon <= 0) return undefined;
-    const name = h.slice(0, colon);
+    const end = eol < 0 ? head.length : eol;
+    const colon = head.indexOf(':', start);
+    if (colon <= start || colon >= end) return undefined;
+    const name = head.slice(start, colon);
     if (!isToken(name)) return undefined;
-    const value = trimOws(h.slice(colon + 1));
+    const value = owsTrimmed(head, colon + 1, end);
     if (!plainValue(value)) return undefined;
     switch (name.length) {
       case 4:
@@ -505,11 +504,11 @@ class UpConn {
     while (eol >= 0) {
       const start = eol + 2;
       eol = head.indexOf('\r\n', start);
-      const h = eol < 0 ? head.slice(start) : head.slice(start, eol);
-      const colon = h.indexOf(':');
-      if (colon <= 0) return -1;
-      const name = h.slice(0, colon).toLowerCase();
-      const value = trimOws(h.slice(colon + 1));
+      const end = eol < 0 ? head.length : eol;
+      const colon = head.indexOf(':', start);
+      if (colon <= start || colon >= end) return -1;
+      const name = head.slice(start, colon).toLowerCase();
+      const value = owsTrimmed(head, colon + 1, end);
       switch (name.length) {
         case 2:
           if (name === 'te') continue;
@@ -589,7 +588,7 @@ class UpPool {
   private total = 0;
   private readonly max: number;
   /** Dropped from the table: connections close when their exchange ends. */
-  private closed = false;
+  closed = false;
 
   constructor(ep: Upstream, key: string, max: number) {
     this.ep = ep;
@@ -674,7 +673,8 @@ class Exchange {
   closeClient = false;
   /** Set when the response head went to the client. */
   responded = false;
-  private timer: NodeJS.Timeout | undefined;
+  /** When the route timeout expires (Date.now() ms); the client connection's timer checks it. */
+  deadline = 0;
   up: UpConn | null = null;
 
   constructor(conn: ClientConn, req: FastRequest, split: Split, ep: Upstream, upstreamHead: string, pool: UpPool) {
@@ -691,13 +691,12 @@ class Exchange {
     const s = this.split.stats;
     s.inFlight++;
     s.requests++;
-    this.timer = setTimeout(() => this.timeout(), this.split.timeoutMs);
+    this.conn.arm(this);
     this.pool.acquire(this, false);
   }
 
   private end(): void {
     this.done = true;
-    clearTimeout(this.timer);
     this.split.stats.inFlight--;
   }
 
@@ -727,7 +726,7 @@ class Exchange {
     this.conn.reply(502, `upstream ${this.ep.host}:${this.ep.port} for revision "${this.split.revision}": ${code}\n`, this.req.close);
   }
 
-  private timeout(): void {
+  timeout(): void {
     if (this.done) return;
     const up = this.findUp();
     this.end();
@@ -766,6 +765,9 @@ class ClientConn {
   private readonly onEnd = () => this.end();
   private readonly onClose = () => this.close();
   private readonly onError = () => this.socket.destroy();
+  private timer: NodeJS.Timeout | undefined;
+  private timerMs = 0;
+  private readonly onTimer = () => this.timerFired();
 
   constructor(fast: FastPath, server: http.Server, socket: net.Socket, listener: Listener) {
     this.fast = fast;
@@ -802,8 +804,41 @@ class ClientConn {
     if (!this.busy) this.socket.end();
   }
 
+  /**
+   * Arms the route timeout for x. One timer per connection, moved forward (refresh) for each
+   * request instead of a new timer per request: no allocation, no list removal on the hot path.
+   * The timer is not cleared when a response completes; when it fires it checks the exchange then
+   * in flight (if any) against its deadline.
+   */
+  arm(x: Exchange): void {
+    const ms = x.split.timeoutMs;
+    x.deadline = Date.now() + ms;
+    if (this.timer && this.timerMs === ms) {
+      this.timer.refresh();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timerMs = ms;
+    this.timer = setTimeout(this.onTimer, ms).unref();
+  }
+
+  private timerFired(): void {
+    const x = this.busy;
+    if (!x || x.done || this.closed) return;
+    const left = x.deadline - Date.now();
+    if (left > 0) {
+      // Fired early by the clock difference (libuv's loop time vs Date.now()): wait the rest.
+      this.timerMs = -1;
+      this.timer = setTimeout(this.onTimer, left).unref();
+      return;
+    }
+    x.timeout();
+  }
+
   private close(): void {
     this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.fast.conns.delete(this);
     this.busy?.abort();
     this.busy = null;
@@ -896,6 +931,8 @@ class ClientConn {
     s.removeListener('close', this.onClose);
     s.removeListener('error', this.onError);
     this.fast.conns.delete(this);
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.fast.counts.handedOver++;
     this.closed = true;
     const rest = this.buf;
@@ -912,6 +949,7 @@ export class FastPath {
   /** Requests answered here, and connections handed to node:http (for tests and debugging). */
   readonly counts = { served: 0, handedOver: 0 };
   private readonly pools = new Map<string, UpPool>();
+  private readonly byEndpoint = new WeakMap<Upstream, UpPool>();
   private readonly maxSockets: number;
   private readonly nodeListeners = new WeakMap<http.Server, (s: net.Socket) => void>();
   private readonly checked = new WeakMap<Split, boolean>();
@@ -950,9 +988,13 @@ export class FastPath {
   }
 
   pool(ep: Upstream): UpPool {
+    // The table's Upstream object remembers its pool: no key string per request.
+    let p = this.byEndpoint.get(ep);
+    if (p && !p.closed) return p;
     const key = `${ep.host}:${ep.port}`;
-    let p = this.pools.get(key);
+    p = this.pools.get(key);
     if (!p) this.pools.set(key, (p = new UpPool(ep, key, this.maxSockets)));
+    this.byEndpoint.set(ep, p);
     return p;
   }
 
