@@ -5,7 +5,7 @@
 //
 //   node bench/gateway/run.mjs [--duration 10] [--connections 50] [--tool wrk|autocannon] [--workers N]
 //                              [--pin] [--fast both|on|off] [--rounds N] [--node-flags '…']
-//                              [--compare-flags '…' …] [--skip-direct]
+//                              [--compare-flags '…' …] [--skip-direct] [--gc]
 // The gateway runs with the node flags of manifests/410-gateway.yaml (its NODE_OPTIONS), as in the
 // cluster; --node-flags replaces them (e.g. --node-flags '' for node's defaults).
 // --rounds N: every target is measured N times, alternating (direct, nginx, gateway, direct, …),
@@ -15,7 +15,7 @@
 // the shared machine) and the hypervisor (steal) took during it, in % of one CPU; the summary
 // repeats the comparison over the rounds where both cells stayed under 10 %.
 //   (isolated from the network: unshare -rn sh -c 'ip link set lo up; node bench/gateway/run.mjs')
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile } from 'node:child_process';
 import http from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,8 @@ const { values: v } = parseArgs({
     'node-flags': { type: 'string' },
     'compare-flags': { type: 'string', multiple: true },
     'skip-direct': { type: 'boolean', default: false },
+    // Run the gateways with --trace-gc and print, per cell, their GC pauses during the measurement.
+    gc: { type: 'boolean', default: false },
   },
 });
 // --pin: wrk and the upstream share CPU 0, the proxy under test (nginx's worker, the gateway) has
@@ -56,6 +58,20 @@ const duration = Math.min(60, Number(v.duration));
 const connections = Math.min(1000, Number(v.connections));
 const HOST = 'hello.default.example.com';
 const children = [];
+/** --gc: each gateway's --trace-gc output, by pid. */
+const gcLines = new Map();
+
+/** Scavenges and mark-compacts in --trace-gc lines: count, median and largest pause (ms). */
+function gcSummary(text) {
+  const s = [];
+  const m = [];
+  for (const line of text.split('\n')) {
+    const g = /: (Scavenge|Mark-Compact|Minor Mark-Sweep)\b.*? MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/.exec(line);
+    if (g) (g[1] === 'Mark-Compact' ? m : s).push(Number(g[2]));
+  }
+  const med = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[xs.length >> 1] : 0);
+  return `GC during the cell: ${s.length} young (median ${med(s).toFixed(2)} ms, max ${Math.max(0, ...s).toFixed(2)} ms, total ${s.reduce((a, b) => a + b, 0).toFixed(0)} ms), ${m.length} mark-compact${m.length ? ` (max ${Math.max(...m).toFixed(2)} ms)` : ''}`;
+}
 const rounds = Math.max(1, Math.min(20, Number(v.rounds)));
 /** A cell counts as undisturbed when other processes used less than this much of one CPU (%). */
 const QUIET = 10;
@@ -77,7 +93,11 @@ function startChild(cpu, cmd0, args0, what) {
     c.stdout.setEncoding('utf8');
     let found = false;
     c.stdout.on('data', (d) => {
-      if (found) return; // keep draining (e.g. --trace-gc output), so the child never blocks on a full pipe
+      if (found) {
+        // Keep draining, so the child never blocks on a full pipe; --gc keeps the GC trace lines.
+        if (v.gc) gcLines.set(c.pid, (gcLines.get(c.pid) ?? '') + d);
+        return;
+      }
       out += d;
       const line = out.split('\n').find((l, i, all) => i < all.length - 1 && /^\d+$/.test(l));
       if (line) {
@@ -127,7 +147,10 @@ async function load(port, seconds) {
   const url = `http://127.0.0.1:${port}/`;
   if (v.tool === 'wrk') {
     const [cmd, args] = pinned(LOAD_CPU, '/usr/bin/wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${HOST}`, url]);
-    const out = execFileSync(cmd, args, { encoding: 'utf8' });
+    // Asynchronous, so this process keeps draining the gateways' stdout (--gc) while wrk runs.
+    const out = await new Promise((resolve, reject) =>
+      execFile(cmd, args, { encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
     const p50 = ms(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
     const p99 = ms(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
@@ -247,7 +270,11 @@ async function main() {
   for (const fast of variants) {
     for (const fs of fast === '1' ? flagSets : flagSets.slice(0, 1)) {
       const gwPort = await freePort();
-      const gw = await startChild(PROXY_CPU, process.execPath, [...fs.flags, join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers), fast], 'gateway');
+      const gwArgs = [...fs.flags, join(here, 'gateway-proc.ts'), String(gwPort), String(up.port), String(workers), fast];
+      // --gc: V8 prints the trace with C stdio, block-buffered into a pipe; stdbuf makes it line-buffered.
+      const gw = v.gc
+        ? await startChild(PROXY_CPU, '/usr/bin/stdbuf', ['-oL', process.execPath, '--trace-gc', ...gwArgs], 'gateway')
+        : await startChild(PROXY_CPU, process.execPath, gwArgs, 'gateway');
       await waitFor(gw.port, HOST);
       const name = `kn-ts gateway${workers > 1 ? ` ×${workers}` : ''}${fast === '1' ? ' fast' : ''}${fs.label}`;
       if (fs.label) process.stdout.write(`${name}: node flags ${fs.flags.join(' ') || '(none)'}\n`);
@@ -275,6 +302,7 @@ async function main() {
     const these = [];
     for (const t of measured) {
       await load(t.port, Number(v.warmup));
+      gcLines.set(t.pid, '');
       const before = cpuTicks(t.pid);
       // "other CPU": what processes outside this benchmark (other jobs on the shared machine) used
       // during the cell, in % of one CPU — a disturbed cell shows it here.
@@ -287,12 +315,15 @@ async function main() {
       const user = ((after.user - before.user) * TICK_US) / r.total;
       const sys = ((after.sys - before.sys) * TICK_US) / r.total;
       const steal = (machineSteal() - steal0) / duration;
-      these.push({ target: t.name, ...r, other: Math.max(0, others) / duration, steal, cpuUs: user + sys, cpu: `${(user + sys).toFixed(1)} (${user.toFixed(0)}+${sys.toFixed(0)})` });
+      if (v.gc) await new Promise((res) => setTimeout(res, 100)); // the last trace lines
+      const gc = v.gc && t.name.startsWith('kn-ts') ? gcSummary(gcLines.get(t.pid) ?? '') : '';
+      these.push({ target: t.name, ...r, gc, other: Math.max(0, others) / duration, steal, cpuUs: user + sys, cpu: `${(user + sys).toFixed(1)} (${user.toFixed(0)}+${sys.toFixed(0)})` });
     }
     rows.push(these);
     if (rounds > 1) {
       console.log(`\nround ${round + 1}/${rounds}\n${header}`);
       for (const r of these) console.log(fmt(r));
+      for (const r of these) if (r.gc) console.log(`  ${r.target}: ${r.gc}`);
       summarise(these, '  ');
     }
   }
@@ -316,6 +347,7 @@ async function main() {
   if (rounds === 1) {
     console.log(`\n${header}`);
     for (const r of rows[0]) console.log(fmt(r));
+    for (const r of rows[0]) if (r.gc) console.log(`  ${r.target}: ${r.gc}`);
     console.log('');
     summarise(rows[0], '');
   } else {
