@@ -20,7 +20,10 @@
 // re-written (names lower-cased, hop-by-hop headers dropped); the body is relayed unchanged by
 // Content-Length, chunked framing (the terminating chunk and trailers are tracked, not rewritten),
 // or until close (the client connection is then closed too). HEAD, 1xx (dropped), 204 and 304
-// have no body. Backpressure pauses the upstream socket until the client drains.
+// have no body. Backpressure pauses the upstream socket until the client drains. Upstream reads
+// land in one shared buffer (no ArrayBuffer per read, which the young GC would have to free in its
+// pause); whatever outlives the read callback is copied. The route timeout is one timer per client
+// connection, refreshed per request (docs/adr/0011-gateway-tail.md).
 import type http from 'node:http';
 import net from 'node:net';
 import type { Split, Upstream } from './table.ts';
