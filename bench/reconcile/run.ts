@@ -35,9 +35,11 @@ import { freePort, startCluster } from '../../test/harness/cluster.ts';
 import { REPO } from '../../test/harness/env.ts';
 
 /**
- * The default steady rate, Services created per second. The burst shows what this 2-CPU machine
- * sustains at saturation (≈ 11 Services/s, all of the API server's CPU); half of that leaves
- * headroom, so create→Ready measures a Service's own latency at 500-Service scale, not a queue.
+ * The default steady rate, Services created per second. The burst shows what this shared 2-CPU
+ * machine does at saturation: 11–15 Services/s (the API server's CPU). 10/s was sustained on a
+ * quiet machine (p50 186 ms, p99 505 ms) but leaves no headroom for a busy neighbour; 5/s is about
+ * half the saturated rate, so create→Ready measures a Service's own latency at 500-Service scale
+ * rather than a queue (docs/adr/0009-controller-performance.md).
  */
 const DEFAULT_RATE = 5;
 const args = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { rate: { type: 'string' }, steady: { type: 'boolean' } } });
