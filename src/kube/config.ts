@@ -3,7 +3,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from './paths.ts';
 
@@ -49,8 +49,20 @@ export async function loadKubeConfig(opts: ConnectionOptions = {}): Promise<Kube
     }
     kc.loadFromFile(opts.kubeconfig);
   } else if (process.env.KUBECONFIG) {
-    // loadFromDefault merges every file in the KUBECONFIG list.
-    kc.loadFromDefault();
+    // Like kubectl, files of the KUBECONFIG list that do not exist are skipped; loadFromDefault
+    // merges the rest (it would fail on a missing one with a bare ENOENT).
+    const list = process.env.KUBECONFIG;
+    const files = list.split(delimiter).filter(Boolean);
+    const present = files.filter((f) => existsSync(f));
+    if (present.length === 0) {
+      throw new ConfigError(`cannot load kubeconfig ${files.join(delimiter)} (from KUBECONFIG): no such file; fix KUBECONFIG or pass --kubeconfig`);
+    }
+    process.env.KUBECONFIG = present.join(delimiter);
+    try {
+      kc.loadFromDefault();
+    } finally {
+      process.env.KUBECONFIG = list;
+    }
   } else if (existsSync(join(homedir(), '.kube', 'config'))) {
     kc.loadFromFile(join(homedir(), '.kube', 'config'));
   } else if (opts.inCluster !== false && process.env.KUBERNETES_SERVICE_HOST) {

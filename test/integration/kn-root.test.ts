@@ -74,6 +74,19 @@ describe('kn root', () => {
     JSON.parse(none.stdout);
   });
 
+  it('skips KUBECONFIG files that do not exist, as kubectl does, and names them when none does', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const both = await runKn(['version', '-o', 'json'], { env: { KUBECONFIG: `/nonexistent/a:${testKubeconfig()}`, HOME: home } });
+    assert.equal(both.code, 0, both.stderr);
+    assert.ok(JSON.parse(both.stdout).KubernetesVersion, 'the existing file of the list is used');
+    const none = await runKn(['service', 'list'], { env: { KUBECONFIG: '/nonexistent/a:/nonexistent/b', HOME: home } });
+    assert.equal(none.code, 1);
+    assert.equal(
+      none.stderr,
+      "Error: cannot load kubeconfig /nonexistent/a:/nonexistent/b (from KUBECONFIG): no such file; fix KUBECONFIG or pass --kubeconfig\nRun 'kn service list --help' for usage\n",
+    );
+  });
+
   it('logs HTTP with the bearer token redacted', async () => {
     const token = /token: (\S+)/.exec(readFileSync(testKubeconfig(), 'utf8'))![1]!;
     const r = await runKn(['version', '--log-http']);
