@@ -137,9 +137,6 @@ export class Manager {
         const v = Reflect.get(target, prop, target) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
-      set(target, prop, value) {
-        return Reflect.set(target, prop, value);
-      },
     });
   }
 
@@ -208,7 +205,7 @@ export class Manager {
       if (this.leading) queue.add(k);
     };
     const state = new ReconcileState();
-    const relevant = rec.relevant ? (r: ResourceType, a: KubeObject, b: KubeObject) => rec.relevant!(r, a, b) : () => true;
+    const relevant = rec.relevant ?? (() => true);
     use(rec.resource).on({
       add: (o) => enqueue(keyOf(o)),
       update: (a, b) => {
@@ -220,6 +217,9 @@ export class Manager {
       },
       delete: () => {},
     });
+    /** A child or watched kind: every add and delete, and the updates the reconciler reads, call h. */
+    const follow = (r: ResourceType, h: (obj: KubeObject) => void) =>
+      use(r).on({ add: h, update: (a, b) => (relevant(r, a, b) ? h(b) : undefined), delete: h });
     const ownerGroup = rec.resource.group;
     const ownerOf = (child: KubeObject): string | undefined => {
       const ref = child.metadata.ownerReferences?.find((x) => x.controller && x.kind === rec.resource.kind && (x.apiVersion.includes('/') ? x.apiVersion.split('/')[0] : '') === ownerGroup);
@@ -227,21 +227,15 @@ export class Manager {
       return child.metadata.namespace ? `${child.metadata.namespace}/${ref.name}` : ref.name;
     };
     for (const r of rec.owns ?? []) {
-      const h = (obj: KubeObject) => {
+      follow(r, (obj) => {
         const k = ownerOf(obj);
         if (k) enqueue(k);
-      };
-      use(r).on({ add: h, update: (a, b) => {
-          if (relevant(r, a, b)) h(b);
-        }, delete: h });
+      });
     }
     for (const w of rec.watches ?? []) {
-      const h = (obj: KubeObject) => {
+      follow(w.resource, (obj) => {
         for (const k of w.map(obj)) enqueue(k);
-      };
-      use(w.resource).on({ add: h, update: (a, b) => {
-          if (relevant(w.resource, a, b)) h(b);
-        }, delete: h });
+      });
     }
     for (const r of rec.reads ?? []) use(r);
     const ctx: ReconcileContext = {

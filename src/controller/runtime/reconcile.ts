@@ -5,6 +5,7 @@
 import type { KubeObject, ResourceType, Status } from '../../api/meta.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { KubeError } from '../../kube/errors.ts';
+import { rvOlder } from '../../kube/informer.ts';
 import { stableStringify } from './stable.ts';
 import type { ReconcileContext, Reconciler } from './types.ts';
 
@@ -52,12 +53,6 @@ export class ReconcileState {
 /** At most this many status writes of one key are put off in a row (see reconcileKey's `pending`). */
 export const MAX_DEFERRED_WRITES = 3;
 
-/** true when resourceVersion a is known to be older than b (etcd revisions are integers). */
-export function olderThan(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
-  return a.length !== b.length ? a.length < b.length : a < b;
-}
-
 /** While the cache is behind our write, look again after this long even without an event. */
 export const STALE_RECHECK_MS = 5_000;
 
@@ -78,7 +73,7 @@ export async function reconcileKey(rec: Reconciler, key: string, ctx: ReconcileC
   }
   const mine = state?.written.get(key);
   if (mine !== undefined) {
-    if (olderThan(cached.metadata.resourceVersion, mine)) {
+    if (rvOlder(cached.metadata.resourceVersion, mine)) {
       state!.staleSkips++;
       state!.behind.add(key);
       return { statusWritten: false, requeueAfterMs: STALE_RECHECK_MS };

@@ -6,7 +6,8 @@ import type { KubeObject, Status } from '../../../src/api/meta.ts';
 import { R } from '../../../src/api/resources.ts';
 import { ConditionManager, livingSet } from '../../../src/api/serving/conditions.ts';
 import { BucketRateLimiter, ExponentialFailureRateLimiter, WorkQueue } from '../../../src/controller/runtime/queue.ts';
-import { keepTransitionTimes, MAX_DEFERRED_WRITES, olderThan, ReconcileState, reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
+import { keepTransitionTimes, MAX_DEFERRED_WRITES, ReconcileState, reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
+import { rvOlder } from '../../../src/kube/informer.ts';
 import { stableStringify } from '../../../src/controller/runtime/stable.ts';
 import type { Reconciler } from '../../../src/controller/runtime/types.ts';
 import { KubeError } from '../../../src/kube/errors.ts';
@@ -236,9 +237,9 @@ describe('reconcileKey', () => {
     assert.ok(out.requeueAfterMs !== undefined, 'looks again later');
     assert.equal(env.client.actions.length, 0);
     assert.equal(state.staleSkips, 1);
-    assert.equal(olderThan('9', '10'), true);
-    assert.equal(olderThan('10', '9'), false);
-    assert.equal(olderThan('abc', '9'), false, 'opaque versions are never compared');
+    assert.equal(rvOlder('9', '10'), true);
+    assert.equal(rvOlder('10', '9'), false);
+    assert.equal(rvOlder('abc', '9'), false, 'opaque versions are never compared');
   });
 
   it('leaves a changed status to the next reconcile when the key was queued again meanwhile, a bounded number of times', async () => {
