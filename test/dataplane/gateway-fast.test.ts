@@ -63,6 +63,34 @@ function exchange(port: number, data: string | Buffer, done: (s: string) => bool
 
 const count = (s: string, sub: string) => s.split(sub).length - 1;
 
+/** What a raw upstream sends as a chunked body: an extension, a chunk split across writes, a trailer. */
+const RAW_CHUNKS = '3;ext=1\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nx-end: yes\r\n\r\n';
+
+/** Decodes a chunked body that starts at `from` in `s`: its data, trailer lines, and where it ends. */
+function dechunk(s: string, from: number): { body: string; trailers: string[]; end: number } {
+  let at = from;
+  let body = '';
+  for (;;) {
+    const eol = s.indexOf('\r\n', at);
+    assert.ok(eol > at, `chunk size line at ${at}`);
+    const size = parseInt(s.slice(at, eol).split(';')[0]!, 16);
+    assert.ok(Number.isInteger(size), `chunk size ${JSON.stringify(s.slice(at, eol))}`);
+    at = eol + 2;
+    if (size === 0) break;
+    body += s.slice(at, at + size);
+    assert.equal(s.slice(at + size, at + size + 2), '\r\n', 'CRLF after chunk data');
+    at += size + 2;
+  }
+  const trailers: string[] = [];
+  for (;;) {
+    const eol = s.indexOf('\r\n', at);
+    assert.ok(eol >= at, 'trailer section ends');
+    if (eol === at) return { body, trailers, end: at + 2 };
+    trailers.push(s.slice(at, eol));
+    at = eol + 2;
+  }
+}
+
 describe('gateway fast path: framing and connection edge cases', { timeout: 20_000 }, () => {
   const stats = new Map<string, SplitStats>();
   const gw = new Gateway({ fastPath: true });
@@ -146,6 +174,13 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
             setTimeout(() => s.end('ain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nslow-head'), 50);
             return;
           }
+          if (head.startsWith('GET /chunks')) {
+            s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+            s.write(RAW_CHUNKS.slice(0, 7));
+            setTimeout(() => s.write(RAW_CHUNKS.slice(7)), 20);
+            n = 0; // the next request on this connection is answered, not dropped
+            continue;
+          }
           if (head.startsWith('GET /until-close')) {
             s.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nall of it until the close');
             return;
@@ -221,10 +256,27 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
     r.socket.destroy();
   });
 
-  it('passes a chunked response through unchanged, trailers included, and keeps the connection', async () => {
+  it('relays a chunked response, trailers included, and keeps the connection', async () => {
+    // Where node's server cuts the chunks is its own business (it changed between 24.x releases):
+    // what must hold is the decoded body, the trailer, and that the next response follows the
+    // terminating chunk on the same connection.
     const r = await exchange(port, get('/chunked') + get('/after-chunked'), (t) => t.includes('"path":"/after-chunked"'));
-    assert.match(r.text, /transfer-encoding: chunked\r\n/);
-    assert.match(r.text, /\r\n\r\n4\r\none,\r\n4\r\ntwo,\r\n5\r\nthree\r\n0\r\nx-sum: 3\r\n\r\nHTTP\/1\.1 200 OK/);
+    assert.match(r.text, /^HTTP\/1\.1 200 OK\r\n[^]*?transfer-encoding: chunked\r\n/);
+    const c = dechunk(r.text, r.text.indexOf('\r\n\r\n') + 4);
+    assert.equal(c.body, 'one,two,three');
+    assert.deepEqual(c.trailers, ['x-sum: 3']);
+    assert.match(r.text.slice(c.end), /^HTTP\/1\.1 200 OK\r\n[^]*"path":"\/after-chunked"/);
+    assert.equal(r.closed, false);
+    r.socket.destroy();
+  });
+
+  it('relays chunk boundaries, extensions and trailers of a raw upstream byte for byte', async () => {
+    // The raw upstream writes these exact bytes (in three writes); the gateway relays a chunked
+    // body unchanged, so the client sees them as written, then the next response.
+    const r = await exchange(port, `GET /chunks HTTP/1.1\r\nHost: ${RAW_HOST}\r\n\r\nGET /x HTTP/1.1\r\nHost: ${RAW_HOST}\r\n\r\n`, (t) => t.endsWith('fresh'));
+    const body = r.text.slice(r.text.indexOf('\r\n\r\n') + 4);
+    assert.ok(body.startsWith(RAW_CHUNKS), JSON.stringify(body));
+    assert.match(body.slice(RAW_CHUNKS.length), /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nfresh$/);
     r.socket.destroy();
   });
 
