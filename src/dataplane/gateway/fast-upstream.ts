@@ -9,7 +9,8 @@
 import net from 'node:net';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from './chunked.ts';
 import type { Exchange } from './fast.ts';
-import { digitsOnly, owsTrimmed } from './http-syntax.ts';
+import { connectionTokens, isNominated } from './headers.ts';
+import { digitsOnly, isToken, owsTrimmed } from './http-syntax.ts';
 import type { Upstream } from './table.ts';
 
 export const UPSTREAM_IDLE_MS = 4_000;
@@ -245,25 +246,28 @@ export class UpConn {
 
   /**
    * Parses the status line and headers, builds the client's response head on x, sets framing.
-   * Returns the status, or -1 when the head is malformed.
+   * Returns the status, or -1 when the head is malformed or its framing ambiguous (the exchange then
+   * fails with 502 and the connection is dropped: docs/adr/0012-gateway-smuggling.md).
    */
   private parseHead(head: string, x: Exchange): number {
     let eol = head.indexOf('\r\n');
     const line = eol < 0 ? head : head.slice(0, eol);
-    if (!line.startsWith('HTTP/1.') || line.length < 12 || line.charCodeAt(12 - 4) !== 32) return -1;
-    const status = Number(line.slice(9, 12));
-    if (!(status >= 100 && status <= 999)) return -1;
-    const http10 = line.charCodeAt(7) === 48; /* HTTP/1.0 */
+    if (!line.startsWith('HTTP/1.') || line.length < 12 || line.charCodeAt(8) !== 32) return -1;
+    const minor = line.charCodeAt(7);
+    if ((minor !== 48 && minor !== 49) || (line.length > 12 && line.charCodeAt(12) !== 32)) return -1;
+    const code = line.slice(9, 12);
+    if (!digitsOnly(code)) return -1;
+    const status = Number(code);
+    if (status < 100 || status === 101) return -1; // nothing asked to switch protocols
+    const http10 = minor === 48;
     const reason = line.length > 13 ? line.slice(13) : '';
-    if (status < 200) {
-      // Nothing of a 1xx head reaches the client; skip its headers.
-      return status;
-    }
+    if (!fieldValue(reason)) return -1;
     let out = `HTTP/1.1 ${status} ${reason}\r\n`;
     let length = -1;
     let chunked = false;
     let te = false;
     let keepAlive = !http10;
+    let hop: string[] | undefined;
     while (eol >= 0) {
       const start = eol + 2;
       eol = head.indexOf('\r\n', start);
@@ -271,7 +275,10 @@ export class UpConn {
       const colon = head.indexOf(':', start);
       if (colon <= start || colon >= end) return -1;
       const name = head.slice(start, colon).toLowerCase();
+      if (!isToken(name)) return -1;
       const value = owsTrimmed(head, colon + 1, end);
+      if (!fieldValue(value)) return -1;
+      if (status < 200) continue; // nothing of a 1xx head reaches the client
       switch (name.length) {
         case 2:
           if (name === 'te') continue;
@@ -281,9 +288,7 @@ export class UpConn {
           break;
         case 10:
           if (name === 'connection') {
-            const l = value.toLowerCase();
-            if (l.includes('close')) keepAlive = false;
-            else if (l.includes('keep-alive')) keepAlive = true;
+            hop = connectionTokens(value, hop ?? []);
             continue;
           }
           if (name === 'keep-alive') {
@@ -298,8 +303,8 @@ export class UpConn {
           break;
         case 14:
           if (name === 'content-length') {
-            if (!digitsOnly(value) || (length >= 0 && Number(value) !== length)) return -1;
-            if (length >= 0) continue;
+            // One Content-Length of digits only (a second one, even equal, is refused as node does).
+            if (!digitsOnly(value) || length >= 0) return -1;
             length = Number(value);
           }
           break;
@@ -308,13 +313,22 @@ export class UpConn {
           break;
         case 17:
           if (name === 'transfer-encoding') {
+            if (te) return -1;
             te = true;
-            chunked = value.toLowerCase().endsWith('chunked');
+            chunked = lastToken(value) === 'chunked';
           }
           break;
         default:
       }
       out += `${name}: ${value}\r\n`;
+    }
+    if (status < 200) return status;
+    // Both Content-Length and Transfer-Encoding: a sender must not (RFC 9112 §6.2), readers disagree.
+    if (te && length >= 0) return -1;
+    if (hop !== undefined) {
+      if (hop.includes('close')) keepAlive = false;
+      else if (hop.includes('keep-alive')) keepAlive = true;
+      out = withoutNominated(out, hop);
     }
     const noBody = x.head || status === 204 || status === 304;
     let close = x.req.close;
@@ -322,10 +336,6 @@ export class UpConn {
     else if (chunked) {
       this.framing = CHUNKED;
       this.chunks.reset();
-      if (length >= 0) {
-        // Both: chunked wins (RFC 9112 §6.3); drop the Content-Length line.
-        out = out.replace(/\r\ncontent-length: [0-9]+\r\n/, '\r\n');
-      }
     } else if (te || length < 0) {
       this.framing = UNTIL_CLOSE;
       keepAlive = false;
@@ -340,6 +350,33 @@ export class UpConn {
     x.responseHead = close ? `${out}connection: close\r\n\r\n` : `${out}\r\n`;
     return status;
   }
+}
+
+/** A response field value (or reason phrase): HTAB, SP, visible ASCII, obs-text; no other controls, no DEL. */
+function fieldValue(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 9) || c === 0x7f) return false;
+  }
+  return true;
+}
+
+/** The last comma-separated token of a list, lower-case (Transfer-Encoding's final coding). */
+function lastToken(v: string): string {
+  const tokens = connectionTokens(v, []);
+  return tokens[tokens.length - 1] ?? '';
+}
+
+/** The response head lines (after the status line) without the headers `hop` nominates. */
+function withoutNominated(out: string, hop: string[]): string {
+  const lines = out.split('\r\n');
+  let kept = `${lines[0]!}\r\n`;
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l === '') continue;
+    if (!isNominated(l.slice(0, l.indexOf(':')), hop)) kept += `${l}\r\n`;
+  }
+  return kept;
 }
 
 export class UpPool {

@@ -5,7 +5,7 @@ import type http from 'node:http';
 import http2 from 'node:http2';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
-import { hasBody, isHopByHop, upstreamHeaders } from './headers.ts';
+import { connectionTokens, hasBody, isHopByHop, isNominated, upstreamHeaders } from './headers.ts';
 import { plain } from './replies.ts';
 import { hostOf, pickEndpoint } from './routing.ts';
 import type { Split, Upstream } from './table.ts';
@@ -244,9 +244,11 @@ class H1Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     const out: string[] = [];
+    const conn = headers.connection;
+    const hop = conn === undefined ? undefined : typeof conn === 'string' ? connectionTokens(conn, []) : conn.reduce((a: string[], v) => connectionTokens(v, a), []);
     for (const name in headers) {
       const v = headers[name];
-      if (v === undefined || isHopByHop(name) || (name.length === 17 && name === 'transfer-encoding')) continue;
+      if (v === undefined || isHopByHop(name) || (name.length === 17 && name === 'transfer-encoding') || isNominated(name, hop)) continue;
       if (typeof v === 'string') out.push(name, v);
       else for (let i = 0; i < v.length; i++) out.push(name, v[i]!);
     }

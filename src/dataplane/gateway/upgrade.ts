@@ -2,7 +2,7 @@
 // upgrade, the upstream's 101 relayed, then both sockets piped to each other.
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { isHopByHop, upstreamHeaders } from './headers.ts';
+import { isHopByHop, isNominated, nominated, upstreamHeaders } from './headers.ts';
 import { rawReply } from './replies.ts';
 import { type Resolved, pickEndpoint } from './routing.ts';
 
@@ -47,8 +47,16 @@ export class Tunnels {
     });
     up.on('upgrade', (upRes, upSocket, upHead) => {
       let head101 = `HTTP/1.1 ${upRes.statusCode ?? 101} ${upRes.statusMessage ?? 'Switching Protocols'}\r\n`;
+      // Connection and Upgrade say what the connection switches to; the other hop-by-hop headers
+      // and those Connection nominates stay on the upstream hop.
       const raw = upRes.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) head101 += `${raw[i]!}: ${raw[i + 1]!}\r\n`;
+      const hop = nominated(raw);
+      for (let i = 0; i < raw.length; i += 2) {
+        const n = raw[i]!;
+        const l = n.toLowerCase();
+        if (l !== 'connection' && l !== 'upgrade' && (isHopByHop(n) || isNominated(n, hop))) continue;
+        head101 += `${n}: ${raw[i + 1]!}\r\n`;
+      }
       socket.write(`${head101}\r\n`);
       if (upHead.length > 0) socket.write(upHead);
       if (head.length > 0) upSocket.write(head);
@@ -70,7 +78,13 @@ export class Tunnels {
       // The upstream refused the upgrade: relay its answer and close.
       let text = `HTTP/1.1 ${upRes.statusCode ?? 502} ${upRes.statusMessage ?? ''}\r\n`;
       const raw = upRes.rawHeaders;
-      for (let i = 0; i < raw.length; i += 2) if (!isHopByHop(raw[i]!)) text += `${raw[i]!}: ${raw[i + 1]!}\r\n`;
+      const hop = nominated(raw);
+      // The body is relayed decoded and ended by the close: no Transfer-Encoding.
+      for (let i = 0; i < raw.length; i += 2) {
+        const n = raw[i]!;
+        if (isHopByHop(n) || isNominated(n, hop) || (n.length === 17 && n.toLowerCase() === 'transfer-encoding')) continue;
+        text += `${n}: ${raw[i + 1]!}\r\n`;
+      }
       socket.write(`${text}connection: close\r\n\r\n`);
       upRes.pipe(socket);
     });
