@@ -181,6 +181,11 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
             n = 0; // the next request on this connection is answered, not dropped
             continue;
           }
+          if (head.startsWith('GET /cl-te')) {
+            // Both framings: readers disagree on where this ends (the smuggling classic).
+            s.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled');
+            return;
+          }
           if (head.startsWith('GET /until-close')) {
             s.end('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nall of it until the close');
             return;
@@ -242,6 +247,20 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
     r.socket.destroy();
   });
 
+  it('answers every pipelined request of a client that half-closed after sending them, then closes', async () => {
+    const paths = ['/h1', '/h2', '/h3'];
+    const text = await new Promise<string>((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port });
+      let t = '';
+      s.setEncoding('latin1');
+      s.on('data', (d: string) => (t += d));
+      s.on('close', () => resolve(t));
+      s.on('error', reject);
+      s.end(paths.map((p) => get(p)).join(''));
+    });
+    assert.deepEqual([...text.matchAll(/x-path: (\/h\d)/g)].map((m) => m[1]), paths);
+  });
+
   it('relays HEAD without a body and serves the next request on the same connection', async () => {
     const r = await exchange(port, `HEAD /h HTTP/1.1\r\nHost: ${HOST}\r\n\r\n${get('/after-head')}`, (t) => t.includes('"path":"/after-head"'));
     const [head1] = r.text.split('HTTP/1.1 200 OK').filter(Boolean);
@@ -296,6 +315,13 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
     const r = await exchange(port, `GET /until-close HTTP/1.1\r\nHost: ${RAW_HOST}\r\n\r\n`);
     assert.equal(r.closed, true);
     assert.match(r.text, /^HTTP\/1\.1 200 OK\r\n[^]*connection: close\r\n\r\nall of it until the close$/);
+  });
+
+  it('refuses (502) a response framed by both Content-Length and Transfer-Encoding, relaying none of it', async () => {
+    const r = await exchange(port, `GET /cl-te HTTP/1.1\r\nHost: ${RAW_HOST}\r\n\r\n`, (t) => t.includes('\n', t.indexOf('\r\n\r\n') + 4));
+    assert.match(r.text, /^HTTP\/1\.1 502 Bad Gateway\r\n[^]*malformed response head/);
+    assert.doesNotMatch(r.text, /smuggled/);
+    r.socket.destroy();
   });
 
   it('retries a bodiless request once when a reused upstream connection closes without answering', async () => {

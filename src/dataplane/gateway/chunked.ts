@@ -1,20 +1,35 @@
 // The fast path's scanner of chunked response bodies (RFC 9112 §7.1). The gateway relays a chunked
-// body unchanged; the scanner only finds where it ends (so the upstream connection can be reused)
-// and refuses framing it cannot read. One state machine, fed buffer by buffer, no allocation.
+// body unchanged; the scanner finds where it ends (so the upstream connection can be reused) and
+// refuses (502, connection dropped) any framing that a reader might take differently: it accepts
+// only what node's parser accepts too (bench/gateway-fuzz checks that), namely chunk sizes of hex
+// digits (at most 2^40) with nothing but extensions after them, extensions `;name` or
+// `;name=value` of tokens (no spaces, no quoted strings), trailer lines `token ":" value` without
+// controls (not Content-Length or Transfer-Encoding), and CRLF everywhere (no bare CR or LF).
+// One state machine, fed buffer by buffer, no allocation.
+import { isTchar } from './http-syntax.ts';
 
 // Scanner states.
-const SIZE = 0;
-const EXT = 1;
-const SIZE_LF = 2;
-const DATA = 3;
-const DATA_CR = 4;
-const DATA_LF = 5;
-const TRAILER_START = 6;
-const TRAILER = 7;
-const TRAILER_LF = 8;
-const END_LF = 9;
-const DONE = 10;
-const ERROR = 11;
+const SIZE_FIRST = 0; // before the first hex digit of a chunk size
+const SIZE = 1;
+const EXT_NAME_FIRST = 2; // after `;`
+const EXT_NAME = 3;
+const EXT_VALUE_FIRST = 4; // after `=`
+const EXT_VALUE = 5;
+const SIZE_LF = 6;
+const DATA = 7;
+const DATA_CR = 8;
+const DATA_LF = 9;
+const TRAILER_START = 10; // at the start of a trailer line (or of the final CRLF)
+const TRAILER_NAME = 11;
+const TRAILER_VALUE = 12;
+const TRAILER_LF = 13;
+const END_LF = 14;
+const DONE = 15;
+const ERROR = 16;
+
+/** Trailer names a reader may take for framing (node refuses them): refused. */
+const CONTENT_LENGTH = 'content-length';
+const TRANSFER_ENCODING = 'transfer-encoding';
 
 /** ChunkedScanner.feed(): the body goes on past these bytes. */
 export const CHUNKED_MORE = -1;
@@ -29,11 +44,15 @@ function hexValue(c: number): number {
 }
 
 export class ChunkedScanner {
-  private state = SIZE;
+  private state = SIZE_FIRST;
   private size = 0;
+  /** In a trailer name: its length so far, and whether it can still be Content-Length / Transfer-Encoding. */
+  private nameLen = 0;
+  private maybeCL = false;
+  private maybeTE = false;
 
   reset(): void {
-    this.state = SIZE;
+    this.state = SIZE_FIRST;
     this.size = 0;
   }
 
@@ -55,18 +74,34 @@ export class ChunkedScanner {
       }
       const c = d[i++]!;
       switch (st) {
+        case SIZE_FIRST:
         case SIZE: {
           const h = hexValue(c);
           if (h >= 0) {
             this.size = this.size * 16 + h;
-            if (this.size > 2 ** 40) st = ERROR;
-          } else if (c === 59 /* ; */ || c === 32 || c === 9) st = EXT;
+            st = this.size > 2 ** 40 ? ERROR : SIZE;
+          } else if (st === SIZE_FIRST) st = ERROR;
+          else if (c === 59 /* ; */) st = EXT_NAME_FIRST;
           else if (c === 13) st = SIZE_LF;
           else st = ERROR;
           break;
         }
-        case EXT:
+        case EXT_NAME_FIRST:
+          st = isTchar(c) ? EXT_NAME : ERROR;
+          break;
+        case EXT_NAME:
           if (c === 13) st = SIZE_LF;
+          else if (c === 59) st = EXT_NAME_FIRST;
+          else if (c === 61 /* = */) st = EXT_VALUE_FIRST;
+          else if (!isTchar(c)) st = ERROR;
+          break;
+        case EXT_VALUE_FIRST:
+          st = isTchar(c) ? EXT_VALUE : ERROR;
+          break;
+        case EXT_VALUE:
+          if (c === 13) st = SIZE_LF;
+          else if (c === 59) st = EXT_NAME_FIRST;
+          else if (!isTchar(c)) st = ERROR;
           break;
         case SIZE_LF:
           if (c !== 10) st = ERROR;
@@ -76,13 +111,30 @@ export class ChunkedScanner {
           st = c === 13 ? DATA_LF : ERROR;
           break;
         case DATA_LF:
-          st = c === 10 ? SIZE : ERROR;
+          if (c === 10) {
+            st = SIZE_FIRST;
+            this.size = 0;
+          } else st = ERROR;
           break;
         case TRAILER_START:
-          st = c === 13 ? END_LF : TRAILER;
+          if (c === 13) st = END_LF;
+          else if (isTchar(c)) {
+            st = TRAILER_NAME;
+            this.nameLen = 0;
+            this.maybeCL = this.maybeTE = true;
+            this.trailerNameChar(c);
+          } else st = ERROR;
           break;
-        case TRAILER:
+        case TRAILER_NAME:
+          if (c === 58 /* : */) {
+            const n = this.nameLen;
+            st = (this.maybeCL && n === CONTENT_LENGTH.length) || (this.maybeTE && n === TRANSFER_ENCODING.length) ? ERROR : TRAILER_VALUE;
+          } else if (isTchar(c)) this.trailerNameChar(c);
+          else st = ERROR;
+          break;
+        case TRAILER_VALUE:
           if (c === 13) st = TRAILER_LF;
+          else if ((c < 0x20 && c !== 9) || c === 0x7f) st = ERROR;
           break;
         case TRAILER_LF:
           st = c === 10 ? TRAILER_START : ERROR;
@@ -103,5 +155,13 @@ export class ChunkedScanner {
     }
     this.state = st;
     return CHUNKED_MORE;
+  }
+
+  /** Follows a trailer name byte by byte against the two names refused. */
+  private trailerNameChar(c: number): void {
+    const lower = c >= 65 && c <= 90 ? c + 32 : c;
+    const i = this.nameLen++;
+    if (this.maybeCL && (i >= CONTENT_LENGTH.length || CONTENT_LENGTH.charCodeAt(i) !== lower)) this.maybeCL = false;
+    if (this.maybeTE && (i >= TRANSFER_ENCODING.length || TRANSFER_ENCODING.charCodeAt(i) !== lower)) this.maybeTE = false;
   }
 }

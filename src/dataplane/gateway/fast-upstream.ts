@@ -9,19 +9,12 @@
 import net from 'node:net';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from './chunked.ts';
 import type { Exchange } from './fast.ts';
-import { connectionTokens, isNominated } from './headers.ts';
-import { digitsOnly, isToken, owsTrimmed } from './http-syntax.ts';
+import { CHUNKED, LENGTH, NONE, UNTIL_CLOSE, UPSTREAM_IDLE_MS, parseResponseHead } from './response-head.ts';
 import type { Upstream } from './table.ts';
 
-export const UPSTREAM_IDLE_MS = 4_000;
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
-/** Response framing. */
-const NONE = 0; // complete after the head
-const LENGTH = 1;
-const CHUNKED = 2;
-const UNTIL_CLOSE = 3;
 
 /** What account() found. */
 const MORE = 0;
@@ -40,12 +33,14 @@ export class UpConn {
   idleSince = 0;
   /** How long this connection may sit idle: UPSTREAM_IDLE_MS, or less when the upstream's Keep-Alive hint says so. */
   idleMs = UPSTREAM_IDLE_MS;
+  /** The response head for the client, without its final CRLF (parseResponseHead). */
+  rewritten = '';
   dead = false;
   private head: Buffer | null = null;
-  private framing = NONE;
-  private left = 0;
+  framing = NONE;
+  left = 0;
   private readonly chunks = new ChunkedScanner();
-  private keepAlive = true;
+  keepAlive = true;
   private inBody = false;
   private paused = false;
   private error: string | undefined;
@@ -244,139 +239,16 @@ export class UpConn {
     x.upstreamFailed(why, false, this.inBody);
   }
 
-  /**
-   * Parses the status line and headers, builds the client's response head on x, sets framing.
-   * Returns the status, or -1 when the head is malformed or its framing ambiguous (the exchange then
-   * fails with 502 and the connection is dropped: docs/adr/0012-gateway-smuggling.md).
-   */
+  /** Parses the response head into this connection's framing; builds the client's head on x. */
   private parseHead(head: string, x: Exchange): number {
-    let eol = head.indexOf('\r\n');
-    const line = eol < 0 ? head : head.slice(0, eol);
-    if (!line.startsWith('HTTP/1.') || line.length < 12 || line.charCodeAt(8) !== 32) return -1;
-    const minor = line.charCodeAt(7);
-    if ((minor !== 48 && minor !== 49) || (line.length > 12 && line.charCodeAt(12) !== 32)) return -1;
-    const code = line.slice(9, 12);
-    if (!digitsOnly(code)) return -1;
-    const status = Number(code);
-    if (status < 100 || status === 101) return -1; // nothing asked to switch protocols
-    const http10 = minor === 48;
-    const reason = line.length > 13 ? line.slice(13) : '';
-    if (!fieldValue(reason)) return -1;
-    let out = `HTTP/1.1 ${status} ${reason}\r\n`;
-    let length = -1;
-    let chunked = false;
-    let te = false;
-    let keepAlive = !http10;
-    let hop: string[] | undefined;
-    while (eol >= 0) {
-      const start = eol + 2;
-      eol = head.indexOf('\r\n', start);
-      const end = eol < 0 ? head.length : eol;
-      const colon = head.indexOf(':', start);
-      if (colon <= start || colon >= end) return -1;
-      const name = head.slice(start, colon).toLowerCase();
-      if (!isToken(name)) return -1;
-      const value = owsTrimmed(head, colon + 1, end);
-      if (!fieldValue(value)) return -1;
-      if (status < 200) continue; // nothing of a 1xx head reaches the client
-      switch (name.length) {
-        case 2:
-          if (name === 'te') continue;
-          break;
-        case 7:
-          if (name === 'upgrade' || name === 'trailer') continue;
-          break;
-        case 10:
-          if (name === 'connection') {
-            hop = connectionTokens(value, hop ?? []);
-            continue;
-          }
-          if (name === 'keep-alive') {
-            // "timeout=5": the upstream closes idle connections after 5 s; stop reusing 1 s before.
-            const t = value.indexOf('timeout=');
-            if (t >= 0) {
-              const secs = parseInt(value.slice(t + 8), 10);
-              if (secs >= 0) this.idleMs = Math.min(UPSTREAM_IDLE_MS, Math.max(0, secs * 1000 - 1000));
-            }
-            continue;
-          }
-          break;
-        case 14:
-          if (name === 'content-length') {
-            // One Content-Length of digits only (a second one, even equal, is refused as node does).
-            if (!digitsOnly(value) || length >= 0) return -1;
-            length = Number(value);
-          }
-          break;
-        case 16:
-          if (name === 'proxy-connection') continue;
-          break;
-        case 17:
-          if (name === 'transfer-encoding') {
-            if (te) return -1;
-            te = true;
-            chunked = lastToken(value) === 'chunked';
-          }
-          break;
-        default:
-      }
-      out += `${name}: ${value}\r\n`;
-    }
+    const status = parseResponseHead(head, x.head, this);
     if (status < 200) return status;
-    // Both Content-Length and Transfer-Encoding: a sender must not (RFC 9112 §6.2), readers disagree.
-    if (te && length >= 0) return -1;
-    if (hop !== undefined) {
-      if (hop.includes('close')) keepAlive = false;
-      else if (hop.includes('keep-alive')) keepAlive = true;
-      out = withoutNominated(out, hop);
-    }
-    const noBody = x.head || status === 204 || status === 304;
-    let close = x.req.close;
-    if (noBody) this.framing = NONE;
-    else if (chunked) {
-      this.framing = CHUNKED;
-      this.chunks.reset();
-    } else if (te || length < 0) {
-      this.framing = UNTIL_CLOSE;
-      keepAlive = false;
-      close = true;
-    } else if (length === 0) this.framing = NONE;
-    else {
-      this.framing = LENGTH;
-      this.left = length;
-    }
-    this.keepAlive = keepAlive;
+    if (this.framing === CHUNKED) this.chunks.reset();
+    const close = x.req.close || this.framing === UNTIL_CLOSE;
     x.closeClient = close;
-    x.responseHead = close ? `${out}connection: close\r\n\r\n` : `${out}\r\n`;
+    x.responseHead = close ? `${this.rewritten}connection: close\r\n\r\n` : `${this.rewritten}\r\n`;
     return status;
   }
-}
-
-/** A response field value (or reason phrase): HTAB, SP, visible ASCII, obs-text; no other controls, no DEL. */
-function fieldValue(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if ((c < 0x20 && c !== 9) || c === 0x7f) return false;
-  }
-  return true;
-}
-
-/** The last comma-separated token of a list, lower-case (Transfer-Encoding's final coding). */
-function lastToken(v: string): string {
-  const tokens = connectionTokens(v, []);
-  return tokens[tokens.length - 1] ?? '';
-}
-
-/** The response head lines (after the status line) without the headers `hop` nominates. */
-function withoutNominated(out: string, hop: string[]): string {
-  const lines = out.split('\r\n');
-  let kept = `${lines[0]!}\r\n`;
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l === '') continue;
-    if (!isNominated(l.slice(0, l.indexOf(':')), hop)) kept += `${l}\r\n`;
-  }
-  return kept;
 }
 
 export class UpPool {

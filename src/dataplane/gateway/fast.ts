@@ -228,14 +228,23 @@ class ClientConn {
     while (this.buf && !this.busy && !this.closed) {
       const buf = this.buf;
       const req = frameRequest(buf, this);
-      if (req === HAND_OVER) return this.handOver();
+      if (req === HAND_OVER) {
+        // A client that half-closed cannot be handed over (its stream has ended): what it sent
+        // after the requests answered here is dropped, unread, with the connection.
+        if (this.ended) {
+          this.socket.end();
+          this.buf = null;
+          return;
+        }
+        return this.handOver();
+      }
       if (req === INCOMPLETE) return; // the head or the body is still coming
       const total = req.end;
       const r = this.fast.router.resolve(req, this.listener);
       if ('status' in r) {
         this.consume(total);
         this.fast.counts.served++;
-        const close = req.close || this.ended;
+        const close = req.close;
         this.socket.write(plainText(r.status, r.body, close));
         if (close) {
           this.socket.end();
@@ -272,7 +281,7 @@ class ClientConn {
   reply(status: number, body: string, close: boolean): void {
     this.busy = null;
     if (this.closed) return;
-    this.socket.write(plainText(status, body, close || this.ended));
+    this.socket.write(plainText(status, body, close));
     this.after(close);
   }
 
@@ -284,7 +293,7 @@ class ClientConn {
 
   private after(close: boolean): void {
     // A server that stopped listening (shutting down) keeps no connection once its request is done.
-    if (close || this.ended || !this.server.listening) {
+    if (close || !this.server.listening) {
       this.socket.end();
       this.buf = null;
       return;
@@ -294,6 +303,12 @@ class ClientConn {
       this.socket.resume();
     }
     if (this.buf) this.process();
+    // A client that half-closed gets the answers to the requests it sent before (as from
+    // node:http), then the connection ends.
+    if (this.ended && !this.busy && !this.closed) {
+      this.socket.end();
+      this.buf = null;
+    }
   }
 
   /** Gives the socket, with every unconsumed byte, to node:http (between two requests). */

@@ -9,6 +9,11 @@ for (let c = 48; c <= 57; c++) TOKEN[c] = 1;
 for (let c = 65; c <= 90; c++) TOKEN[c] = 1;
 for (let c = 97; c <= 122; c++) TOKEN[c] = 1;
 
+/** Whether the byte/char code c is a tchar. */
+export function isTchar(c: number): boolean {
+  return c < 128 && TOKEN[c] === 1;
+}
+
 export function isToken(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) {

@@ -36,9 +36,10 @@ export interface FastRequest extends Incoming {
 
 /**
  * Parses a request head (without the final CRLFCRLF). Returns undefined for anything the fast path
- * does not take (node:http then parses it and decides).
+ * does not take (node:http then parses it and decides). `partial`: the complete lines of a head
+ * still arriving (the checks that need the whole head are skipped).
  */
-export function parseRequestHead(head: string, socket: { remoteAddress?: string | undefined }): FastRequest | undefined {
+export function parseRequestHead(head: string, socket: { remoteAddress?: string | undefined }, partial = false): FastRequest | undefined {
   let eol = head.indexOf('\r\n');
   const line = eol < 0 ? head : head.slice(0, eol);
   const sp1 = line.indexOf(' ');
@@ -100,7 +101,7 @@ export function parseRequestHead(head: string, socket: { remoteAddress?: string 
     }
     raw.push(name, value);
   }
-  if (hosts !== 1) return undefined;
+  if (hosts !== 1 && !partial) return undefined;
   return { method, url, rawHeaders: raw, socket, bodyLength, close, bodyStart: 0, end: 0 };
 }
 
@@ -115,7 +116,7 @@ export const HAND_OVER = 1;
  */
 export function frameRequest(buf: Buffer, socket: { remoteAddress?: string | undefined }): FastRequest | typeof INCOMPLETE | typeof HAND_OVER {
   const end = buf.indexOf(CRLFCRLF);
-  if (end < 0) return buf.length > MAX_HEAD ? HAND_OVER : INCOMPLETE;
+  if (end < 0) return buf.length > MAX_HEAD || !partialHeadOk(buf, socket) ? HAND_OVER : INCOMPLETE;
   if (end + 4 > MAX_HEAD) return HAND_OVER;
   const req = parseRequestHead(buf.toString('latin1', 0, end), socket);
   if (!req) return HAND_OVER;
@@ -124,4 +125,34 @@ export function frameRequest(buf: Buffer, socket: { remoteAddress?: string | und
   req.bodyStart = end + 4;
   req.end = total;
   return req;
+}
+
+/**
+ * Whether the start of a head can still become a request the fast path takes. When it cannot, it
+ * goes to node:http at once, which may answer it (400) without waiting for the rest; the fast path
+ * would wait for the end of the head first.
+ */
+function partialHeadOk(buf: Buffer, socket: { remoteAddress?: string | undefined }): boolean {
+  const len = buf.length;
+  for (let i = 0; i < len; i++) {
+    const c = buf[i]!;
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c === 9) continue;
+    if (c === 13 && (i + 1 === len || buf[i + 1] === 10)) continue;
+    if (c === 10 && i > 0 && buf[i - 1] === 13) continue;
+    return false;
+  }
+  const sp = buf.indexOf(32);
+  const eol = buf.indexOf(13);
+  if (sp > 0 && (eol < 0 || sp < eol)) {
+    if (!METHODS.has(buf.toString('latin1', 0, sp))) return false;
+  } else if (sp < 0 && eol < 0) {
+    // The method is still arriving: it must be the start of one taken here.
+    const m = buf.toString('latin1', 0, Math.min(len, 8));
+    let prefix = false;
+    for (const known of METHODS) if (known.startsWith(m)) prefix = true;
+    if (!prefix) return false;
+  }
+  const last = buf.lastIndexOf('\r\n');
+  return last < 0 || parseRequestHead(buf.toString('latin1', 0, last), socket, true) !== undefined;
 }
