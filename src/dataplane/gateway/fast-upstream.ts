@@ -243,6 +243,7 @@ export class UpConn {
   private parseHead(head: string, x: Exchange): number {
     const status = parseResponseHead(head, x.head, this);
     if (status < 200) return status;
+    x.status = status;
     if (this.framing === CHUNKED) this.chunks.reset();
     const close = x.req.close || this.framing === UNTIL_CLOSE;
     x.closeClient = close;

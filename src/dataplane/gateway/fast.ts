@@ -27,9 +27,10 @@ import { UpPool } from './fast-upstream.ts';
 import type { UpConn } from './fast-upstream.ts';
 import { upstreamHeaders } from './headers.ts';
 import { isToken, plainValue } from './http-syntax.ts';
+import type { AccessLog } from './log.ts';
 import { plainText } from './replies.ts';
 import { type FastRequest, HAND_OVER, INCOMPLETE, frameRequest } from './request-head.ts';
-import { type Listener, type Router, pickEndpoint } from './routing.ts';
+import { type Listener, type Router, hostOf, pickEndpoint } from './routing.ts';
 import type { Split, Upstream } from './table.ts';
 
 const MAX_PENDING = 256 * 1024;
@@ -54,6 +55,8 @@ export class Exchange {
   responded = false;
   /** When the route timeout expires (Date.now() ms); the client connection's timer checks it. */
   deadline = 0;
+  /** The upstream's status, once its response head arrived (for the access log). */
+  status = 0;
   up: UpConn | null = null;
 
   constructor(conn: ClientConn, req: FastRequest, split: Split, ep: Upstream, upstreamHead: string, pool: UpPool) {
@@ -74,22 +77,36 @@ export class Exchange {
     this.pool.acquire(this, false);
   }
 
-  private end(): void {
+  private end(status: number, aborted: boolean): void {
     this.done = true;
     this.split.stats.inFlight--;
+    const access = this.conn.fast.access;
+    if (access) {
+      const req = this.req;
+      access.write({
+        method: req.method,
+        host: hostOf(req),
+        url: req.url,
+        status,
+        ms: Date.now() - (this.deadline - this.split.timeoutMs),
+        split: this.split,
+        via: 'fast',
+        aborted,
+      });
+    }
   }
 
   /** The response is complete (or, closed: the upstream closed a read-until-close body). */
   finish(_closed: boolean): void {
     if (this.done) return;
-    this.end();
+    this.end(this.status, false);
     this.conn.exchangeDone(this.closeClient);
   }
 
   upstreamFailed(code: string, reused: boolean, responded: boolean): void {
     if (this.done) return;
     if (responded || this.responded) {
-      this.end();
+      this.end(this.status, true);
       this.conn.socket.destroy();
       return;
     }
@@ -101,14 +118,14 @@ export class Exchange {
       this.pool.acquire(this, true);
       return;
     }
-    this.end();
+    this.end(502, false);
     this.conn.reply(502, `upstream ${this.ep.host}:${this.ep.port} for revision "${this.split.revision}": ${code}\n`, this.req.close);
   }
 
   timeout(): void {
     if (this.done) return;
     const up = this.findUp();
-    this.end();
+    this.end(this.responded ? this.status : 504, this.responded);
     up?.kill();
     if (this.responded) this.conn.socket.destroy();
     else this.conn.reply(504, 'request timeout\n', this.req.close);
@@ -118,7 +135,7 @@ export class Exchange {
   abort(): void {
     if (this.done) return;
     const up = this.findUp();
-    this.end();
+    this.end(this.status, true);
     up?.kill();
   }
 
@@ -246,6 +263,7 @@ class ClientConn {
         this.fast.counts.served++;
         const close = req.close;
         this.socket.write(plainText(r.status, r.body, close));
+        this.fast.access?.write({ method: req.method, host: hostOf(req), url: req.url, status: r.status, ms: 0, split: undefined, via: 'fast' });
         if (close) {
           this.socket.end();
           this.buf = null;
@@ -333,6 +351,8 @@ class ClientConn {
 
 export class FastPath {
   readonly router: Router;
+  /** The access log, when it is on. */
+  readonly access: AccessLog | undefined;
   readonly conns = new Set<ClientConn>();
   /** Requests answered here, and connections handed to node:http (for tests and debugging). */
   readonly counts = { served: 0, handedOver: 0 };
@@ -343,9 +363,10 @@ export class FastPath {
   private readonly checked = new WeakMap<Split, boolean>();
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(router: Router, maxSockets: number) {
+  constructor(router: Router, maxSockets: number, access: AccessLog | undefined) {
     this.router = router;
     this.maxSockets = maxSockets;
+    this.access = access;
   }
 
   /** Takes over an http.Server's connections: plain requests here, the rest to its own handler. */

@@ -2,7 +2,7 @@
 // Informers for KIngresses and EndpointSlices (all namespaces) → routing table (rebuilt, debounced,
 // on every change) → two listeners (external: ExternalIP rules; internal: every rule, as Kourier's
 // 8080/8081) and an admin port. One leader-elected replica writes KIngress status once every
-// replica serves a KIngress's generation.
+// replica serves a KIngress's generation. Logs are JSON lines on stdout (log.ts; LOG_LEVEL).
 import { hostname } from 'node:os';
 import type http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { KubeClient } from '../../kube/client.ts';
 import { Informer } from '../../kube/informer.ts';
 import { LeaderElector } from '../../kube/lease.ts';
 import { createAdminServer } from './admin.ts';
+import { type Logger, accessLogFromEnv, gatewayLogger } from './log.ts';
 import { gatewayMetrics } from './metrics.ts';
 import { Gateway } from './proxy.ts';
 import { type PeerSource, StatusWriter, endpointSlicePeers, staticPeers } from './status.ts';
@@ -30,12 +31,14 @@ const USAGE = `usage: control-plane.js gateway [flags]
   --peers LIST             admin addresses of all replicas (host:port,...) instead of EndpointSlices
   --no-status              do not write KIngress status
   --no-fast-path           serve every request through node:http + undici (no raw-socket HTTP/1.1 fast path)
+  --access-log             one JSON log line per request (also: KN_TS_GATEWAY_ACCESS_LOG=1)
   --identity NAME          leader-election identity                         [$POD_NAME or hostname]
   --kubeconfig PATH        (default: in-cluster, then $KUBECONFIG)
 `;
 
 export interface RunningGateway {
   gateway: Gateway;
+  log: Logger;
   servers: http.Server[];
   ports: { external: number; internal: number; admin: number };
   stop(): Promise<void>;
@@ -75,6 +78,7 @@ function parseFlags(argv: string[]) {
       peers: { type: 'string' },
       'no-status': { type: 'boolean' },
       'no-fast-path': { type: 'boolean' },
+      'access-log': { type: 'boolean' },
       identity: { type: 'string' },
       kubeconfig: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -84,7 +88,7 @@ function parseFlags(argv: string[]) {
 }
 
 /** Starts the gateway; returns once it listens (the table fills as the informers sync). */
-export async function startGateway(argv: string[]): Promise<RunningGateway> {
+export async function startGateway(argv: string[], log: Logger = gatewayLogger()): Promise<RunningGateway> {
   let parsed;
   try {
     parsed = parseFlags(argv);
@@ -113,10 +117,10 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
     throw new Error(`cannot load the Kubernetes configuration (${(e as Error).message}): pass --kubeconfig, or run in a pod with a service account`, { cause: e });
   }
   const stats = new Map<string, SplitStats>();
-  const gateway = new Gateway({ holdTimeoutMs: holdMs, fastPath: !v['no-fast-path'] });
+  const gateway = new Gateway({ holdTimeoutMs: holdMs, fastPath: !v['no-fast-path'], log, accessLog: v['access-log'] === true || accessLogFromEnv() });
   const ingresses = new Informer<Ingress>(client, R.Ingress);
   const slices = new Informer<EndpointSlice>(client, R.EndpointSlice);
-  const logError = (what: string) => (e: unknown) => process.stderr.write(`gateway: ${what}: ${(e as Error).message ?? e}\n`);
+  const logError = (what: string) => (e: unknown) => log.warn({ err: e }, `${what}: ${(e as Error)?.message ?? String(e)}; retrying`);
   ingresses.onError = logError('KIngress informer');
   slices.onError = logError('EndpointSlice informer');
 
@@ -179,6 +183,7 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
 
   return {
     gateway,
+    log,
     servers: [external, internal, admin],
     ports,
     async stop() {
@@ -197,16 +202,23 @@ export async function startGateway(argv: string[]): Promise<RunningGateway> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  const log = gatewayLogger();
   let g: RunningGateway;
   try {
-    g = await startGateway(argv);
+    g = await startGateway(argv, log);
   } catch (e) {
+    // Bad flags or configuration: one line, no stack (as every kn-ts command).
     process.stderr.write(`Error: ${(e as Error).message}\n`);
     // Listeners that did open must not keep a half-started gateway alive.
     process.exit(1);
   }
-  process.stderr.write(`gateway: listening on :${g.ports.external} (external), :${g.ports.internal} (internal), :${g.ports.admin} (admin)\n`);
+  process.on('uncaughtException', (e) => {
+    log.fatal({ err: e }, `uncaught exception: ${e.message}`);
+    process.exit(1);
+  });
+  log.info({ ports: g.ports, accessLog: g.gateway.accessLogOn }, `listening on :${g.ports.external} (external), :${g.ports.internal} (internal), :${g.ports.admin} (admin)`);
   const shutdown = () => {
+    log.info({}, 'shutting down');
     void g.stop().finally(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);

@@ -18,6 +18,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { FastPath } from './fast.ts';
 import { Holder } from './hold.ts';
+import { AccessLog, type Logger } from './log.ts';
 import { NodeForwarder } from './node-upstream.ts';
 import { plain } from './replies.ts';
 import { type Incoming, type Listener, type Resolved, hostOf, matches, pickSplit } from './routing.ts';
@@ -43,6 +44,10 @@ export interface GatewayOptions {
    * Default true (≈ half the CPU per request, see bench/gateway/README.md).
    */
   fastPath?: boolean;
+  /** Where the gateway logs (default: nothing). */
+  log?: Logger;
+  /** One log line per answered request (log.ts), through `log`. Default false. */
+  accessLog?: boolean;
 }
 
 export class Gateway {
@@ -53,17 +58,28 @@ export class Gateway {
   private readonly holder: Holder;
   private readonly tunnels = new Tunnels();
   private readonly fast: FastPath | undefined;
+  private readonly log: Logger | undefined;
+  private readonly access: AccessLog | undefined;
+  /** The split each node:http response went to (kept only with the access log on). */
+  private readonly splitOf = new WeakMap<http.ServerResponse, Split>();
 
   constructor(o: GatewayOptions = {}) {
     const maxSockets = o.maxSocketsPerEndpoint ?? 1024;
+    this.log = o.log;
+    this.access = o.accessLog && o.log ? new AccessLog(o.log) : undefined;
     this.forwarder = new NodeForwarder(maxSockets);
     this.holder = new Holder({ timeoutMs: o.holdTimeoutMs ?? 0, onHold: o.onHold, dispatch: (req, res, listener, deadline) => this.handle(req, res, listener, deadline) });
-    this.fast = (o.fastPath ?? true) ? new FastPath(this, maxSockets) : undefined;
+    this.fast = (o.fastPath ?? true) ? new FastPath(this, maxSockets, this.access) : undefined;
   }
 
   /** The fast path's counters (requests served there, connections handed to node:http), when it is on. */
   get fastPathCounts(): { served: number; handedOver: number } | undefined {
     return this.fast?.counts;
+  }
+
+  /** Whether the access log is on. */
+  get accessLogOn(): boolean {
+    return this.access !== undefined;
   }
 
   /** Requests currently held (all revisions). */
@@ -107,10 +123,15 @@ export class Gateway {
         // stream events to schedule or drain per request (measured ≈ 8 % less CPU per request).
         optimizeEmptyRequests: true,
       },
-      (req, res) => this.handle(req, res, listener, 0),
+      (req, res) => {
+        if (this.access) this.logAccess(req, res);
+        this.handle(req, res, listener, 0);
+      },
     );
     s.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.tunnels.proxy(req, socket, head, this.resolve(req, listener)));
     s.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
+      // A client's problem, not the gateway's: debug level (scanners would flood warn).
+      this.log?.debug({ err: e, remote: (socket as { remoteAddress?: string }).remoteAddress }, 'bad request from a client');
       // As node's default handler: 431 for a head over the size limit, else 400.
       const status = e.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
       if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
@@ -186,10 +207,28 @@ export class Gateway {
       return;
     }
     const split = r.split;
+    if (this.access) this.splitOf.set(res, split);
     if (split.endpoints.length === 0) {
       this.holder.hold(req, res, listener, split, deadline);
       return;
     }
     this.forwarder.forward(req, res, split, r.host, r.extra);
+  }
+
+  /** Writes the request's access-log line when its response ends (or the client goes). */
+  private logAccess(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const start = Date.now();
+    res.once('close', () =>
+      this.access?.write({
+        method: req.method,
+        host: hostOf(req),
+        url: req.url,
+        status: res.statusCode,
+        ms: Date.now() - start,
+        split: this.splitOf.get(res),
+        via: 'node',
+        aborted: !res.writableFinished,
+      }),
+    );
   }
 }
