@@ -51,10 +51,10 @@ function headerName(r: Rng, n: string): string {
 
 function lengthValue(r: Rng, n: number): string {
   if (!chance(r, 0.25)) return String(n);
-  return pick(r, [` ${n}`, `${n} `, `+${n}`, '-1', `0x${n.toString(16)}`, `${n},${n}`, `${n}, ${n}`, `${n} ${n}`, `00${n}`, '99999999999999999999', '', `${n}\x00`, String(n + 1), String(Math.max(0, n - 1))]);
+  return pick(r, [` ${n}`, `${n} `, `${n}\t`, `\t${n}\t`, `+${n}`, '-1', `0x${n.toString(16)}`, `${n},${n}`, `${n}, ${n}`, `${n} ${n}`, `00${n}`, '99999999999999999999', '', `${n}\x00`, String(n + 1), String(Math.max(0, n - 1))]);
 }
 
-const TE_VALUES = ['chunked', 'chunked', 'chunked', ' chunked', 'chunked ', 'Chunked', 'CHUNKED', 'identity', 'gzip, chunked', 'chunked, gzip', 'xchunked', 'chunked\x00', '\tchunked', 'chunked;q=1', 'chunked,', ',chunked', 'chunked, chunked', ''];
+const TE_VALUES = ['chunked', 'chunked', 'chunked', ' chunked', 'chunked ', 'chunked\t', '\tchunked\t', 'chunked \t', 'Chunked', 'CHUNKED', 'identity', 'gzip, chunked', 'chunked, gzip', 'xchunked', 'chunked\x00', '\tchunked', 'chunked;q=1', 'chunked,', ',chunked', 'chunked, chunked', ''];
 
 /** A chunked body; the sizes, extensions, data lengths and trailers are sometimes wrong. */
 function chunkedBody(r: Rng): string {

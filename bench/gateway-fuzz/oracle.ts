@@ -153,7 +153,9 @@ export function readResponse(bytes: Buffer, method: string): Promise<OracleRespo
       res.on('data', (d: Buffer) => parts.push(d));
       res.on('end', () => {
         out.rawTrailers = res.rawTrailers;
-        if (out.error === undefined) out.complete = true;
+        // node's client also ends a response cut short by the connection's end (a chunked body
+        // without its last chunk): `complete` says whether the message was read to its end.
+        if (out.error === undefined) out.complete = res.complete;
         finish();
       });
       res.on('error', (e: NodeJS.ErrnoException) => {

@@ -96,7 +96,8 @@ export function parseResponseHead(head: string, noBody: boolean, f: ResponseFram
         if (name === 'transfer-encoding') {
           // Only a lone `chunked` is read: coding lists, empty elements and repeats are where
           // readers disagree, and no upstream needs them (a 502 instead).
-          if (te || value.length !== 7 || value.toLowerCase() !== 'chunked') return -1;
+          // (node does not read `chunked` followed by an HTAB as chunked.)
+          if (te || value.length !== 7 || value.toLowerCase() !== 'chunked' || head.lastIndexOf('\t', end) > colon) return -1;
           te = true;
         }
         break;
