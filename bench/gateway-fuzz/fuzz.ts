@@ -80,16 +80,12 @@ function chunkedBody(r: Rng): string {
   return s;
 }
 
-/** One request: a request line, headers, a body framed (or mis-framed) by them. */
-function request(r: Rng): string {
-  let line = `${pick(r, METHODS)}${pick(r, SPACE)}${pick(r, TARGETS)}${pick(r, SPACE)}${pick(r, VERSIONS)}`;
-  if (chance(r, 0.02)) line = pick(r, ['GET /', 'GET / HTTP/1.1 extra', '\r\nGET / HTTP/1.1', 'GET  / HTTP/1.1']);
-  const lines: string[] = [line];
-  const hosts = chance(r, 0.9) ? 1 : pick(r, [0, 2]);
-  for (let i = 0; i < hosts; i++) lines.push(`${headerName(r, 'Host')}:${pick(r, SPACE)}${pick(r, ['hello.default.example.com', 'hello.default.example.com', '', 'a b', 'a\x00b', 'h:80'])}`);
+/**
+ * Adds the framing headers of `framing` (length, chunked, both, double-length, double-te; anything
+ * else: none) to `lines`, sometimes malformed, and returns the body they frame (or mis-frame).
+ */
+function framedBody(r: Rng, lines: string[], framing: string, payload: string): string {
   let body = '';
-  const framing = pick(r, ['none', 'none', 'length', 'length', 'chunked', 'both', 'double-length', 'double-te']);
-  const payload = 'b'.repeat(pick(r, [0, 1, 5, 20, 300]));
   if (framing === 'length' || framing === 'both' || framing === 'double-length') {
     lines.push(`${headerName(r, 'Content-Length')}:${pick(r, SPACE)}${lengthValue(r, payload.length)}`);
     if (framing === 'double-length') lines.push(`Content-Length: ${chance(r, 0.5) ? payload.length : payload.length + 1}`);
@@ -100,6 +96,17 @@ function request(r: Rng): string {
     if (framing === 'double-te') lines.push(`Transfer-Encoding: ${pick(r, TE_VALUES)}`);
     body = chunkedBody(r);
   }
+  return body;
+}
+
+/** One request: a request line, headers, a body framed (or mis-framed) by them. */
+function request(r: Rng): string {
+  let line = `${pick(r, METHODS)}${pick(r, SPACE)}${pick(r, TARGETS)}${pick(r, SPACE)}${pick(r, VERSIONS)}`;
+  if (chance(r, 0.02)) line = pick(r, ['GET /', 'GET / HTTP/1.1 extra', '\r\nGET / HTTP/1.1', 'GET  / HTTP/1.1']);
+  const lines: string[] = [line];
+  const hosts = chance(r, 0.9) ? 1 : pick(r, [0, 2]);
+  for (let i = 0; i < hosts; i++) lines.push(`${headerName(r, 'Host')}:${pick(r, SPACE)}${pick(r, ['hello.default.example.com', 'hello.default.example.com', '', 'a b', 'a\x00b', 'h:80'])}`);
+  const body = framedBody(r, lines, pick(r, ['none', 'none', 'length', 'length', 'chunked', 'both', 'double-length', 'double-te']), 'b'.repeat(pick(r, [0, 1, 5, 20, 300])));
   const extra = int(r, 4);
   for (let i = 0; i < extra; i++) {
     lines.splice(
@@ -359,20 +366,9 @@ export function responseCase(r: Rng): { bytes: Buffer; method: string } {
   let s = '';
   if (chance(r, 0.1)) s += `HTTP/1.1 ${pick(r, ['100 Continue', '103 Early Hints', '102 Processing'])}${eol(r)}${chance(r, 0.5) ? `Link: </a>; rel=preload${eol(r)}` : ''}${eol(r)}`;
   const lines = [pick(r, STATUS_LINES)];
-  let body = '';
   const framing = pick(r, ['length', 'length', 'chunked', 'chunked', 'chunked', 'close', 'both', 'double-length', 'double-te']);
   const payload = 'p'.repeat(pick(r, [0, 1, 5, 20, 300]));
-  if (framing === 'length' || framing === 'both' || framing === 'double-length') {
-    lines.push(`${headerName(r, 'Content-Length')}:${pick(r, SPACE)}${lengthValue(r, payload.length)}`);
-    if (framing === 'double-length') lines.push(`Content-Length: ${chance(r, 0.5) ? payload.length : payload.length + 1}`);
-    body = payload;
-  }
-  if (framing === 'chunked' || framing === 'both' || framing === 'double-te') {
-    lines.push(`${headerName(r, 'Transfer-Encoding')}:${pick(r, SPACE)}${pick(r, TE_VALUES)}`);
-    if (framing === 'double-te') lines.push(`Transfer-Encoding: ${pick(r, TE_VALUES)}`);
-    body = chunkedBody(r);
-  }
-  if (framing === 'close') body = payload;
+  const body = framing === 'close' ? payload : framedBody(r, lines, framing, payload);
   const extra = int(r, 4);
   for (let i = 0; i < extra; i++)
     lines.splice(

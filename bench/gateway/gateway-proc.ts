@@ -2,10 +2,13 @@
 // KIngress and an EndpointSlice that point at the benchmark upstream on 127.0.0.1.
 //   node bench/gateway/gateway-proc.ts <listenPort> <upstreamPort> [workers] [fast]
 // fast = 1: the raw-socket HTTP/1.1 fast path (GatewayOptions.fastPath) on; 0: off.
+// KN_TS_GATEWAY_ACCESS_LOG=1: the access log on, written (asynchronously) to /dev/null.
 // workers > 1 runs that many processes with node:cluster sharing the port (an experiment: the
 // product scales by replicas, see docs/adr/0006-gateway.md).
 import cluster from 'node:cluster';
+import { pino } from 'pino';
 import type { Ingress } from '../../src/api/networking/types.ts';
+import { accessLogFromEnv } from '../../src/dataplane/gateway/log.ts';
 import { Gateway } from '../../src/dataplane/gateway/proxy.ts';
 import { type EndpointSlice, buildRoutingTable } from '../../src/dataplane/gateway/table.ts';
 
@@ -60,7 +63,9 @@ const slice: EndpointSlice = {
   endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
   ports: [{ name: 'http', port: Number(upstreamPort) }],
 };
-const gw = new Gateway({ fastPath: fastArg === '1' });
+const accessLog = accessLogFromEnv();
+const log = accessLog ? pino({ name: 'gateway' }, pino.destination({ dest: '/dev/null', sync: false })) : undefined;
+const gw = new Gateway({ fastPath: fastArg === '1', ...(log ? { log, accessLog } : {}) });
 gw.setTable(buildRoutingTable([ingress], [slice]));
 const server = gw.createServer('external');
 server.listen(Number(listenPort), '127.0.0.1', () => {

@@ -11,9 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type CorpusCase, fuzz } from '../../bench/gateway-fuzz/fuzz.ts';
 import { RequestOracle } from '../../bench/gateway-fuzz/oracle.ts';
-import type { Ingress } from '../../src/api/networking/types.ts';
-import { Gateway } from '../../src/dataplane/gateway/proxy.ts';
-import { type EndpointSlice, buildRoutingTable } from '../../src/dataplane/gateway/table.ts';
+import { listeningGateway, oneRouteTable } from './gateway-helpers.ts';
 
 const corpus = readFileSync(new URL('../fixtures/gateway-fuzz/corpus.jsonl', import.meta.url), 'utf8')
   .split('\n')
@@ -40,10 +38,8 @@ describe('gateway fuzz: fast path vs node (llhttp)', { timeout: 120_000 }, () =>
 });
 
 describe('gateway fuzz corpus through a real gateway (fast path on)', { timeout: 120_000 }, () => {
-  const NS = 'default';
-  const gw = new Gateway({ fastPath: true });
-  const server = gw.createServer('external');
   const oracle = new RequestOracle();
+  let g: Awaited<ReturnType<typeof listeningGateway>>;
   let port = 0;
   /** What the upstream received for the current case. */
   let received: { method: string; url: string; body: string }[] = [];
@@ -59,27 +55,14 @@ describe('gateway fuzz corpus through a real gateway (fast path on)', { timeout:
 
   before(async () => {
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.7', r));
-    const ingress: Ingress = {
-      metadata: { name: 'hello', namespace: NS, generation: 1 },
-      spec: { rules: [{ hosts: ['hello.default.example.com', 'other.example.com'], visibility: 'ExternalIP', http: { paths: [{ splits: [{ serviceNamespace: NS, serviceName: 'hello-1', servicePort: 80, percent: 100 }] }] } }] },
-    };
-    const slice: EndpointSlice = {
-      metadata: { name: 'hello-1-x', namespace: NS, labels: { 'kubernetes.io/service-name': 'hello-1' } },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: ['127.0.0.7'], conditions: { ready: true } }],
-      ports: [{ name: 'http', port: (upstream.address() as AddressInfo).port }],
-    };
-    gw.setTable(buildRoutingTable([ingress], [slice]));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    g = await listeningGateway({ fastPath: true }, oneRouteTable(['hello.default.example.com', 'other.example.com'], 'hello-1', '127.0.0.7', (upstream.address() as AddressInfo).port));
+    port = g.port;
   });
 
   after(() => {
-    gw.close();
-    for (const s of [server, upstream]) {
-      s.close();
-      s.closeAllConnections();
-    }
+    g.close();
+    upstream.close();
+    upstream.closeAllConnections();
   });
 
   /**

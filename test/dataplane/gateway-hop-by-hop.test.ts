@@ -7,26 +7,9 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { Ingress } from '../../src/api/networking/types.ts';
-import { Gateway } from '../../src/dataplane/gateway/proxy.ts';
-import { type EndpointSlice, buildRoutingTable } from '../../src/dataplane/gateway/table.ts';
+import { listeningGateway, oneRouteTable } from './gateway-helpers.ts';
 
-const NS = 'default';
 const HOST = 'hop.default.example.com';
-
-const ingress: Ingress = {
-  metadata: { name: 'hop', namespace: NS, generation: 1 },
-  spec: { rules: [{ hosts: [HOST], visibility: 'ExternalIP', http: { paths: [{ splits: [{ serviceNamespace: NS, serviceName: 'hop-1', servicePort: 80, percent: 100 }] }] } }] },
-};
-
-function slice(port: number): EndpointSlice {
-  return {
-    metadata: { name: 'hop-1-x', namespace: NS, labels: { 'kubernetes.io/service-name': 'hop-1' } },
-    addressType: 'IPv4',
-    endpoints: [{ addresses: ['127.0.0.6'], conditions: { ready: true } }],
-    ports: [{ name: 'http', port }],
-  };
-}
 
 /** Header names (lower-case) of a head's header lines. */
 function names(head: string): string[] {
@@ -57,8 +40,7 @@ function send(port: number, data: string, done: (t: string) => boolean): Promise
 
 for (const fastPath of [true, false])
   describe(`gateway: hop-by-hop headers${fastPath ? ' (fast path on)' : ''}`, { timeout: 20_000 }, () => {
-    const gw = new Gateway({ fastPath });
-    const server = gw.createServer('external');
+    let g: Awaited<ReturnType<typeof listeningGateway>>;
     let port = 0;
     /** Request heads the upstream received, by path. */
     const seen = new Map<string, string>();
@@ -87,15 +69,12 @@ for (const fastPath of [true, false])
 
     before(async () => {
       await new Promise<void>((r) => upstream.listen(0, '127.0.0.6', r));
-      gw.setTable(buildRoutingTable([ingress], [slice((upstream.address() as AddressInfo).port)]));
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      port = (server.address() as AddressInfo).port;
+      g = await listeningGateway({ fastPath }, oneRouteTable([HOST], 'hop-1', '127.0.0.6', (upstream.address() as AddressInfo).port));
+      port = g.port;
     });
 
     after(() => {
-      gw.close();
-      server.close();
-      server.closeAllConnections();
+      g.close();
       upstream.close();
     });
 
@@ -115,10 +94,10 @@ for (const fastPath of [true, false])
     });
 
     it('drops Keep-Alive and a header named by `Connection: close` on a plain request (the fast path takes it)', async () => {
-      const before = gw.fastPathCounts?.served ?? 0;
+      const before = g.gw.fastPathCounts?.served ?? 0;
       const t = await send(port, `GET /plain HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\nClose: x\r\nKeep-Alive: timeout=5\r\nX-Stays: 1\r\n\r\n`, () => false);
       assert.match(t, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nok$/);
-      if (fastPath) assert.equal(gw.fastPathCounts!.served - before, 1, 'served on the fast path');
+      if (fastPath) assert.equal(g.gw.fastPathCounts!.served - before, 1, 'served on the fast path');
       const up = names(seen.get('/plain')!);
       for (const h of ['close', 'keep-alive']) assert.ok(!up.includes(h), `${h} reached the upstream: ${up.join(', ')}`);
       assert.ok(up.includes('x-stays'));

@@ -8,10 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { Ingress } from '../../src/api/networking/types.ts';
 import { accessLogFromEnv } from '../../src/dataplane/gateway/log.ts';
-import { Gateway } from '../../src/dataplane/gateway/proxy.ts';
-import { type EndpointSlice, buildRoutingTable } from '../../src/dataplane/gateway/table.ts';
+import { listeningGateway, oneRouteTable } from './gateway-helpers.ts';
 
 const NS = 'default';
 const HOST = 'logged.default.example.com';
@@ -55,36 +53,10 @@ describe('gateway logs', { timeout: 20_000 }, () => {
     upstream.closeAllConnections();
   });
 
-  const table = () => {
-    const ingress: Ingress = {
-      metadata: { name: 'logged', namespace: NS, generation: 1 },
-      spec: { rules: [{ hosts: [HOST], visibility: 'ExternalIP', http: { paths: [{ splits: [{ serviceNamespace: NS, serviceName: 'logged-00001', servicePort: 80, percent: 100, appendHeaders: { 'Knative-Serving-Revision': 'logged-00001' } }] }] } }] },
-    };
-    const slice: EndpointSlice = {
-      metadata: { name: 'logged-00001-x', namespace: NS, labels: { 'kubernetes.io/service-name': 'logged-00001' } },
-      addressType: 'IPv4',
-      endpoints: [{ addresses: ['127.0.0.8'], conditions: { ready: true } }],
-      ports: [{ name: 'http', port: upPort }],
-    };
-    return buildRoutingTable([ingress], [slice]);
-  };
-
   async function serve(o: { fastPath: boolean; accessLog: boolean }) {
     const m = memoryLogger();
-    const gw = new Gateway({ ...o, log: m.log });
-    gw.setTable(table());
-    const server = gw.createServer('external');
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as AddressInfo).port;
-    return {
-      ...m,
-      port,
-      close() {
-        gw.close();
-        server.close();
-        server.closeAllConnections();
-      },
-    };
+    const g = await listeningGateway({ ...o, log: m.log }, oneRouteTable([HOST], 'logged-00001', '127.0.0.8', upPort));
+    return { ...m, port: g.port, close: g.close };
   }
 
   for (const fastPath of [true, false])
