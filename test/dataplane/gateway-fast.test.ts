@@ -416,6 +416,16 @@ describe('gateway fast path: framing and connection edge cases', { timeout: 20_0
     }
   });
 
+  it('hands a head that can no longer be taken to node at once: 400 before the head is complete', async () => {
+    // A bare LF, a NUL, an unknown method: node refuses these as soon as it sees them; the fast
+    // path must not sit on them waiting for the blank line that ends the head.
+    for (const start of [`GET / HTTP/1.1\nHost: ${HOST}\n`, `GET / HTTP/1.1\r\nHost: ${HOST}\r\nX-A: a\x00b`, 'BREW / HTTP/1.1\r\n', 'bbbbb']) {
+      const r = await exchange(port, start);
+      assert.match(r.text, /^HTTP\/1\.1 400 Bad Request\r\n/, JSON.stringify(start));
+      assert.equal(r.closed, true);
+    }
+  });
+
   it('answers 431 to a head over the size limit (via node:http)', async () => {
     const r = await exchange(port, get('/', `X-Big: ${'a'.repeat(20_000)}\r\n`));
     assert.match(r.text, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
