@@ -117,7 +117,8 @@ function endToEnd(raw: string[]): string {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!.toLowerCase();
-    if (isHopByHop(n) || isNominated(n, hop)) continue;
+    // (Framing headers are the body's, kept whatever Connection nominates.)
+    if (isHopByHop(n) || (isNominated(n, hop) && n !== 'content-length' && n !== 'transfer-encoding')) continue;
     out.push(`${n}: ${raw[i + 1]!}`);
   }
   return out.join('\n');
@@ -170,7 +171,10 @@ export async function checkResponse(bytes: Buffer, method: string): Promise<Case
   }
   // What the client gets: the rewritten head and the body bytes as they came; node must read the same.
   const close = f.framing === UNTIL_CLOSE;
-  const relayed = Buffer.concat([Buffer.from(close ? `${f.rewritten}connection: close\r\n\r\n` : `${f.rewritten}\r\n`, 'latin1'), bytes.subarray(headEnd, endAt)]);
+  // On a kept connection the next response follows at once: the relayed head must frame the body
+  // by itself (node must not read the next response into this one's body).
+  const next = close ? '' : 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext';
+  const relayed = Buffer.concat([Buffer.from(close ? `${f.rewritten}connection: close\r\n\r\n` : `${f.rewritten}\r\n`, 'latin1'), bytes.subarray(headEnd, endAt), Buffer.from(next, 'latin1')]);
   const client = await readResponse(relayed, method);
   if (!client.complete) return { verdict: 'unsafe', why: `the relayed response does not parse: ${client.error ?? 'incomplete'}` };
   if (client.status !== whole.status) return { verdict: 'unsafe', why: `relayed status ${client.status ?? '?'} vs ${whole.status ?? '?'}` };

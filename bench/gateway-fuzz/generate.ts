@@ -335,7 +335,7 @@ function draftedResponse(r: Rng): string {
         body += pick(r, ['x', '\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext']);
         break;
       case 7:
-        add(pick(r, ['X-Fold: a', ' folded', 'X-J : x', 'Connection: close', 'Connection: keep-alive, X-A', 'Upgrade: h2c', 'Trailer: X-Sum']));
+        add(pick(r, ['X-Fold: a', ' folded', 'X-J : x', 'Connection: close', 'Connection: keep-alive, X-A', 'Upgrade: h2c', 'Trailer: X-Sum', 'Connection: keep-alive, Content-Length', 'Connection: Transfer-Encoding']));
         break;
       default:
         body = chunkedBody(r);

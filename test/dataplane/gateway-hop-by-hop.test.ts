@@ -55,6 +55,10 @@ for (const fastPath of [true, false])
           buf = buf.slice(end + 4);
           const path = head.split(' ')[1]!;
           seen.set(path, head);
+          if (path === '/nominates-length') {
+            s.write('HTTP/1.1 200 OK\r\nConnection: keep-alive, Content-Length\r\nContent-Length: 5\r\n\r\nhello');
+            continue;
+          }
           if (path === '/upgrade') {
             s.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade, X-Up-Hop\r\nUpgrade: echo\r\nX-Up-Hop: secret\r\nKeep-Alive: timeout=9\r\nX-Up-Keep: yes\r\n\r\ntunnel open');
             return;
@@ -111,6 +115,13 @@ for (const fastPath of [true, false])
       assert.doesNotMatch(t, /keep-alive: timeout=9/i, "the upstream's Keep-Alive stays on its hop");
       assert.ok(got.includes('x-keep'));
       assert.match(t, /\r\n\r\nok$/);
+    });
+
+    it('keeps a response framed when its Connection header nominates Content-Length', async () => {
+      const t = await send(port, `GET /nominates-length HTTP/1.1\r\nHost: ${HOST}\r\n\r\nGET /response HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`, (x) => x.endsWith('ok'));
+      // The body as it came (Content-Length kept) or re-framed (node:http chunks it): either way the
+      // next response follows it on the same connection.
+      assert.match(t, /^HTTP\/1\.1 200 OK\r\n[^]*?\r\n\r\n(hello|5\r\nhello\r\n0\r\n\r\n)HTTP\/1\.1 200 OK\r\n[^]*x-keep: yes\r\n[^]*\r\n\r\nok$/i);
     });
 
     it('keeps Connection: Upgrade and Upgrade on a real upgrade, and drops the rest in both directions', async () => {

@@ -138,14 +138,16 @@ function fieldValue(v: string): boolean {
   return true;
 }
 
-/** The response head lines (after the status line) without the headers `hop` nominates. */
+/** The response head lines (after the status line) without the headers `hop` nominates (framing headers stay). */
 function withoutNominated(out: string, hop: string[]): string {
   const lines = out.split('\r\n');
   let kept = `${lines[0]!}\r\n`;
   for (let i = 1; i < lines.length; i++) {
     const l = lines[i]!;
     if (l === '') continue;
-    if (!isNominated(l.slice(0, l.indexOf(':')), hop)) kept += `${l}\r\n`;
+    const name = l.slice(0, l.indexOf(':'));
+    // The body is relayed as it came: its framing headers go with it, whatever Connection says.
+    if (name === 'content-length' || name === 'transfer-encoding' || !isNominated(name, hop)) kept += `${l}\r\n`;
   }
   return kept;
 }
