@@ -5,11 +5,10 @@
 // server objects and undici's client cost ≈ 20–27 µs of CPU per proxied request, nginx ≈ 4 µs; the
 // gateway's own code is 1–2 % of that. This path does only what a plain request needs and hands
 // EVERYTHING else to node:http, which then decides (so node, not this file, answers 400/431 etc.):
-//   - taken here: an HTTP/1.1 request line with a common method and an origin-form target; header
-//     names that are tokens and values of visible ASCII, SP, HTAB; one Host; no Transfer-Encoding,
-//     Upgrade or Expect; Connection absent, `keep-alive` or `close`; no body or a Content-Length body
-//     of at most MAX_BODY bytes (buffered whole); a head of at most MAX_HEAD bytes; a route to a
-//     split with ready HTTP/1.1 endpoints (404/503-without-split answers are written here too);
+//   - taken here: what request-head.ts frames (a plain HTTP/1.1 request node reads the same way;
+//     docs/adr/0012-gateway-smuggling.md), with no body or a Content-Length body of at most MAX_BODY
+//     bytes (buffered whole), routed to a split with ready HTTP/1.1 endpoints (404/503-without-split
+//     answers are written here too);
 //   - handed over (the socket, with every unconsumed byte unshifted, between two requests): all the
 //     rest, including requests for splits without endpoints (held for scale from zero by the node
 //     path) and h2c upstreams. A connection handed over stays with node:http.
@@ -17,7 +16,7 @@
 // socket is paused when they pile up) until the current response is complete.
 //
 // Files: request-head.ts (which bytes form a request taken here), fast-upstream.ts (upstream pool
-// and response relay), chunked.ts (chunked body scanner); this file: the client connection's state
+// and response relay), response-head.ts and chunked.ts (reading the upstream's response); this file: the client connection's state
 // machine (ClientConn), one request/response exchange (Exchange) and the FastPath that attaches to
 // an http.Server. The route timeout is one timer per client connection, refreshed per request
 // (docs/adr/0011-gateway-tail.md).
