@@ -2,7 +2,8 @@
 // a short seeded run plus the saved corpus (test/fixtures/gateway-fuzz/corpus.jsonl) in process,
 // then the corpus's requests through a real gateway to a real upstream on 127.0.0.x: whatever the
 // upstream receives must be what node reads from the client's bytes, request by request; a request
-// the two read differently is never forwarded. The long run is `node bench/gateway-fuzz/run.mjs`.
+// the two read differently is never forwarded. And the corpus's responses from a raw upstream
+// through the gateway: the client reads what node reads from the upstream's bytes, or nothing. The long run is `node bench/gateway-fuzz/run.mjs`.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -10,7 +11,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type CorpusCase, fuzz } from '../../bench/gateway-fuzz/fuzz.ts';
-import { RequestOracle } from '../../bench/gateway-fuzz/oracle.ts';
+import { RequestOracle, readResponse } from '../../bench/gateway-fuzz/oracle.ts';
 import { listeningGateway, oneRouteTable } from './gateway-helpers.ts';
 
 const corpus = readFileSync(new URL('../fixtures/gateway-fuzz/corpus.jsonl', import.meta.url), 'utf8')
@@ -113,3 +114,58 @@ describe('gateway fuzz corpus through a real gateway (fast path on)', { timeout:
         assert.match(answer, /HTTP\/1\.1 (400 Bad Request|431 Request Header Fields Too Large)\r\n[^]*$/, `node's error ${node.error}`);
     });
 });
+
+describe('gateway fuzz corpus: upstream responses through a real gateway (fast path on)', { timeout: 120_000 }, () => {
+  const responses = corpus.filter((x) => x.kind === 'response');
+  let g: Awaited<ReturnType<typeof listeningGateway>>;
+  // A raw upstream: the request's path names the corpus case; it writes the case's bytes and closes.
+  const upstream = net.createServer((s) => {
+    let head = '';
+    s.setEncoding('latin1');
+    s.on('error', () => {});
+    s.on('data', (d: string) => {
+      head += d;
+      if (!head.includes('\r\n\r\n')) return;
+      const i = Number(/^[A-Z]+ \/case\/(\d+) /.exec(head)?.[1] ?? -1);
+      s.end(Buffer.from(responses[i]?.bytes ?? '', 'latin1'));
+    });
+  });
+
+  before(async () => {
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.9', r));
+    g = await listeningGateway({ fastPath: true }, oneRouteTable(['hello.default.example.com'], 'raw-1', '127.0.0.9', (upstream.address() as AddressInfo).port));
+  });
+
+  after(() => {
+    g.close();
+    upstream.close();
+  });
+
+  /** The response a node:http client reads from the gateway, or the error it gets. */
+  function fetchCase(i: number, method: string): Promise<{ status?: number; body?: string; error?: string }> {
+    return new Promise((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port: g.port, method, path: `/case/${i}`, headers: { host: 'hello.default.example.com' }, agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('latin1');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve(res.complete ? { status: res.statusCode, body } : { error: 'incomplete' }));
+        res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+      req.end();
+    });
+  }
+
+  responses.forEach((c, i) =>
+    it(`relays it as node reads it, or refuses it: ${c.note ?? JSON.stringify(c.bytes).slice(0, 60)}`, async () => {
+      const method = c.method ?? 'GET';
+      const node = await readResponse(Buffer.from(c.bytes, 'latin1'), method);
+      const got = await fetchCase(i, method);
+      if (got.error !== undefined || got.status === 502) return; // refused: nothing of it reached the client as a response
+      assert.ok(node.complete, `the gateway relayed a response node does not read whole: ${JSON.stringify(got)}`);
+      assert.equal(got.status, node.status);
+      assert.equal(got.body, node.body.toString('latin1'));
+    }),
+  );
+});
+
