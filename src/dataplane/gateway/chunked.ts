@@ -4,7 +4,8 @@
 // only what node's parser accepts too (bench/gateway-fuzz checks that), namely chunk sizes of hex
 // digits (at most 2^40) with nothing but extensions after them, extensions `;name` or
 // `;name=value` of tokens (no spaces, no quoted strings), trailer lines `token ":" value` without
-// controls (not Content-Length or Transfer-Encoding), and CRLF everywhere (no bare CR or LF).
+// controls (not Content-Length, Transfer-Encoding, Connection, Proxy-Connection or Upgrade), and
+// CRLF everywhere (no bare CR or LF).
 // One state machine, fed buffer by buffer, no allocation.
 import { isTchar } from './http-syntax.ts';
 
@@ -27,9 +28,12 @@ const END_LF = 14;
 const DONE = 15;
 const ERROR = 16;
 
-/** Trailer names a reader may take for framing (node refuses them): refused. */
-const CONTENT_LENGTH = 'content-length';
-const TRANSFER_ENCODING = 'transfer-encoding';
+/**
+ * Trailer names a reader may act on as if they were headers (framing, the connection's fate: node
+ * refuses the first two and closes the connection on `Connection: close`): refused.
+ */
+const REFUSED_TRAILERS = ['content-length', 'transfer-encoding', 'connection', 'proxy-connection', 'upgrade'];
+const ALL_REFUSED = (1 << REFUSED_TRAILERS.length) - 1;
 
 /** ChunkedScanner.feed(): the body goes on past these bytes. */
 export const CHUNKED_MORE = -1;
@@ -48,8 +52,8 @@ export class ChunkedScanner {
   private size = 0;
   /** In a trailer name: its length so far, and whether it can still be Content-Length / Transfer-Encoding. */
   private nameLen = 0;
-  private maybeCL = false;
-  private maybeTE = false;
+  /** Bit i: the name so far is still a prefix of REFUSED_TRAILERS[i]. */
+  private maybe = 0;
 
   reset(): void {
     this.state = SIZE_FIRST;
@@ -121,14 +125,13 @@ export class ChunkedScanner {
           else if (isTchar(c)) {
             st = TRAILER_NAME;
             this.nameLen = 0;
-            this.maybeCL = this.maybeTE = true;
+            this.maybe = ALL_REFUSED;
             this.trailerNameChar(c);
           } else st = ERROR;
           break;
         case TRAILER_NAME:
           if (c === 58 /* : */) {
-            const n = this.nameLen;
-            st = (this.maybeCL && n === CONTENT_LENGTH.length) || (this.maybeTE && n === TRANSFER_ENCODING.length) ? ERROR : TRAILER_VALUE;
+            st = this.refusedName() ? ERROR : TRAILER_VALUE;
           } else if (isTchar(c)) this.trailerNameChar(c);
           else st = ERROR;
           break;
@@ -157,11 +160,21 @@ export class ChunkedScanner {
     return CHUNKED_MORE;
   }
 
-  /** Follows a trailer name byte by byte against the two names refused. */
+  /** Follows a trailer name byte by byte against the names refused. */
   private trailerNameChar(c: number): void {
     const lower = c >= 65 && c <= 90 ? c + 32 : c;
     const i = this.nameLen++;
-    if (this.maybeCL && (i >= CONTENT_LENGTH.length || CONTENT_LENGTH.charCodeAt(i) !== lower)) this.maybeCL = false;
-    if (this.maybeTE && (i >= TRANSFER_ENCODING.length || TRANSFER_ENCODING.charCodeAt(i) !== lower)) this.maybeTE = false;
+    for (let k = 0; k < REFUSED_TRAILERS.length; k++) {
+      const bit = 1 << k;
+      if ((this.maybe & bit) === 0) continue;
+      const name = REFUSED_TRAILERS[k]!;
+      if (i >= name.length || name.charCodeAt(i) !== lower) this.maybe &= ~bit;
+    }
+  }
+
+  /** At the colon: whether the whole name is one of those refused. */
+  private refusedName(): boolean {
+    for (let k = 0; k < REFUSED_TRAILERS.length; k++) if ((this.maybe & (1 << k)) !== 0 && REFUSED_TRAILERS[k]!.length === this.nameLen) return true;
+    return false;
   }
 }
