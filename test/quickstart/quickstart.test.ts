@@ -122,7 +122,8 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
     const r = await quickstart(s, ['kind']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(errorLine(r), /^Error: kind is not installed: install kind v0\.30 or newer .*then run 'kn quickstart kind' again$/);
-    assert.deepEqual(s.calls().map(line), [], 'nothing runs before the dependency check passes');
+    // Only the read-only engine probe, so that one message can name every problem.
+    assert.deepEqual(s.calls().map(line), ['docker version --format {{json .}}'], 'nothing but the probe runs before the dependency check passes');
   });
 
   it('docker missing (even where the machine has a docker: PATH holds only the fakes)', async () => {
@@ -140,7 +141,7 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
     assert.equal(r.code, 1);
     assert.match(
       errorLine(r),
-      /^Error: docker and kind are not installed: install Docker \(https:\/\/docs\.docker\.com\/get-docker\/.*\); install kind v0\.30 or newer \(.*go install sigs\.k8s\.io\/kind@v0\.30\.0'\); then run 'kn quickstart kind' again$/,
+      /^Error: docker and kind are not installed: install Docker \(https:\/\/docs\.docker\.com\/get-docker\/.*\), or Podman with KIND_EXPERIMENTAL_PROVIDER=podman; install kind v0\.30 or newer \(.*go install sigs\.k8s\.io\/kind@v0\.30\.0'\); then run 'kn quickstart kind' again$/,
     );
     assert.match(r.stderr, /✖ Checking dependencies\n/, 'the failed step is shown by its title only');
   });
