@@ -300,6 +300,10 @@ describe('kn quickstart kind on a fresh machine, then again', () => {
     assert.deepEqual(c0.args, ['controller']);
     const domain = await client.get(R.ConfigMap, 'config-domain', 'knative-serving');
     assert.equal((domain.data as Record<string, string>)['127.0.0.1.sslip.io'], '');
+    // A local single-user cluster: `kn domain create` claims its domain itself.
+    const network = await client.get(R.ConfigMap, 'config-network', 'knative-serving');
+    assert.equal((network.data as Record<string, string>)['autocreate-cluster-domain-claims'], 'true');
+    assert.equal((network.data as Record<string, string>)['ingress-class'], 'kourier.ingress.networking.knative.dev');
     const ingress = await client.get(R.KService, 'kourier-ingress', 'kourier-system');
     assert.deepEqual((ingress.spec as { type: string; ports: { nodePort: number }[] }).type, 'NodePort');
     assert.equal((ingress.spec as { ports: { nodePort: number }[] }).ports[0]!.nodePort, 31080);

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { deploymentAvailable, explainNotAvailable } from '../../src/quickstart/apply.ts';
-import { componentOf, installPlan, loadManifests, withDomain, withImage } from '../../src/quickstart/manifests.ts';
+import { componentOf, installPlan, loadManifests, withDomain, withImage, withQuickstartNetwork } from '../../src/quickstart/manifests.ts';
 import { components, ingressService, kindConfig, kindNodeImage, minikubeKubernetesVersion, parseVersion, versionBelow } from '../../src/quickstart/options.ts';
 import { shellLine } from '../../src/quickstart/runner.ts';
 import { engineState, lastLine, parseKindClusters, parseMinikubeProfiles } from '../../src/quickstart/tools.ts';
@@ -110,6 +110,16 @@ describe('install plan', () => {
     assert.ok(p.crds.every((m) => componentOf(m.object) === 'eventing'));
     assert.ok(!p.rest.some((m) => m.object.metadata.name === 'kourier-ingress' || m.object.metadata.name === 'config-domain'));
     assert.deepEqual(p.deployments.filter((m) => m.object.metadata.namespace !== 'knative-eventing'), []);
+  });
+
+  it('config-network gets autocreate-cluster-domain-claims "true" and keeps the rest; manifests/ keeps upstream\'s default', () => {
+    const shipped = find('ConfigMap', 'config-network')!;
+    assert.equal((shipped.data as Record<string, string>)['autocreate-cluster-domain-claims'], undefined, 'manifests/ leaves it to the default, false');
+    const [out] = withQuickstartNetwork([{ source: 'x', object: shipped }]);
+    const data = out!.object.data as Record<string, string>;
+    assert.equal(data['autocreate-cluster-domain-claims'], 'true');
+    assert.equal(data['ingress-class'], (shipped.data as Record<string, string>)['ingress-class']);
+    assert.equal(data._example, (shipped.data as Record<string, string>)._example);
   });
 
   it('the domain replaces other domains in config-domain and keeps _example', () => {
