@@ -251,6 +251,7 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
       'listenAddress: "127.0.0.1"',
       `$ docker build -t ${IMAGE} -f ${REPO}/Dockerfile ${REPO}`,
       `$ kind load docker-image ${IMAGE} --name knative`,
+      'config-network gets autocreate-cluster-domain-claims: "true"',
       'Deployment knative-serving/controller',
       'Deployment kourier-system/3scale-kourier-gateway',
       'Service kourier-system/kourier-ingress',
