@@ -46,7 +46,8 @@ export function lastLine(r: Pick<RunResult, 'stdout' | 'stderr'>): string {
       .filter((l) => l && !NOISE.test(l));
   const lines = clean(`${r.stderr}\n${r.stdout}`);
   const err = [...lines].reverse().find((l) => /^(ERROR|Error|error)[: ]/.test(l));
-  const pick = err ?? clean(r.stderr).pop() ?? lines.pop() ?? 'no output';
+  const quiet = `${r.stderr}${r.stdout}`.trim() ? 'no readable message (only a Go template error or crash dump, not shown)' : 'no output';
+  const pick = err ?? clean(r.stderr).pop() ?? lines.pop() ?? quiet;
   return pick.replace(/^(ERROR|Error|error):\s*/, '');
 }
 

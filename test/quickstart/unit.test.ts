@@ -72,7 +72,8 @@ describe('options', () => {
       'exit status 2',
     ].join('\n');
     assert.equal(lastLine({ stdout: '', stderr: panic }), 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
-    assert.equal(lastLine({ stdout: '', stderr: 'template: :1:2: executing "" at <.ServerVersion>: can\'t evaluate field ServerVersion in type types.Info' }), 'no output');
+    assert.equal(lastLine({ stdout: '', stderr: 'template: :1:2: executing "" at <.ServerVersion>: can\'t evaluate field ServerVersion in type types.Info' }), 'no readable message (only a Go template error or crash dump, not shown)');
+    assert.equal(lastLine({ stdout: '', stderr: '' }), 'no output');
   });
 
   it('the Docker engine probe', () => {
