@@ -10,9 +10,9 @@
 // writes an Available status on any control-plane Deployment that lacks one), so "ready" here is
 // the API round trips plus that loop, not pods starting.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { R } from '../../src/api/resources.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { applyAll, waitDeploymentAvailable, waitEstablished } from '../../src/quickstart/apply.ts';
@@ -21,6 +21,7 @@ import { ingressService } from '../../src/quickstart/options.ts';
 import { startCluster } from '../../test/harness/cluster.ts';
 import { REPO } from '../../test/harness/env.ts';
 import { makeDeploymentsAvailable } from '../../test/quickstart/available.ts';
+import { installFakes } from '../../test/quickstart/fakes.ts';
 
 const RUNS = Math.max(1, Math.min(Number(process.argv[2] ?? 5), 20));
 const NAMESPACES = ['knative-serving', 'kourier-system', 'knative-eventing'];
@@ -82,11 +83,9 @@ try {
   {
     const cluster = await startCluster();
     const client = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
-    const bin = join(work, 'bin');
-    mkdirSync(bin, { recursive: true });
-    for (const t of ['kind', 'docker']) symlinkSync(join(REPO, 'test/quickstart/fake-bin', t), join(bin, t));
     const env = {
-      PATH: [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+      // Only the fakes: a docker or kind installed on the machine is never run.
+      PATH: installFakes(join(work, 'bin'), ['kind', 'docker']),
       FAKE_STATE_DIR: join(work, 'state'),
       FAKE_TARGET_KUBECONFIG: cluster.kubeconfig,
       KUBECONFIG: join(work, 'kubeconfig'),

@@ -3,7 +3,7 @@
 import { R } from '../api/resources.ts';
 import { applyAll, ResourceResolver, waitDeploymentAvailable, waitEstablished } from './apply.ts';
 import { QuickstartError } from './errors.ts';
-import { describeObject, installPlan, loadManifests, type InstallPlan } from './manifests.ts';
+import { describeObject, installPlan, loadManifests, QUICKSTART_NETWORK, type InstallPlan } from './manifests.ts';
 import { components, controlPlaneImage, FIELD_MANAGER, type QuickstartOptions } from './options.ts';
 import type { Ctx, Step } from './steps.ts';
 import type { KubeObject } from '../api/meta.ts';
@@ -44,7 +44,7 @@ export function applySteps(o: QuickstartOptions, plan: InstallPlan, contextNote:
     {
       title: `Installing the control plane (${controlPlaneImage(o)})`,
       plan: [
-        `server-side apply (field manager ${FIELD_MANAGER})${components(o).serving ? `; config-domain gets "${o.domain}": ""` : ''}`,
+        `server-side apply (field manager ${FIELD_MANAGER})${components(o).serving ? `; config-domain gets "${o.domain}": ""; config-network gets ${Object.entries(QUICKSTART_NETWORK).map(([k, v]) => `${k}: "${v}"`).join(', ')}` : ''}`,
         ...list(plan.rest),
       ],
       run: async (ctx, io) => {

@@ -4,12 +4,12 @@ import { applySteps, buildPlan, nextSteps } from './common.ts';
 import { QuickstartError } from './errors.ts';
 import { controlPlaneImage, ingressService, kindConfig, MIN_KIND_VERSION, NODE_PORT, parseVersion, type QuickstartOptions, versionBelow } from './options.ts';
 import { type Ctx, type Deps, runQuickstart, type Step } from './steps.ts';
-import { describeInvocation, docker, kind, lastLine, parseKindClusters, runOrFail } from './tools.ts';
+import { checkDependencies, describeInvocation, docker, kind, parseKindClusters, runOrFail } from './tools.ts';
 import { planUsesImage } from './manifests.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const INSTALL_DOCKER = 'install Docker (https://docs.docker.com/get-docker/), or Podman with KIND_EXPERIMENTAL_PROVIDER=podman';
+const INSTALL_DOCKER = "install Docker (https://docs.docker.com/get-docker/; Debian/Ubuntu: 'sudo apt-get install docker.io'), or Podman with KIND_EXPERIMENTAL_PROVIDER=podman";
 const INSTALL_KIND = "install kind v0.30 or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation, e.g. 'go install sigs.k8s.io/kind@v0.30.0')";
 
 export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPlan>): Step[] {
@@ -19,24 +19,17 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
   const steps: Step[] = [
     {
       title: 'Checking dependencies',
-      plan: ['docker and kind on PATH', describeInvocation(docker.info()), describeInvocation(kind.version())],
+      plan: ['docker and kind on PATH', describeInvocation(docker.probe()), describeInvocation(kind.version())],
       run: async (ctx, io) => {
         const { runner } = ctx.deps;
         // kind runs its node in Docker, so docker is needed even with --image.
-        if (!runner.which('docker')) throw new QuickstartError(`docker is not installed: ${INSTALL_DOCKER}; ${again}`);
-        if (!runner.which('kind')) throw new QuickstartError(`kind is not installed: ${INSTALL_KIND}; ${again}`);
-        const info = await runner.run(docker.info().cmd, docker.info().args);
-        if (info.exitCode !== 0) {
-          throw new QuickstartError(
-            `the Docker engine is not running (docker info: ${lastLine(info)}): start Docker Desktop or 'sudo systemctl start docker', ${again}`,
-          );
-        }
+        const found = await checkDependencies(runner, [{ tool: 'docker', install: INSTALL_DOCKER }, { tool: 'kind', install: INSTALL_KIND }], again, { probeDocker: true });
         const v = await runner.run(kind.version().cmd, kind.version().args);
         const parsed = parseVersion(v.stdout);
         if (parsed && versionBelow(parsed, MIN_KIND_VERSION)) {
           ctx.warnings.push(`kind ${v.stdout.trim()} is older than the recommended v${MIN_KIND_VERSION.join('.')}; if cluster creation fails, upgrade kind`);
         }
-        io.output(`Docker ${info.stdout.trim()}, kind ${v.stdout.trim() || 'unknown'}`);
+        io.output(`Docker ${found.docker}, kind ${v.stdout.trim() || 'unknown'}`);
       },
     },
     {

@@ -112,6 +112,22 @@ export function withDomain(objs: ManifestObject[], domain: string): ManifestObje
   return out;
 }
 
+/**
+ * config-network data the quickstart sets on its local, single-user cluster: a DomainMapping
+ * (`kn domain create`) claims its domain itself. Upstream's default, kept in manifests/ for shared
+ * clusters, is "false": there an administrator hands out ClusterDomainClaims.
+ */
+export const QUICKSTART_NETWORK: Readonly<Record<string, string>> = { 'autocreate-cluster-domain-claims': 'true' };
+
+/** Merges QUICKSTART_NETWORK into config-network (when Serving, and so config-network, is installed). */
+export function withQuickstartNetwork(objs: ManifestObject[]): ManifestObject[] {
+  return objs.map((m) => {
+    const o = m.object;
+    if (o.kind !== 'ConfigMap' || o.apiVersion !== 'v1' || o.metadata.name !== 'config-network' || o.metadata.namespace !== 'knative-serving') return m;
+    return { source: m.source, object: { ...o, data: { ...((o.data as Record<string, string> | undefined) ?? {}), ...QUICKSTART_NETWORK } } };
+  });
+}
+
 export interface PlanInput {
   objects: ManifestObject[];
   image: string;
@@ -127,9 +143,11 @@ export function installPlan(i: PlanInput): InstallPlan {
     const c = componentOf(m.object);
     return c === 'shared' || (c === 'serving' ? i.serving : i.eventing);
   });
-  const all = withDomain(
-    picked.map((m) => ({ source: m.source, object: withImage(m.object, i.image) })),
-    i.domain,
+  const all = withQuickstartNetwork(
+    withDomain(
+      picked.map((m) => ({ source: m.source, object: withImage(m.object, i.image) })),
+      i.domain,
+    ),
   ).filter((m) => i.serving || m.source !== '(generated)');
   if (i.serving) for (const x of i.extra) all.push({ source: '(generated)', object: x });
   const crds = all.filter((m) => m.object.kind === 'CustomResourceDefinition');

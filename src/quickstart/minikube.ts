@@ -5,7 +5,7 @@ import { applySteps, buildPlan, nextSteps } from './common.ts';
 import { QuickstartError } from './errors.ts';
 import { controlPlaneImage, ingressService, MIN_MINIKUBE_VERSION, parseVersion, type QuickstartOptions, versionBelow } from './options.ts';
 import { type Ctx, type Deps, runQuickstart, type Step } from './steps.ts';
-import { describeInvocation, minikube, parseMinikubeProfiles, runOrFail } from './tools.ts';
+import { checkDependencies, describeInvocation, minikube, parseMinikubeProfiles, runOrFail } from './tools.ts';
 import { planUsesImage } from './manifests.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ export function minikubeSteps(o: QuickstartOptions, plan: ReturnType<typeof buil
       plan: ['minikube on PATH', describeInvocation(minikube.version())],
       run: async (ctx, io) => {
         const { runner } = ctx.deps;
-        if (!runner.which('minikube')) throw new QuickstartError(`minikube is not installed: ${INSTALL_MINIKUBE}; ${again}`);
+        await checkDependencies(runner, [{ tool: 'minikube', install: INSTALL_MINIKUBE }], again);
         const v = await runner.run(minikube.version().cmd, minikube.version().args);
         const parsed = parseVersion(v.stdout);
         if (parsed && versionBelow(parsed, MIN_MINIKUBE_VERSION)) {

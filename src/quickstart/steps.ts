@@ -61,7 +61,14 @@ export function renderPlan(header: string, steps: Step[], footer: string[]): str
 
 /** Runs the steps with listr2; resolves when all are done, rejects with the first failure. */
 export async function runSteps(steps: Step[], ctx: Ctx): Promise<void> {
-  const { Listr } = await import('listr2');
+  const { Listr, ListrLogger, ListrLogLevels, LISTR_LOGGER_STDERR_LEVELS } = await import('listr2');
+  // A failed step shows as "✖ <title>" only: its message is the command's one "Error: …" line, so
+  // no renderer may print it a first time (the simple one as "[FAILED: …]", the default one as the title).
+  class TitleOnFailure extends ListrLogger {
+    override log(level: string, message: string, options?: object): void {
+      super.log(level, message, level === ListrLogLevels.FAILED ? undefined : options);
+    }
+  }
   type T = ListrTask<Ctx>;
   const toTask = (s: Step): T => ({
     title: s.title,
@@ -84,13 +91,15 @@ export async function runSteps(steps: Step[], ctx: Ctx): Promise<void> {
     },
   });
   const tty = Boolean(ctx.deps.stdout.isTTY) && !process.env.CI;
+  const simpleLogger = new TitleOnFailure({ useIcons: true, toStderr: LISTR_LOGGER_STDERR_LEVELS });
   const list = new Listr<Ctx>(steps.map(toTask), {
     ctx,
     exitOnError: true,
     concurrent: false,
     renderer: tty ? 'default' : 'simple',
     fallbackRenderer: 'simple',
-    rendererOptions: { collapseSubtasks: false },
+    rendererOptions: tty ? { collapseSubtasks: false, showErrorMessage: false } : { logger: simpleLogger },
+    fallbackRendererOptions: { logger: simpleLogger },
     registerSignalListeners: true,
   } as never);
   await list.run();

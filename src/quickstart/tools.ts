@@ -31,24 +31,109 @@ export async function runOrFail(runner: Runner, i: Invocation, what: string, fix
   return r;
 }
 
-/** The most telling line of a failed command's output: the last ERROR line, else the last line of stderr. */
+/**
+ * Lines a Go CLI prints when it crashes or its --format template fails (panics, goroutine dumps,
+ * `template: :1:2: executing …`): never the explanation a user needs, so never quoted in a message.
+ */
+const NOISE = /^(panic:|goroutine \d+ \[|\[recovered\]|created by |exit status \d+$|\/\S*\.go:\d+|[\w./*()-]+\(.*\)$)|^(template parsing error|template:)|executing "[^"]*" at <|can't evaluate field/i;
+
+/** The most telling line of a failed command's output: the last ERROR line, else the last line of stderr (crash and template noise skipped). */
 export function lastLine(r: Pick<RunResult, 'stdout' | 'stderr'>): string {
-  const lines = `${r.stderr}\n${r.stdout}`
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
+  const clean = (t: string) =>
+    t
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !NOISE.test(l));
+  const lines = clean(`${r.stderr}\n${r.stdout}`);
   const err = [...lines].reverse().find((l) => /^(ERROR|Error|error)[: ]/.test(l));
-  const pick = err ?? r.stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop() ?? lines.pop() ?? 'no output';
+  const quiet = `${r.stderr}${r.stdout}`.trim() ? 'no readable message (only a Go template error or crash dump, not shown)' : 'no output';
+  const pick = err ?? clean(r.stderr).pop() ?? lines.pop() ?? quiet;
   return pick.replace(/^(ERROR|Error|error):\s*/, '');
 }
 
 // --- docker -------------------------------------------------------------------------------------
 
 export const docker = {
-  info: (): Invocation => inv('docker', ['info', '--format', '{{.ServerVersion}}']),
+  /**
+   * The engine probe. `{{json .}}` is the one --format template every docker CLI since 1.8 (and
+   * podman's) evaluates without error whatever the engine's state; field templates such as
+   * `{{.ServerVersion}}` make older clients (Debian's docker.io 20.10) fail or panic when the
+   * engine is down, and their template errors are no help to a user.
+   */
+  probe: (): Invocation => inv('docker', ['version', '--format', '{{json .}}']),
   build: (o: Pick<QuickstartOptions, 'root' | 'version' | 'image'>): Invocation =>
     inv('docker', ['build', '-t', controlPlaneImage({ version: o.version }), '-f', `${o.root}/Dockerfile`, o.root]),
 };
+
+export type EngineState = { ok: true; version: string } | { ok: false; problem: string; fix: string };
+
+/** What `docker version --format '{{json .}}'` says about the engine, as a problem and its fix. */
+export function engineState(r: RunResult): EngineState {
+  const json = r.stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('{'));
+  let server: string | undefined;
+  try {
+    server = (JSON.parse(json ?? 'null') as { Server?: { Version?: string } | null } | null)?.Server?.Version;
+  } catch {
+    /* an unexpected answer: judged by the exit code alone */
+  }
+  if (r.exitCode === 0) return { ok: true, version: server ?? 'unknown version' };
+  const text = `${r.stderr}\n${r.stdout}`;
+  if (/permission denied/i.test(text)) {
+    return {
+      ok: false,
+      problem: 'your user may not use the Docker engine (permission denied on its socket)',
+      fix: "add yourself to the docker group ('sudo usermod -aG docker $USER', then log in again) or use rootless Docker",
+    };
+  }
+  const why = lastLine(r);
+  if (/cannot connect to the docker daemon|is the docker daemon running|docker\.sock|connection refused|daemon is not running/i.test(text)) {
+    return { ok: false, problem: `the Docker engine is not running (docker: ${why})`, fix: "start Docker Desktop or 'sudo systemctl start docker'" };
+  }
+  return { ok: false, problem: `the Docker engine does not answer ('docker version' exited with ${r.exitCode}: ${why})`, fix: "check 'docker version' and 'docker info'" };
+}
+
+export interface Dependency {
+  tool: string;
+  /** How to install it: "install kind v0.30 or newer (…)". */
+  install: string;
+}
+
+const joinAnd = (xs: string[]) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+/**
+ * Checks every dependency before anything runs, and reports ALL that is wrong in one line: each
+ * missing tool with how to install it and, when docker is needed and present, a stopped or
+ * unreachable engine. Returns the engine's version when it was probed.
+ */
+export async function checkDependencies(runner: Runner, needs: Dependency[], again: string, o: { probeDocker?: boolean } = {}): Promise<{ docker?: string }> {
+  const missing = needs.filter((n) => !runner.which(n.tool));
+  const problems: string[] = [];
+  const fixes: string[] = [];
+  if (missing.length) {
+    problems.push(`${joinAnd(missing.map((m) => m.tool))} ${missing.length > 1 ? 'are' : 'is'} not installed`);
+    fixes.push(...missing.map((m) => m.install));
+  }
+  let version: string | undefined;
+  if (o.probeDocker && !missing.some((m) => m.tool === 'docker')) {
+    const p = docker.probe();
+    let state: EngineState;
+    try {
+      state = engineState(await runner.run(p.cmd, p.args));
+    } catch (e) {
+      state = { ok: false, problem: `docker cannot be run (${(e as Error).message})`, fix: 'reinstall Docker' };
+    }
+    if (state.ok) version = state.version;
+    else {
+      problems.push(state.problem);
+      fixes.push(state.fix);
+    }
+  }
+  if (problems.length) throw new QuickstartError(`${problems.join(', and ')}: ${fixes.join('; ')}; ${again}`);
+  return { docker: version };
+}
 
 // --- kind ---------------------------------------------------------------------------------------
 

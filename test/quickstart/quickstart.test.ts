@@ -1,15 +1,17 @@
 // `kn quickstart kind|minikube` end to end, with recording fakes of kind, docker and minikube on
-// PATH (test/quickstart/fake-bin: there is no Docker engine here). The fake `kind create cluster`
+// PATH (test/quickstart/fake-bin: there is no Docker engine here). Each scenario's PATH is a folder
+// holding only the fakes it means (fakes.ts), so a docker or kind installed on the machine is
+// never found. The fake `kind create cluster`
 // points the "cluster" at a REAL kube-apiserver, so every manifest really goes through
 // server-side apply. The server is a private one (startCluster), not the shared one, so that the
 // "a re-run changes nothing" check cannot be disturbed by another test file applying the same
 // CRDs. There is no kubelet: Deployments are made Available by the test (available.ts, a loop
 // that writes Deployment status).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.ts';
@@ -18,8 +20,8 @@ import { KubeClient } from '../../src/kube/client.ts';
 import { startCluster, type TestCluster } from '../harness/cluster.ts';
 import { REPO, runKn, type KnResult } from '../harness/env.ts';
 import { makeDeploymentsAvailable } from './available.ts';
+import { installFakes } from './fakes.ts';
 
-const FAKES = join(REPO, 'test/quickstart/fake-bin');
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const IMAGE = `dev.local/kn-ts/control-plane:${VERSION}`;
 const CP_NAMESPACES = ['knative-serving', 'kourier-system', 'knative-eventing'];
@@ -38,17 +40,15 @@ let n = 0;
 /** A scenario: its own PATH (only the fakes asked for), state, log and KUBECONFIG. */
 function scenario(tools: string[] = ['kind', 'docker'], env: Record<string, string> = {}) {
   const dir = join(work, `s${++n}`);
-  const bin = join(dir, 'bin');
-  mkdirSync(bin, { recursive: true });
-  for (const t of tools) symlinkSync(join(FAKES, t), join(bin, t));
+  const path = installFakes(join(dir, 'bin'), tools);
   const log = join(dir, 'calls.log');
   const state = join(dir, 'state');
   return {
     dir,
     state,
     env: {
-      // The fakes, node, and the basic system tools — not /usr/local/bin (a docker CLI lives there).
-      PATH: [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+      // Only the fakes asked for: no system folder, where a real docker or kind may be installed.
+      PATH: path,
       FAKE_LOG: log,
       FAKE_STATE_DIR: state,
       FAKE_TARGET_KUBECONFIG: cluster.kubeconfig,
@@ -68,7 +68,17 @@ function scenario(tools: string[] = ['kind', 'docker'], env: Record<string, stri
 type Scenario = ReturnType<typeof scenario>;
 
 const line = (c: Call) => [c.tool, ...c.argv].join(' ');
-const errorLine = (r: KnResult) => r.stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? '';
+/** The one "Error: …" line; its message must appear nowhere else in the output (not printed twice). */
+function errorLine(r: KnResult): string {
+  const line = r.stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? '';
+  const msg = line.slice('Error: '.length);
+  if (msg) assert.equal(`${r.stdout}\n${r.stderr}`.split(msg).length - 1, 1, `the error is printed once:\n${r.stdout}\n${r.stderr}`);
+  return line;
+}
+/** Go template errors and crash dumps of a docker CLI never reach the user. */
+function assertNoLeak(r: KnResult) {
+  assert.doesNotMatch(`${r.stdout}\n${r.stderr}`, /template:|executing "|can't evaluate field|panic:|goroutine/, `${r.stdout}\n${r.stderr}`);
+}
 
 async function quickstart(s: Scenario, args: string[]): Promise<KnResult> {
   return runKn(['quickstart', ...args], { env: s.env, kubeconfig: s.env.KUBECONFIG });
@@ -112,25 +122,80 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
     const r = await quickstart(s, ['kind']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(errorLine(r), /^Error: kind is not installed: install kind v0\.30 or newer .*then run 'kn quickstart kind' again$/);
-    assert.deepEqual(s.calls().map(line), [], 'nothing runs before the dependency check passes');
+    // Only the read-only engine probe, so that one message can name every problem.
+    assert.deepEqual(s.calls().map(line), ['docker version --format {{json .}}'], 'nothing but the probe runs before the dependency check passes');
   });
 
-  it('docker missing', async () => {
+  it('docker missing (even where the machine has a docker: PATH holds only the fakes)', async () => {
     const s = scenario(['kind']);
+    assert.deepEqual(readdirSync(s.env.PATH), ['kind'], 'the PATH is the fakes folder alone');
     const r = await quickstart(s, ['kind']);
     assert.equal(r.code, 1);
-    assert.match(errorLine(r), /^Error: docker is not installed: install Docker/);
+    assert.match(errorLine(r), /^Error: docker is not installed: install Docker .*sudo apt-get install docker\.io.*; then run 'kn quickstart kind' again$/);
+    assert.deepEqual(s.calls().map(line), []);
+  });
+
+  it('docker and kind missing: both are named, each with how to install it, in one line printed once', async () => {
+    const s = scenario([]);
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1);
+    assert.match(
+      errorLine(r),
+      /^Error: docker and kind are not installed: install Docker \(https:\/\/docs\.docker\.com\/get-docker\/.*\), or Podman with KIND_EXPERIMENTAL_PROVIDER=podman; install kind v0\.30 or newer \(.*go install sigs\.k8s\.io\/kind@v0\.30\.0'\); then run 'kn quickstart kind' again$/,
+    );
+    assert.match(r.stderr, /✖ Checking dependencies\n/, 'the failed step is shown by its title only');
+  });
+
+  it('kind missing and the Docker engine stopped: both problems and both fixes in one line', async () => {
+    const s = scenario(['docker'], { FAKE_DOCKER_DOWN: '1' });
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1);
+    assert.match(
+      errorLine(r),
+      /^Error: kind is not installed, and the Docker engine is not running \(docker: Cannot connect to the Docker daemon .*\): install kind v0\.30 .*; start Docker Desktop or 'sudo systemctl start docker'; then run 'kn quickstart kind' again$/,
+    );
   });
 
   it('docker engine not running', async () => {
     const s = scenario(['kind', 'docker'], { FAKE_DOCKER_DOWN: '1' });
     const r = await quickstart(s, ['kind']);
     assert.equal(r.code, 1);
-    assert.match(
+    assert.equal(
       errorLine(r),
-      /^Error: the Docker engine is not running \(docker info: Cannot connect to the Docker daemon .*\): start Docker Desktop or 'sudo systemctl start docker', then run 'kn quickstart kind' again$/,
+      "Error: the Docker engine is not running (docker: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?): start Docker Desktop or 'sudo systemctl start docker'; then run 'kn quickstart kind' again",
     );
-    assert.deepEqual(s.calls().map(line), ['docker info --format {{.ServerVersion}}']);
+    assert.deepEqual(s.calls().map(line), ['docker version --format {{json .}}']);
+  });
+
+  it('docker socket not permitted to this user', async () => {
+    const s = scenario(['kind', 'docker'], { FAKE_DOCKER_DENIED: '1' });
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1);
+    assert.match(errorLine(r), /^Error: your user may not use the Docker engine \(permission denied on its socket\): add yourself to the docker group \('sudo usermod -aG docker \$USER', then log in again\)/);
+  });
+
+  it("Debian's docker.io client, engine stopped: a clean message, no Go template error", async () => {
+    const s = scenario(['kind', 'docker'], { FAKE_DOCKER_CLIENT: 'debian-20.10', FAKE_DOCKER_DOWN: '1' });
+    const r = await quickstart(s, ['kind']);
+    assert.equal(r.code, 1);
+    assertNoLeak(r);
+    assert.match(errorLine(r), /^Error: the Docker engine is not running \(docker: Cannot connect to the Docker daemon/);
+  });
+
+  it("Debian's docker.io client, engine running: the check passes and reports its version", async () => {
+    // The cluster creation fails on purpose: this scenario is about the step before it.
+    const s = scenario(['kind', 'docker'], { FAKE_DOCKER_CLIENT: 'debian-20.10', FAKE_KIND_CREATE_FAIL: 'stop here' });
+    const r = await quickstart(s, ['kind']);
+    assertNoLeak(r);
+    assert.match(r.stdout + r.stderr, /Docker 20\.10\.24\+dfsg1, kind 0\.30\.0/);
+    assert.match(errorLine(r), /^Error: creating the kind cluster 'knative' failed \(kind exited with 1\): stop here;/);
+  });
+
+  it('minikube missing', async () => {
+    const s = scenario(['kind', 'docker']);
+    const r = await quickstart(s, ['minikube']);
+    assert.equal(r.code, 1);
+    assert.equal(errorLine(r), "Error: minikube is not installed: install minikube v1.37 or newer (https://minikube.sigs.k8s.io/docs/start/); then run 'kn quickstart minikube' again");
   });
 
   it('host port busy', async () => {
@@ -179,13 +244,14 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(s.calls(), []);
     for (const want of [
-      "$ docker info --format '{{.ServerVersion}}'",
+      "$ docker version --format '{{json .}}'",
       '$ kind get clusters',
       '$ kind create cluster --name knative --image kindest/node:v1.34.0 --config - <<EOF',
       'hostPort: 8080',
       'listenAddress: "127.0.0.1"',
       `$ docker build -t ${IMAGE} -f ${REPO}/Dockerfile ${REPO}`,
       `$ kind load docker-image ${IMAGE} --name knative`,
+      'config-network gets autocreate-cluster-domain-claims: "true"',
       'Deployment knative-serving/controller',
       'Deployment kourier-system/3scale-kourier-gateway',
       'Service kourier-system/kourier-ingress',
@@ -214,7 +280,7 @@ describe('kn quickstart kind on a fresh machine, then again', () => {
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const calls = first.calls();
     assert.deepEqual(calls.map(line), [
-      'docker info --format {{.ServerVersion}}',
+      'docker version --format {{json .}}',
       'kind version -q',
       'kind get clusters',
       'kind create cluster --name knative --image kindest/node:v1.34.0 --config -',
@@ -235,6 +301,10 @@ describe('kn quickstart kind on a fresh machine, then again', () => {
     assert.deepEqual(c0.args, ['controller']);
     const domain = await client.get(R.ConfigMap, 'config-domain', 'knative-serving');
     assert.equal((domain.data as Record<string, string>)['127.0.0.1.sslip.io'], '');
+    // A local single-user cluster: `kn domain create` claims its domain itself.
+    const network = await client.get(R.ConfigMap, 'config-network', 'knative-serving');
+    assert.equal((network.data as Record<string, string>)['autocreate-cluster-domain-claims'], 'true');
+    assert.equal((network.data as Record<string, string>)['ingress-class'], 'kourier.ingress.networking.knative.dev');
     const ingress = await client.get(R.KService, 'kourier-ingress', 'kourier-system');
     assert.deepEqual((ingress.spec as { type: string; ports: { nodePort: number }[] }).type, 'NodePort');
     assert.equal((ingress.spec as { ports: { nodePort: number }[] }).ports[0]!.nodePort, 31080);

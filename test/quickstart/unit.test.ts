@@ -7,10 +7,10 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { deploymentAvailable, explainNotAvailable } from '../../src/quickstart/apply.ts';
-import { componentOf, installPlan, loadManifests, withDomain, withImage } from '../../src/quickstart/manifests.ts';
+import { componentOf, installPlan, loadManifests, withDomain, withImage, withQuickstartNetwork } from '../../src/quickstart/manifests.ts';
 import { components, ingressService, kindConfig, kindNodeImage, minikubeKubernetesVersion, parseVersion, versionBelow } from '../../src/quickstart/options.ts';
 import { shellLine } from '../../src/quickstart/runner.ts';
-import { lastLine, parseKindClusters, parseMinikubeProfiles } from '../../src/quickstart/tools.ts';
+import { engineState, lastLine, parseKindClusters, parseMinikubeProfiles } from '../../src/quickstart/tools.ts';
 import { REPO } from '../harness/env.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -53,7 +53,40 @@ describe('options', () => {
     assert.deepEqual(parseMinikubeProfiles('not json'), { valid: [], invalid: [] });
     assert.equal(lastLine({ stdout: 'Creating cluster', stderr: ' ✗ Preparing nodes\nERROR: failed to create cluster: boom\nStack trace...' }), 'failed to create cluster: boom');
     assert.equal(lastLine({ stdout: '', stderr: 'permission denied\n' }), 'permission denied');
-    assert.equal(shellLine('docker', ['info', '--format', '{{.ServerVersion}}']), "docker info --format '{{.ServerVersion}}'");
+    assert.equal(shellLine('docker', ['version', '--format', '{{json .}}']), "docker version --format '{{json .}}'");
+  });
+
+  it('a Go crash dump or template error is never the line quoted to the user', () => {
+    const panic = [
+      'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+      'panic: reflect: indirection through nil pointer to embedded struct [recovered]',
+      '\tpanic: reflect: indirection through nil pointer to embedded struct',
+      '',
+      'goroutine 1 [running]:',
+      'text/template.errRecover(0xc0007972e8)',
+      '\t/usr/local/go/src/text/template/exec.go:169 +0x1c5',
+      'reflect.Value.FieldByIndex(0x10edd5720, 0xc000a10100, 0x99)',
+      'text/template.(*state).evalField(0xc000797258, 0x10edd5720)',
+      'main.main()',
+      'created by os/signal.Notify.func1.1',
+      'exit status 2',
+    ].join('\n');
+    assert.equal(lastLine({ stdout: '', stderr: panic }), 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
+    assert.equal(lastLine({ stdout: '', stderr: 'template: :1:2: executing "" at <.ServerVersion>: can\'t evaluate field ServerVersion in type types.Info' }), 'no readable message (only a Go template error or crash dump, not shown)');
+    assert.equal(lastLine({ stdout: '', stderr: '' }), 'no output');
+  });
+
+  it('the Docker engine probe', () => {
+    const client = '{"Client":{"Version":"20.10.24+dfsg1"},"Server":null}';
+    assert.deepEqual(engineState({ exitCode: 0, stdout: '{"Client":{},"Server":{"Version":"27.3.1"}}', stderr: '' }), { ok: true, version: '27.3.1' });
+    assert.deepEqual(engineState({ exitCode: 0, stdout: 'not json', stderr: '' }), { ok: true, version: 'unknown version' });
+    const down = engineState({ exitCode: 1, stdout: client, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' });
+    assert.equal(down.ok, false);
+    assert.match(!down.ok ? down.problem : '', /^the Docker engine is not running \(docker: Cannot connect/);
+    const denied = engineState({ exitCode: 1, stdout: client, stderr: 'Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock' });
+    assert.match(!denied.ok ? denied.fix : '', /usermod -aG docker/);
+    const odd = engineState({ exitCode: 2, stdout: '', stderr: 'template: :1: function "json" not defined\nunknown flag: --format' });
+    assert.equal(!odd.ok ? odd.problem : '', "the Docker engine does not answer ('docker version' exited with 2: unknown flag: --format)");
   });
 });
 
@@ -78,6 +111,16 @@ describe('install plan', () => {
     assert.ok(p.crds.every((m) => componentOf(m.object) === 'eventing'));
     assert.ok(!p.rest.some((m) => m.object.metadata.name === 'kourier-ingress' || m.object.metadata.name === 'config-domain'));
     assert.deepEqual(p.deployments.filter((m) => m.object.metadata.namespace !== 'knative-eventing'), []);
+  });
+
+  it('config-network gets autocreate-cluster-domain-claims "true" and keeps the rest; manifests/ keeps upstream\'s default', () => {
+    const shipped = find('ConfigMap', 'config-network')!;
+    assert.equal((shipped.data as Record<string, string>)['autocreate-cluster-domain-claims'], undefined, 'manifests/ leaves it to the default, false');
+    const [out] = withQuickstartNetwork([{ source: 'x', object: shipped }]);
+    const data = out!.object.data as Record<string, string>;
+    assert.equal(data['autocreate-cluster-domain-claims'], 'true');
+    assert.equal(data['ingress-class'], (shipped.data as Record<string, string>)['ingress-class']);
+    assert.equal(data._example, (shipped.data as Record<string, string>)._example);
   });
 
   it('the domain replaces other domains in config-domain and keeps _example', () => {

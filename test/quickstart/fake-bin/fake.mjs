@@ -5,7 +5,9 @@
 //   FAKE_STATE_DIR            where created clusters/profiles are remembered (a file per name)
 //   FAKE_TARGET_KUBECONFIG    the kubeconfig of the real test API server the "cluster" points at
 //   KUBECONFIG                where `kind create cluster` / `minikube start` write the context (as the real tools do)
-//   FAKE_DOCKER_DOWN=1        `docker info` fails as with a stopped engine
+//   FAKE_DOCKER_DOWN=1        `docker version`/`docker info` fail as with a stopped engine
+//   FAKE_DOCKER_DENIED=1      `docker version` fails as for a user outside the docker group
+//   FAKE_DOCKER_CLIENT=debian-20.10  Debian's docker.io client: any --format template but {{json .}} fails with a Go template error and a panic
 //   FAKE_DOCKER_BUILD_FAIL=1  `docker build` fails
 //   FAKE_KIND_CREATE_FAIL=msg `kind create cluster` fails with "ERROR: msg"
 //   FAKE_KIND_VERSION         what `kind version -q` prints (default 0.30.0)
@@ -57,9 +59,32 @@ function writeKubeconfig(context) {
 const exists = (name) => existsSync(join(state, tool, name));
 
 if (tool === 'docker') {
-  if (argv[0] === 'info') {
+  const down = () => err('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
+  const denied = () =>
+    err('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.41/version": dial unix /var/run/docker.sock: connect: permission denied');
+  const format = flag('--format') ?? flag('-f');
+  if ((argv[0] === 'info' || argv[0] === 'version') && env.FAKE_DOCKER_CLIENT === 'debian-20.10' && format !== undefined && format !== '{{json .}}') {
+    // Debian's docker.io 20.10 client: a field template on a struct it lays out differently (or
+    // that is nil while the engine is down) ends in a Go template error and a goroutine dump.
+    err(`template: :1:2: executing "" at <${format.replace(/[{}]/g, '')}>: can't evaluate field ${format.replace(/[{}.]/g, '')} in type types.Info`);
+    err('panic: reflect: indirection through nil pointer to embedded struct [recovered]');
+    err('goroutine 1 [running]:');
+    err('text/template.errRecover(0xc0007972e8)');
+    err('\t/usr/lib/go-1.19/src/text/template/exec.go:169 +0x1c5');
+    process.exit(2);
+  }
+  if (argv[0] === 'version') {
+    const client = { Version: env.FAKE_DOCKER_CLIENT === 'debian-20.10' ? '20.10.24+dfsg1' : '27.3.1', ApiVersion: '1.41', Os: 'linux', Arch: 'amd64' };
+    if (env.FAKE_DOCKER_DOWN || env.FAKE_DOCKER_DENIED) {
+      out(JSON.stringify({ Client: client, Server: null }));
+      if (env.FAKE_DOCKER_DENIED) denied();
+      else down();
+      process.exit(1);
+    }
+    out(JSON.stringify({ Client: client, Server: { Version: env.FAKE_DOCKER_CLIENT === 'debian-20.10' ? '20.10.24+dfsg1' : '27.3.1', ApiVersion: '1.41' } }));
+  } else if (argv[0] === 'info') {
     if (env.FAKE_DOCKER_DOWN) {
-      err('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
+      down();
       process.exit(1);
     }
     out('27.3.1');
