@@ -128,7 +128,7 @@ export async function main(argv: string[]): Promise<void> {
     mgr = await startController(o, undefined, log);
     log.info({ identity: o.identity, port: mgr.port, namespace: o.namespace }, 'controller started');
   } catch (e) {
-    log.error({ err: String((e as Error)?.message ?? e) }, 'controller failed to start');
+    log.error({ err: e }, 'controller failed to start');
     process.stderr.write(`Error: ${(e as Error).message}\n`);
     process.exit(1);
   }
