@@ -2,26 +2,31 @@
 // node `fake-node` and marked Running and Ready with a TEST-NET address (203.0.113.0/24). Nothing
 // ever dials those addresses; run this only inside the loopback-only network namespace of the
 // test tiers, where such a dial would fail at once.
+// It watches through the Informer, so it carries on across an API-server restart, and it tries a
+// pod again (every second) when binding or marking it failed, say while the server was down.
 import type { KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
+import { Informer } from '../../src/kube/informer.ts';
+
+type Pod = KubeObject & { spec?: { nodeName?: string }; status?: { conditions?: { type: string; status: string }[] } };
 
 export async function fakeKubelet(c: KubeClient, namespace?: string): Promise<() => void> {
   let n = 10;
-  const done = new Set<string>();
+  const busy = new Set<string>();
   await c.create(R.Node, { metadata: { name: 'fake-node' } } as KubeObject).catch(() => undefined);
-  const w = c.watch<KubeObject>(R.Pod, { namespace }, (e) => {
-    if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return;
-    const { name, namespace: ns } = e.object.metadata;
+  const isReady = (p: Pod) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
+  const handle = (p: Pod) => {
+    const { name, namespace: ns } = p.metadata;
     const key = `${ns}/${name}`;
-    if (done.has(key) || e.object.metadata.deletionTimestamp) return;
-    done.add(key);
+    if (busy.has(key) || p.metadata.deletionTimestamp || isReady(p)) return;
+    busy.add(key);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const ip = `203.0.113.${10 + (n++ % 240)}`;
     const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace: ns }, target: { apiVersion: 'v1', kind: 'Node', name: 'fake-node' } };
     const ready = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
-    void c
-      .raw('POST', `/api/v1/namespaces/${ns}/pods/${name}/binding`, binding)
+    const bind = p.spec?.nodeName ? Promise.resolve() : c.raw('POST', `/api/v1/namespaces/${ns}/pods/${name}/binding`, binding);
+    void bind
       .then(() =>
         c.patch(R.Pod, name!, ns, {
           status: {
@@ -33,7 +38,17 @@ export async function fakeKubelet(c: KubeClient, namespace?: string): Promise<()
           },
         }, 'merge', { subresource: 'status' }),
       )
-      .catch(() => done.delete(key));
-  });
-  return () => w.stop();
+      .catch(() => undefined)
+      .finally(() => busy.delete(key));
+  };
+  const pods = new Informer<Pod>(c, R.Pod, { ...(namespace ? { namespace } : {}), backoffMs: [100, 1000] }).on({ add: handle, update: (_a, b) => handle(b) });
+  await pods.start();
+  const sweep = setInterval(() => {
+    for (const p of pods.list()) handle(p);
+  }, 1000);
+  sweep.unref();
+  return () => {
+    clearInterval(sweep);
+    pods.stop();
+  };
 }
