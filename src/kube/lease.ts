@@ -77,11 +77,6 @@ export class LeaderElector {
     return this.leading;
   }
 
-  /** Who holds the lease as last observed ('' when free or not yet read). */
-  get observedHolder(): string {
-    return this.observed?.holder ?? '';
-  }
-
   start(): void {
     void this.tick();
   }

@@ -43,6 +43,22 @@ describe('WorkQueue', () => {
     assert.equal(q.length, 0, 'processed once more, not twice');
   });
 
+  it('clear drops waiting and delayed keys; a key in flight is not handed out again', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    q.add('b');
+    const k = await q.get();
+    q.add(k!); // re-added while in flight
+    q.addAfter('c', 10);
+    q.clear();
+    assert.equal(q.length, 0);
+    q.done(k!);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(q.length, 0, 'neither the re-add nor the delayed key came back');
+    q.add('d');
+    assert.equal(await q.get(), 'd', 'the queue still works');
+  });
+
   it('addAfter keeps the earliest delay and shutDown releases waiting workers', async () => {
     const q = new WorkQueue();
     q.addAfter('a', 60_000);
