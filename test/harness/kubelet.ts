@@ -1,5 +1,6 @@
 // Plays the scheduler and the kubelet for tests and demos: every Pod in a namespace is bound to the
-// node `fake-node` and marked Running and Ready with a TEST-NET address (203.0.113.0/24). Nothing
+// node `fake-node` and marked Running and Ready with a TEST-NET address (203.0.113.0/24), and a Pod
+// being deleted is removed at once, as a kubelet does once its containers stopped. Nothing
 // ever dials those addresses; run this only inside the loopback-only network namespace of the
 // test tiers, where such a dial would fail at once.
 // It watches through the Informer, so it carries on across an API-server restart, and it tries a
@@ -14,12 +15,22 @@ type Pod = KubeObject & { spec?: { nodeName?: string }; status?: { conditions?: 
 export async function fakeKubelet(c: KubeClient, namespace?: string): Promise<() => void> {
   let n = 10;
   const busy = new Set<string>();
+  const gone = new Set<string>();
   await c.create(R.Node, { metadata: { name: 'fake-node' } } as KubeObject).catch(() => undefined);
   const isReady = (p: Pod) => p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
   const handle = (p: Pod) => {
     const { name, namespace: ns } = p.metadata;
     const key = `${ns}/${name}`;
-    if (busy.has(key) || p.metadata.deletionTimestamp || isReady(p)) return;
+    if (p.metadata.deletionTimestamp) {
+      // A kubelet confirms a graceful deletion once the containers stopped: here at once, so that
+      // deletions that wait for the Pods (foreground cascades, `kn service delete --wait`) finish.
+      if (!gone.has(key)) {
+        gone.add(key);
+        void c.raw('DELETE', `/api/v1/namespaces/${ns}/pods/${name}`, { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 }).catch(() => gone.delete(key));
+      }
+      return;
+    }
+    if (busy.has(key) || isReady(p)) return;
     busy.add(key);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const ip = `203.0.113.${10 + (n++ % 240)}`;
