@@ -225,11 +225,17 @@ function manifestNodeOptions(): string {
   return '';
 }
 
-/** The controller's API requests so far, by `verb resource code`, from its kn_ts_client_requests_total. */
+/** The label values of one Prometheus sample line's `{a="x",b="y"}`. */
+const labelsOf = (s: string): Record<string, string> => Object.fromEntries([...s.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+
+/** The controller's API requests so far, by `method resource code`, from its kn_ts_rest_client_requests_by_resource_total. */
 async function requestCounts(port: number): Promise<Map<string, number>> {
   const m = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
   const out = new Map<string, number>();
-  for (const x of m.matchAll(/^kn_ts_client_requests_total\{verb="([^"]+)",resource="([^"]+)",code="([^"]+)"\} (\S+)/gm)) out.set(`${x[1]} ${x[2]} ${x[3]}`, Number(x[4]));
+  for (const x of m.matchAll(/^kn_ts_rest_client_requests_by_resource_total\{([^}]*)\} (\S+)/gm)) {
+    const l = labelsOf(x[1] ?? '');
+    out.set(`${l.method} ${l.resource} ${l.code}`, Number(x[2]));
+  }
   return out;
 }
 
@@ -350,8 +356,13 @@ async function main(): Promise<void> {
       ? async (p: string) => {
           // Reconciles done and keys waiting, per reconciler, from the controller's /metrics.
           const m = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
-          const per = (re: RegExp) => [...m.matchAll(re)].map((x) => `${x[1]}=${Number(x[2])}`).join(' ');
-          console.error(`${p} | reconciles ${per(/^kn_ts_reconcile_duration_seconds_count\{reconciler="([^"]+)",success="true"\} (\S+)/gm)} | failed ${per(/^kn_ts_reconcile_errors_total\{reconciler="([^"]+)"\} (\S+)/gm)} | depth ${per(/^kn_ts_workqueue_depth\{name="([^"]+)"\} (\S+)/gm)} | rss ${(await rssMiB(ctl?.pid ?? 0)).toFixed(0)} MiB`);
+          const per = (metric: string, label: string, only: Record<string, string> = {}) =>
+            [...m.matchAll(new RegExp(`^${metric}\\{([^}]*)\\} (\\S+)`, 'gm'))]
+              .map((x) => ({ l: labelsOf(x[1] ?? ''), v: Number(x[2]) }))
+              .filter(({ l }) => Object.entries(only).every(([k, v]) => l[k] === v))
+              .map(({ l, v }) => `${l[label]}=${v}`)
+              .join(' ');
+          console.error(`${p} | reconciles ${per('controller_runtime_reconcile_total', 'controller', { result: 'success' })} | failed ${per('controller_runtime_reconcile_errors_total', 'controller')} | depth ${per('workqueue_depth', 'name')} | rss ${(await rssMiB(ctl?.pid ?? 0)).toFixed(0)} MiB`);
         }
       : undefined;
     const req0 = await requestCounts(port);

@@ -12,11 +12,14 @@ import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { KubeClient } from '../kube/client.ts';
 import { configurationReconciler } from './configuration/index.ts';
+import { makeDomainMappingReconciler } from './domainmapping/reconciler.ts';
+import { makeGCReconciler } from './gc/gc.ts';
 import { revisionReconciler } from './revision/index.ts';
+import { makeLabelerReconciler } from './route/labeler.ts';
+import { makeRouteReconciler } from './route/reconciler.ts';
 import { makeLogger } from './runtime/log.ts';
 import { Manager } from './runtime/manager.ts';
 import type { Logger, Reconciler } from './runtime/types.ts';
-import { makeReconcilers as makeRouteReconcilers } from './route/index.ts';
 import { serviceReconciler } from './service/index.ts';
 
 export interface ControllerOptions {
@@ -69,9 +72,21 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
   };
 }
 
-/** Every Serving reconciler: Service, Configuration, Revision, Route, DomainMapping, the labeler and revision GC. */
+/**
+ * The wiring: every reconciler the controller runs, in one list, built fresh on each call (the
+ * Route, DomainMapping and labeler reconcilers keep reference trackers: one Manager, one set). A
+ * new reconciler is registered by adding it here.
+ */
 export function servingReconcilers(): Reconciler[] {
-  return [serviceReconciler, configurationReconciler, revisionReconciler, ...makeRouteReconcilers()] as unknown as Reconciler[];
+  return [
+    serviceReconciler,
+    configurationReconciler,
+    revisionReconciler,
+    makeRouteReconciler(),
+    makeDomainMappingReconciler(),
+    makeLabelerReconciler(),
+    makeGCReconciler(),
+  ] as unknown as Reconciler[];
 }
 
 /** Starts a manager (in-process use: tests, benchmarks). */
@@ -128,7 +143,7 @@ export async function main(argv: string[]): Promise<void> {
     mgr = await startController(o, undefined, log);
     log.info({ identity: o.identity, port: mgr.port, namespace: o.namespace }, 'controller started');
   } catch (e) {
-    log.error({ err: String((e as Error)?.message ?? e) }, 'controller failed to start');
+    log.error({ err: e }, 'controller failed to start');
     process.stderr.write(`Error: ${(e as Error).message}\n`);
     process.exit(1);
   }

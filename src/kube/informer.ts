@@ -1,6 +1,12 @@
-// Informers that survive 410 Gone, silently dropped watches and API-server restarts.
-// List, then watch from the list's resourceVersion; on 410 relist; on any other end, rewatch with
-// backoff; relist on a timer anyway, so a watch that dropped events without an error heals.
+// Informers that survive 410 Gone, dropped watches and API-server restarts, as client-go's
+// reflector: list once, then watch from the list's resourceVersion. A watch that ends (the
+// server's timeout, randomised in [5, 10) minutes as client-go's) or breaks (a restart, a reset
+// connection) is opened again from the last resourceVersion seen, with backoff; only 410 Gone (that
+// version was compacted away) or an ERROR event in the stream makes the informer list again.
+// There is no periodic LIST: a resync (resyncPeriodMs) re-delivers the cached objects to the
+// handlers' resync(), from memory, without a request.
+// resourceVersions are opaque: they are passed back to the server as given and compared for
+// equality only, never for order.
 // Handlers see add/update/delete and must be idempotent: a relist replays what changed.
 // Optional: a `transform` applied to every object before it is cached (e.g. to drop
 // metadata.managedFields), and secondary indexes (byIndex) kept up to date with the cache.
@@ -12,10 +18,10 @@ export interface InformerOptions {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
-  /** Full relist period; default 5 minutes. */
-  relistIntervalMs?: number;
-  /** Server-side watch timeout, jittered; default 240–360 s. */
-  watchTimeoutSeconds?: number;
+  /** Every so often, hand every cached object to the handlers' resync() (no request); default: never. */
+  resyncPeriodMs?: number;
+  /** Watch timeouts are drawn from [min, 2·min) seconds; default (and floor) 300, as client-go. */
+  minWatchTimeoutSeconds?: number;
   /** First and largest reconnect delay. */
   backoffMs?: [number, number];
   /**
@@ -62,7 +68,18 @@ export interface InformerHandlers<T> {
   add?(obj: T): void;
   update?(oldObj: T, newObj: T): void;
   delete?(obj: T): void;
+  /** A periodic resync hands every cached object here (client-go calls update(obj, obj)). */
+  resync?(obj: T): void;
 }
+
+/** A write of one key in flight (Informer.writeStarted): notes whether an event for it arrived meanwhile. */
+export interface WriteMark {
+  readonly key: string;
+  touched: boolean;
+}
+
+/** The smallest watch timeout client-go uses (its minWatchTimeout), in seconds. */
+export const MIN_WATCH_TIMEOUT_SECONDS = 300;
 
 export const keyOf = (o: KubeObject): string =>
   o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : (o.metadata.name ?? '');
@@ -74,12 +91,13 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly indexes = new Map<string, Index<T>>();
   /** Objects this process wrote that the watch has not delivered yet (see noteWritten). */
   private readonly written = new Map<string, { obj: T; until: number }>();
+  /** Writes in flight, per key (see writeStarted). */
+  private readonly writing = new Map<string, Set<WriteMark>>();
   private readonly handlers: InformerHandlers<T>[] = [];
   private resourceVersion = '';
   private stopped = false;
   private stopWatch: (() => void) | undefined;
-  private relistTimer: NodeJS.Timeout | undefined;
-  private relistDue = false;
+  private resyncTimer: NodeJS.Timeout | undefined;
   private synced!: Promise<void>;
   private markSynced!: () => void;
   private failures = 0;
@@ -87,7 +105,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   readonly resource: ResourceType;
   private readonly opts: InformerOptions;
   /** Counters for tests and metrics. */
-  readonly stats = { lists: 0, watches: 0, events: 0, errors: 0 };
+  readonly stats = { lists: 0, watches: 0, events: 0, errors: 0, resyncs: 0 };
+  /** The timeoutSeconds of the last watch opened (tests). */
+  lastWatchTimeoutSeconds = 0;
   onError: (e: unknown) => void = () => {};
 
   constructor(client: KubeClient, resource: ResourceType, opts: InformerOptions = {}) {
@@ -105,12 +125,11 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Starts the loop; resolves once the first list is in the cache. */
   start(): Promise<void> {
     void this.run();
-    const every = this.opts.relistIntervalMs ?? 300_000;
-    this.relistTimer = setInterval(() => {
-      this.relistDue = true;
-      this.stopWatch?.();
-    }, every);
-    this.relistTimer.unref();
+    const every = this.opts.resyncPeriodMs;
+    if (every && every > 0) {
+      this.resyncTimer = setInterval(() => this.resync(), every);
+      this.resyncTimer.unref();
+    }
     return this.synced;
   }
 
@@ -120,8 +139,14 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   stop(): void {
     this.stopped = true;
-    clearInterval(this.relistTimer);
+    clearInterval(this.resyncTimer);
     this.stopWatch?.();
+  }
+
+  /** Hands every cached object to the handlers' resync(), from memory (no request). */
+  resync(): void {
+    this.stats.resyncs++;
+    for (const obj of [...this.cache.values()]) for (const h of this.handlers) h.resync?.(obj);
   }
 
   get(name: string, namespace?: string): T | undefined {
@@ -130,7 +155,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.written.size) {
       const w = this.written.get(k);
       if (w) {
-        if (Date.now() < w.until && (!cached || rvOlder(cached.metadata.resourceVersion, w.obj.metadata.resourceVersion))) return w.obj;
+        if (Date.now() < w.until) return w.obj;
         this.written.delete(k);
       }
     }
@@ -138,18 +163,49 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   /**
-   * Read your own writes: obj is what the API server returned for a create or update this process
-   * just made. Until the watch delivers that version (or a newer one, or a delete), get() returns
-   * obj instead of the older cached version (or nothing), so that a reconcile that runs before the
-   * watch event does not create the object again. list() and byIndex() see only the cache. An
-   * entry is forgotten after ttlMs in any case.
+   * Call before sending a write of key: events for key that arrive until noteWritten (or
+   * writeFailed) mark the returned WriteMark touched.
    */
-  noteWritten(obj: T, ttlMs = 30_000): void {
+  writeStarted(key: string): WriteMark {
+    const mark: WriteMark = { key, touched: false };
+    let set = this.writing.get(key);
+    if (!set) this.writing.set(key, (set = new Set()));
+    set.add(mark);
+    return mark;
+  }
+
+  /** The write of writeStarted failed: forget its mark. */
+  writeFailed(mark: WriteMark): void {
+    this.endWrite(mark);
+  }
+
+  private endWrite(mark: WriteMark): void {
+    const set = this.writing.get(mark.key);
+    set?.delete(mark);
+    if (set?.size === 0) this.writing.delete(mark.key);
+  }
+
+  /**
+   * Read your own writes: obj is what the API server returned for a create or update this process
+   * just made. Until the watch delivers the next event for that key, get() returns obj instead of
+   * the cached version (or nothing), so that a reconcile that runs before the watch event does not
+   * create the object again. list() and byIndex() see only the cache. An entry is forgotten after
+   * ttlMs in any case.
+   *
+   * No resourceVersion is compared for order (they are opaque): the watch stream is ordered, so
+   * an event for the key that arrives after the write is the write's own or a later one, and the
+   * cache is then at least as new. The one exception, an older event still in flight (a patch
+   * without a precondition), then makes get() return an older version than ours: the next write
+   * from it fails with a conflict and is retried, as without this shortcut. When an event for
+   * the key arrived while the write was in flight (mark.touched), nothing is remembered: the cache
+   * already moved, and we cannot tell where our write stands against it.
+   */
+  noteWritten(obj: T, mark?: WriteMark, ttlMs = 30_000): void {
+    if (mark) this.endWrite(mark);
     const rv = obj.metadata?.resourceVersion;
-    if (!rv) return;
+    if (!rv || mark?.touched) return;
     const k = keyOf(obj);
-    const cached = this.cache.get(k);
-    if (cached && !rvOlder(cached.metadata.resourceVersion, rv)) return;
+    if (this.cache.get(k)?.metadata.resourceVersion === rv) return;
     const copy = structuredClone(obj);
     this.written.set(k, { obj: this.opts.transform ? (this.opts.transform(copy) as T) : copy, until: Date.now() + ttlMs });
   }
@@ -182,8 +238,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private put(k: string, obj: T): void {
     this.cache.set(k, obj);
-    const w = this.written.size ? this.written.get(k) : undefined;
-    if (w && !rvOlder(obj.metadata.resourceVersion, w.obj.metadata.resourceVersion)) this.written.delete(k);
+    this.arrived(k);
     const ns = obj.metadata.namespace ?? '';
     let m = this.byNamespace.get(ns);
     if (!m) this.byNamespace.set(ns, (m = new Map()));
@@ -194,8 +249,14 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
+  /** An event (or a relisted item) for k reached the cache: it holds our write or something later. */
+  private arrived(k: string): void {
+    if (this.written.size) this.written.delete(k);
+    if (this.writing.size) for (const m of this.writing.get(k) ?? []) m.touched = true;
+  }
+
   private remove(k: string): T | undefined {
-    this.written.delete(k);
+    this.arrived(k);
     const old = this.cache.get(k);
     if (!old) return undefined;
     this.cache.delete(k);
@@ -211,16 +272,18 @@ export class Informer<T extends KubeObject = KubeObject> {
     let needList = true;
     while (!this.stopped) {
       try {
-        if (needList || this.relistDue) {
-          this.relistDue = false;
+        if (needList) {
           await this.relist();
           needList = false;
         }
-        const err = await this.watchOnce();
+        const { err, streamError } = await this.watchOnce();
         if (this.stopped) return;
-        if (err instanceof KubeError && err.code === 410) {
+        if (streamError) {
+          // The server said something went wrong in the stream (410 Gone, or another error
+          // status): the cache may have missed events, so list again.
           needList = true;
-          continue;
+          if (streamError.code === 410) continue;
+          throw streamError;
         }
         if (err) throw err;
         this.failures = 0;
@@ -270,9 +333,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) for (const h of this.handlers) h.update?.(old, obj);
   }
 
-  private async watchOnce(): Promise<Error | undefined> {
+  private async watchOnce(): Promise<{ err?: Error; streamError?: KubeError }> {
     this.stats.watches++;
-    const timeout = this.opts.watchTimeoutSeconds ?? Math.round(240 + Math.random() * 120);
+    const min = Math.max(MIN_WATCH_TIMEOUT_SECONDS, this.opts.minWatchTimeoutSeconds ?? MIN_WATCH_TIMEOUT_SECONDS);
+    const timeout = Math.floor(min * (1 + Math.random()));
+    this.lastWatchTimeoutSeconds = timeout;
     let goneErr: KubeError | undefined;
     const w = this.client.watch<T>(
       this.resource,
@@ -292,7 +357,10 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.stopWatch = () => w.stop();
     const err = await w.done;
     this.stopWatch = undefined;
-    return goneErr ?? err;
+    if (goneErr) return { streamError: goneErr };
+    // A watch refused with 410 (its resourceVersion is too old) is a stream error too.
+    if (err instanceof KubeError && err.code === 410) return { streamError: err };
+    return err ? { err } : {};
   }
 
   private handle(e: WatchEvent<T>, gone: (e: KubeError) => void): void {
@@ -314,15 +382,6 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.upsert(k, obj);
     }
   }
-}
-
-/**
- * true when resourceVersion a is known to be older than b. resourceVersions are opaque to clients
- * in general; this API server's are etcd revisions (integers), and anything else counts as not older.
- */
-export function rvOlder(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
-  return a.length !== b.length ? a.length < b.length : a < b;
 }
 
 function fileUnder<T extends KubeObject>(idx: Index<T>, k: string, obj: T): void {

@@ -13,7 +13,11 @@ import { R } from '../../src/api/resources.ts';
 import type { Configuration, DomainMapping, Revision, Route } from '../../src/api/serving/types.ts';
 import { silentLogger } from '../../src/controller/runtime/log.ts';
 import { Manager } from '../../src/controller/runtime/manager.ts';
-import { makeReconcilers } from '../../src/controller/route/index.ts';
+import type { Reconciler } from '../../src/controller/runtime/types.ts';
+import { makeDomainMappingReconciler } from '../../src/controller/domainmapping/reconciler.ts';
+import { makeGCReconciler } from '../../src/controller/gc/gc.ts';
+import { makeLabelerReconciler } from '../../src/controller/route/labeler.ts';
+import { makeRouteReconciler } from '../../src/controller/route/reconciler.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { startCluster, type TestCluster } from '../harness/cluster.ts';
@@ -39,7 +43,7 @@ describe('route reconcilers on a real API server', () => {
     await c.patch(R.ConfigMap, 'config-gc', 'knative-serving', {
       data: { 'retain-since-create-time': 'disabled', 'retain-since-last-active-time': 'disabled', 'min-non-active-revisions': '0', 'max-non-active-revisions': '1' },
     });
-    mgr = new Manager({ client: c, reconcilers: makeReconcilers(), log: silentLogger(), leaderElection: false, workers: 2 });
+    mgr = new Manager({ client: c, reconcilers: [makeRouteReconciler(), makeDomainMappingReconciler(), makeLabelerReconciler(), makeGCReconciler()] as unknown as Reconciler[], log: silentLogger(), leaderElection: false, workers: 2 });
     await mgr.start();
   });
 

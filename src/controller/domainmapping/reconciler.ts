@@ -8,12 +8,12 @@ import { CLUSTER_LOCAL_DOMAIN, serviceHostname, urlOf } from '../../api/serving/
 import { A, L } from '../../api/serving/labels.ts';
 import type { DomainMapping, KReference } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
-import { ConditionManager } from '../route/conditions.ts';
-import { propagateIngress, updateIngress } from '../route/reconciler.ts';
-import { childName } from '../route/resources.ts';
-import { type NetworkSettings, routeSettings } from '../route/settings.ts';
+import { childName } from '../../api/serving/naming.ts';
+import { ConditionManager } from '../networking/conditions.ts';
+import { propagateIngress, updateIngress } from '../networking/ingress.ts';
+import { type NetworkSettings, routeSettings } from '../networking/settings.ts';
+import { Tracker } from '../runtime/tracker.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
-import { Tracker } from '../route/tracker.ts';
 
 export const DM_CONDITIONS = ['CertificateProvisioned', 'DomainClaimed', 'IngressReady', 'ReferenceResolved'] as const;
 export const ORIGINAL_HOST_HEADER = 'K-Original-Host';
@@ -45,7 +45,7 @@ export function makeDomainMappingIngress(
     apiVersion: 'networking.internal.knative.dev/v1alpha1',
     kind: 'Ingress',
     metadata: {
-      name: childName(dm.metadata.name ?? ''),
+      name: childName(dm.metadata.name ?? '', ''),
       namespace: ns,
       annotations,
       labels: { ...(dm.metadata.labels ?? {}), [L.domainMappingUID]: dm.metadata.uid ?? '', [L.domainMappingNamespace]: ns },

@@ -8,7 +8,7 @@ import { R } from '../../api/resources.ts';
 import { A, L } from '../../api/serving/labels.ts';
 import type { Configuration, Revision } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
-import { gcSettings, type GCSettings } from '../route/settings.ts';
+import { gcSettings, type GCSettings } from './settings.ts';
 import { REVISIONS_BY_CONFIGURATION } from '../indexes.ts';
 import { pick, relevantBy } from '../relevance.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';

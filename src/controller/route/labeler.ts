@@ -14,7 +14,7 @@ import { KubeError } from '../../kube/errors.ts';
 import { pick, relevantBy } from '../relevance.ts';
 import { REVISIONS_BY_CONFIGURATION, ROUTES_BY_TARGET, routeTargetKey } from '../indexes.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
-import { Tracker } from './tracker.ts';
+import { Tracker } from '../runtime/tracker.ts';
 
 export const ROUTING_STATE = { active: 'active', reserve: 'reserve', pending: 'pending' } as const;
 

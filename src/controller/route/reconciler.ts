@@ -10,11 +10,12 @@ import { buildTraffic, DEFAULT_TARGET, effectiveTraffic, statusTraffic, type Tra
 import type { Configuration, Revision, Route } from '../../api/serving/types.ts';
 import { KubeError } from '../../kube/errors.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
-import { ConditionManager } from './conditions.ts';
-import { hostsFor, type K8sService, makeIngress, makePlaceholderService, type NameHosts, placeholderTarget, type RouteSettings } from './resources.ts';
-import { routeSettings } from './settings.ts';
-import { equalJSON } from './equal.ts';
-import { Tracker } from './tracker.ts';
+import { ConditionManager } from '../networking/conditions.ts';
+import { propagateIngress, updateIngress } from '../networking/ingress.ts';
+import { type RouteSettings, routeSettings } from '../networking/settings.ts';
+import { deepEqualJSON as equalJSON } from '../runtime/stable.ts';
+import { Tracker } from '../runtime/tracker.ts';
+import { hostsFor, type K8sService, makeIngress, makePlaceholderService, type NameHosts, placeholderTarget } from './resources.ts';
 import { SERVICES_BY_ROUTE } from '../indexes.ts';
 import { pick, relevantBy } from '../relevance.ts';
 
@@ -29,19 +30,6 @@ export function routeConditions(route: Route, now: () => Date): ConditionManager
 function markTrafficError(cm: ConditionManager, e: TrafficError): void {
   if (e.status === 'False') cm.markFalse('AllTrafficAssigned', e.reason, e.message);
   else cm.markUnknown('AllTrafficAssigned', e.reason, e.message);
-}
-
-/** IngressReady from the KIngress (upstream's PropagateIngressStatus / MarkIngressNotConfigured). */
-export function propagateIngress(cm: ConditionManager, ing: Ingress): void {
-  if (ing.metadata.generation === undefined || ing.metadata.generation !== ing.status?.observedGeneration) {
-    cm.markUnknown('IngressReady', 'IngressNotConfigured', 'Ingress has not yet been reconciled.');
-    return;
-  }
-  const c = ing.status?.conditions?.find((x) => x.type === 'Ready');
-  if (!c) cm.markUnknown('IngressReady', 'IngressNotConfigured', 'Ingress has not yet been reconciled.');
-  else if (c.status === 'True') cm.markTrue('IngressReady');
-  else if (c.status === 'False') cm.markFalse('IngressReady', c.reason ?? '', c.message ?? '');
-  else cm.markUnknown('IngressReady', c.reason ?? '', c.message ?? '');
 }
 
 export interface RouteReconcilerOptions {
@@ -174,22 +162,6 @@ export function maxTimeoutSeconds(tc: TrafficConfig, revision: (name: string) =>
     }
   }
   return max;
-}
-
-/** Brings an owned KIngress to the desired spec, labels and annotations; returns what is stored. */
-export async function updateIngress(ctx: ReconcileContext, ing: Ingress, desired: Ingress): Promise<Ingress> {
-  if (
-    equalJSON(desired.spec, ing.spec) &&
-    equalJSON(desired.metadata.labels, ing.metadata.labels ?? {}) &&
-    equalJSON(desired.metadata.annotations, ing.metadata.annotations ?? {})
-  ) {
-    return ing;
-  }
-  return ctx.client.replace<Ingress>(R.Ingress, {
-    ...ing,
-    metadata: { ...ing.metadata, labels: desired.metadata.labels, annotations: desired.metadata.annotations },
-    spec: desired.spec,
-  });
 }
 
 function ignoreNotFound(e: unknown): void {

@@ -1,16 +1,12 @@
 // Pure desired-state builders of the Route reconciler: the KIngress and the placeholder K8s Services
 // (upstream's route/resources/{ingress,service}.go), plus the names, hosts and visibility per
 // traffic name they are built from.
-import { createHash } from 'node:crypto';
 import type { V1Service } from '@kubernetes/client-node';
 import { controllerRef, type KubeObject } from '../../api/meta.ts';
 import type { HTTPIngressPath, Ingress, IngressBackendSplit, IngressRule, IngressVisibility } from '../../api/networking/types.ts';
-import { KOURIER_INGRESS_CLASS } from '../../api/networking/types.ts';
 import {
   CLUSTER_LOCAL_DOMAIN,
   clusterLocalHosts,
-  DEFAULT_DOMAIN_TEMPLATE,
-  DEFAULT_TAG_TEMPLATE,
   domainNameFromTemplate,
   hostnameFor,
   serviceHostname,
@@ -18,42 +14,15 @@ import {
 } from '../../api/serving/domains.ts';
 import { A, H, L } from '../../api/serving/labels.ts';
 import { DEFAULT_TARGET, type RevisionTarget, type TrafficConfig, trafficNames } from '../../api/serving/traffic.ts';
+import { childName } from '../../api/serving/naming.ts';
 import type { Route } from '../../api/serving/types.ts';
-
-/** What the Route reconciler needs from config-domain, config-network and config-features. */
-export interface RouteSettings {
-  domainTemplate: string;
-  tagTemplate: string;
-  ingressClass: string;
-  defaultExternalScheme: string;
-  httpProtocol: 'Enabled' | 'Redirected';
-  tagHeaderBasedRouting: boolean;
-  /** config-domain lookup for the route's labels; `svc.cluster.local` means cluster-local. */
-  domainFor(labels: Record<string, string>): string;
-}
-
-export const DEFAULT_ROUTE_SETTINGS: RouteSettings = {
-  domainTemplate: DEFAULT_DOMAIN_TEMPLATE,
-  tagTemplate: DEFAULT_TAG_TEMPLATE,
-  ingressClass: KOURIER_INGRESS_CLASS,
-  defaultExternalScheme: 'http',
-  httpProtocol: 'Enabled',
-  tagHeaderBasedRouting: false,
-  domainFor: () => 'example.com',
-};
+import type { RouteSettings } from '../networking/settings.ts';
 
 /** The gateway's cluster-local address (Kourier's kourier-internal Service). */
 export const GATEWAY_INTERNAL_HOST = 'kourier-internal.kourier-system.svc.cluster.local';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const ALT_CLASS_KEYS = ['networking.knative.dev/ingress-class', 'networking.knative.dev/ingress.class'];
-
-/** knative.dev/pkg kmeta.ChildName(parent, ""): the parent, or a 63-char md5-shortened form. */
-export function childName(parent: string, suffix = ''): string {
-  if (parent.length + suffix.length <= 63) return parent + suffix;
-  const h = createHash('md5').update(parent).digest('hex');
-  return parent.slice(0, 63 - 32 - suffix.length) + h + suffix;
-}
 
 /** One traffic name ("" or a tag) with its host names. */
 export interface NameHosts {
@@ -205,7 +174,7 @@ export function makeIngress(route: Route, tc: TrafficConfig, hosts: Map<string, 
     apiVersion: 'networking.internal.knative.dev/v1alpha1',
     kind: 'Ingress',
     metadata: {
-      name: childName(route.metadata.name ?? ''),
+      name: childName(route.metadata.name ?? '', ''),
       namespace: ns,
       labels: { ...(route.metadata.labels ?? {}), [L.route]: route.metadata.name ?? '', [L.routeNamespace]: ns },
       annotations,

@@ -78,7 +78,7 @@ export class KubeEventRecorder implements EventRecorder {
       this.queue.delete(key);
       this.inFlight++;
       void this.write(key, p)
-        .catch((e: unknown) => this.log.warn({ err: String((e as Error)?.message ?? e), reason: p.reason, object: p.obj.metadata.name }, 'could not write event'))
+        .catch((e: unknown) => this.log.warn({ err: e, reason: p.reason, object: p.obj.metadata.name }, 'could not write event'))
         .finally(() => {
           this.inFlight--;
           this.pump();

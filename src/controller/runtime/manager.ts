@@ -3,17 +3,23 @@
 // reconcileKey only while this replica holds the Lease, the knative-serving ConfigMaps, metrics and
 // health on one HTTP port, and a graceful stop (stop taking work, finish in-flight, release the
 // lease).
+//
+// Leadership comes in terms. Each term has an AbortSignal (ReconcileContext.signal); when the term
+// ends (the lease was lost), the signal aborts, every write the reconcilers attempt from then on
+// is refused (LeadershipLostError) so in-flight reconciles stop, and the work queues are emptied.
+// A new term starts with a resync of every cached object. Every resyncPeriodMs (default 10 h, as
+// knative.dev/pkg) the informers hand their cached objects back for a resync: no LIST.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { Informer, keyOf, leanObject } from '../../kube/informer.ts';
+import { Informer, keyOf, leanObject, type WriteMark } from '../../kube/informer.ts';
 import { LeaderElector } from '../../kube/lease.ts';
 import { KubeEventRecorder } from './events.ts';
 import { ControllerMetrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
-import { ReconcileState, reconcileKey } from './reconcile.ts';
+import { LeadershipLostError, ReconcileState, reconcileKey } from './reconcile.ts';
 import type { EventRecorder, Logger, ReconcileContext, Reconciler } from './types.ts';
 
 export interface LeaderElectionConfig {
@@ -41,7 +47,12 @@ export interface ManagerOptions {
   metrics?: ControllerMetrics;
   recorder?: EventRecorder;
   now?: () => Date;
+  /** Hand every cached object back to its reconcilers this often (from memory); default 10 h. */
+  resyncPeriodMs?: number;
 }
+
+/** knative.dev/pkg's controller.DefaultResyncPeriod. */
+export const DEFAULT_RESYNC_PERIOD_MS = 10 * 60 * 60 * 1000;
 
 const typeKey = (r: ResourceType, ns = '') => `${r.group}/${r.version}/${r.plural}@${ns}`;
 
@@ -65,6 +76,8 @@ export class Manager {
   private elector: LeaderElector | undefined;
   private server: http.Server | undefined;
   private leading = false;
+  /** The current leadership term: aborted when it ends. */
+  private term = new AbortController();
   private synced = false;
   private stopping = false;
   /** Reconciles run, per reconciler name (tests and benchmarks). */
@@ -73,10 +86,12 @@ export class Manager {
   constructor(o: ManagerOptions) {
     this.o = o;
     this.metrics = o.metrics ?? new ControllerMetrics();
+    this.term.abort(); // no term until this replica leads
     const prev = o.client.onRequest;
+    const host = new URL(o.client.server).host;
     o.client.onRequest = (m, p, s, ms) => {
       prev?.(m, p, s, ms);
-      this.metrics.request(m, p, s, ms);
+      this.metrics.request(host, m, p, s, ms);
     };
     this.reconcilerClient = this.readYourWrites(o.client);
     this.recorder = o.recorder ?? new KubeEventRecorder(o.client, { log: o.log, component: 'controller', instance: o.leaderElection ? o.leaderElection.identity : '' });
@@ -103,33 +118,64 @@ export class Manager {
       // server's), and no kubectl last-applied annotation on Knative objects (the reconcilers copy
       // it nowhere, and only patch or write the status of objects users apply).
       const transform = leanObject({ dropLastApplied: r.group === 'serving.knative.dev' });
-      inf = new Informer(this.o.client, r, { ...(namespace ? { namespace } : {}), transform });
-      inf.onError = (e) => this.o.log.warn({ err: String((e as Error)?.message ?? e), resource: r.plural }, 'informer error; retrying');
+      inf = new Informer(this.o.client, r, { ...(namespace ? { namespace } : {}), transform, resyncPeriodMs: this.o.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS });
+      inf.onError = (e) => this.o.log.warn({ err: e, resource: r.plural }, 'informer error; retrying');
       this.informers.set(k, inf);
     }
     return inf as unknown as Informer<T>;
   }
 
   /**
-   * The reconcilers' view of the client: what a create, update or patch returns is noted in the
-   * informer of that kind (Informer.noteWritten), so a reconcile that runs before the watch event
-   * arrives sees its own earlier write instead of creating the object a second time (a 409 and a
-   * GET, or an update from a stale copy).
+   * The reconcilers' view of the client. Every write is refused once the leadership term it
+   * started in has ended (LeadershipLostError), so a replica that lost the lease stops writing.
+   * What a create, update or patch returns is noted in the informer of that kind
+   * (Informer.noteWritten), so a reconcile that runs before the watch event arrives sees its own
+   * earlier write instead of creating the object a second time (a 409 and a GET, or an update from
+   * a stale copy).
    */
   private readYourWrites(client: KubeClient): KubeClient {
-    const note = (r: ResourceType, out: unknown) => {
-      const inf = this.informers.get(typeKey(r));
-      if (inf && out && typeof out === 'object' && (out as KubeObject).metadata) inf.noteWritten(out as KubeObject);
+    const guard = () => {
+      if (this.term.signal.aborted) throw new LeadershipLostError();
+    };
+    const noted = async <T>(r: ResourceType, key: string | undefined, write: () => Promise<T>): Promise<T> => {
+      guard();
+      const inf = key ? this.informers.get(typeKey(r)) : undefined;
+      const mark: WriteMark | undefined = inf?.writeStarted(key!);
+      let out: T;
+      try {
+        out = await write();
+      } catch (e) {
+        if (mark) inf!.writeFailed(mark);
+        throw e;
+      }
+      const written = out as unknown as KubeObject | undefined;
+      if (inf && written && typeof written === 'object' && written.metadata) inf.noteWritten(written, mark);
+      else if (mark) inf!.writeFailed(mark);
       return out;
     };
+    const keyIn = (r: ResourceType, name: string | undefined, namespace: string | undefined) => (name ? (r.namespaced && namespace ? `${namespace}/${name}` : name) : undefined);
     const wrapped: Partial<KubeClient> = {
-      create: (async (r: ResourceType, obj: KubeObject, wo?: object) => note(r, await client.create(r, obj, wo))) as KubeClient['create'],
-      replace: (async (r: ResourceType, obj: KubeObject, wo?: object) => note(r, await client.replace(r, obj, wo))) as KubeClient['replace'],
-      patch: (async (...args: Parameters<KubeClient['patch']>) => {
-        const out = await client.patch(...args);
+      create: ((r: ResourceType, obj: KubeObject, wo?: object) => noted(r, keyIn(r, obj.metadata.name, obj.metadata.namespace), () => client.create(r, obj, wo))) as KubeClient['create'],
+      replace: ((r: ResourceType, obj: KubeObject, wo?: object) => noted(r, keyIn(r, obj.metadata.name, obj.metadata.namespace), () => client.replace(r, obj, wo))) as KubeClient['replace'],
+      patch: ((...args: Parameters<KubeClient['patch']>) =>
         // A patch of a subresource returns the whole object too, but only the main resource is cached as such.
-        return args[5]?.subresource ? out : note(args[0], out);
-      }) as KubeClient['patch'],
+        noted(args[0], args[5]?.subresource ? undefined : keyIn(args[0], args[1], args[2]), () => client.patch(...args))) as KubeClient['patch'],
+      replaceStatus: ((...args: Parameters<KubeClient['replaceStatus']>) => {
+        guard();
+        return client.replaceStatus(...args);
+      }) as KubeClient['replaceStatus'],
+      apply: ((...args: Parameters<KubeClient['apply']>) => {
+        guard();
+        return client.apply(...args);
+      }) as KubeClient['apply'],
+      delete: ((...args: Parameters<KubeClient['delete']>) => {
+        guard();
+        return client.delete(...args);
+      }) as KubeClient['delete'],
+      raw: ((...args: Parameters<KubeClient['raw']>) => {
+        if (args[0] !== 'GET') guard();
+        return client.raw(...args);
+      }) as KubeClient['raw'],
     };
     return new Proxy(client, {
       get(target, prop) {
@@ -172,7 +218,7 @@ export class Manager {
         ...le,
         onStartedLeading: () => this.setLeading(true),
         onStoppedLeading: () => this.setLeading(false),
-        onError: (e) => o.log.warn({ err: String((e as Error)?.message ?? e), lease: `${le.namespace}/${le.name}` }, 'leader election: could not acquire or renew the lease; retrying'),
+        onError: (e) => o.log.warn({ err: e, lease: `${le.namespace}/${le.name}` }, 'leader election: could not acquire or renew the lease; retrying'),
       });
       this.elector.start();
     } else {
@@ -183,8 +229,16 @@ export class Manager {
   private setLeading(v: boolean): void {
     if (this.leading === v) return;
     this.leading = v;
-    this.metrics.leader.set(v ? 1 : 0);
-    this.o.log.info({ identity: this.o.leaderElection ? this.o.leaderElection.identity : '' }, v ? 'became leader' : 'lost leadership');
+    const le = this.o.leaderElection;
+    this.metrics.leader.set({ name: le ? le.name : '' }, v ? 1 : 0);
+    if (v) {
+      this.term = new AbortController();
+    } else {
+      // In-flight reconciles stop at their next write; queued keys are the new leader's.
+      this.term.abort();
+      for (const c of this.ctls) c.queue.clear();
+    }
+    this.o.log.info({ identity: le ? le.identity : '' }, v ? 'became leader' : 'lost leadership: stopping reconciles and work queues');
     if (v) this.resyncAll();
   }
 
@@ -207,15 +261,19 @@ export class Manager {
     const state = new ReconcileState();
     const relevant = rec.relevant ?? (() => true);
     use(rec.resource).on({
-      add: (o) => enqueue(keyOf(o)),
+      add: (o) => {
+        state.observe(keyOf(o), o.metadata.resourceVersion);
+        enqueue(keyOf(o));
+      },
       update: (a, b) => {
         const k = keyOf(b);
         // The echo of our own status write: the object is what that reconcile saw plus the status
         // it wrote, so reconciling it again would change nothing.
-        if (state.isEcho(k, b.metadata.resourceVersion)) return;
+        if (state.observe(k, b.metadata.resourceVersion)) return;
         if (relevant(rec.resource, a, b)) enqueue(k);
       },
-      delete: () => {},
+      delete: (o) => state.forget(keyOf(o)),
+      resync: (o) => enqueue(keyOf(o)),
     });
     /** A child or watched kind: every add and delete, and the updates the reconciler reads, call h. */
     const follow = (r: ResourceType, h: (obj: KubeObject) => void) =>
@@ -250,6 +308,8 @@ export class Manager {
       log: this.o.log,
       now: this.o.now ?? (() => new Date()),
     };
+    // The signal of whichever term is current when the reconciler looks.
+    Object.defineProperty(ctx, 'signal', { get: () => this.term.signal, enumerable: true });
     this.ctls.push({ rec, queue, workers: [], ctx, state });
   }
 
@@ -263,19 +323,28 @@ export class Manager {
         continue;
       }
       const t0 = performance.now();
-      let ok = true;
+      const signal = this.term.signal;
+      let result: 'success' | 'error' | 'requeue_after' | undefined = 'success';
       try {
         const out = await reconcileKey(c.rec, key, c.ctx, c.state, () => c.queue.isDirty(key));
         c.queue.forget(key);
-        if (out.requeueAfterMs !== undefined) c.queue.addAfter(key, out.requeueAfterMs);
+        if (out.requeueAfterMs !== undefined) {
+          result = 'requeue_after';
+          if (!signal.aborted) c.queue.addAfter(key, out.requeueAfterMs);
+        }
       } catch (e) {
-        ok = false;
-        this.metrics.errors.inc({ reconciler: c.rec.name });
-        this.o.log.warn({ reconciler: c.rec.name, key, err: String((e as Error)?.message ?? e), retries: c.queue.retries(key) }, 'reconcile failed; retrying');
-        c.queue.addRateLimited(key);
+        if (e instanceof LeadershipLostError || signal.aborted) {
+          // The term ended while this reconcile ran: it stopped at a write; nothing to retry here.
+          result = undefined;
+          this.o.log.info({ controller: c.rec.name, key }, 'reconcile stopped: leadership lost');
+        } else {
+          result = 'error';
+          this.o.log.warn({ controller: c.rec.name, key, err: e, retries: c.queue.retries(key) }, 'reconcile failed; retrying');
+          c.queue.addRateLimited(key);
+        }
       } finally {
         this.counts[c.rec.name] = (this.counts[c.rec.name] ?? 0) + 1;
-        this.metrics.latency.observe({ reconciler: c.rec.name, success: String(ok) }, (performance.now() - t0) / 1000);
+        if (result) this.metrics.reconciled(c.rec.name, result, (performance.now() - t0) / 1000);
         c.queue.done(key);
       }
     }

@@ -1,40 +1,82 @@
 // Prometheus metrics of the controller (prom-client), on a registry of its own so that several
-// controllers can live in one process (tests).
+// controllers can live in one process (tests). Names and labels are the ones client-go and
+// controller-runtime export, so community dashboards read them unchanged:
+//   workqueue_{depth,adds_total,queue_duration_seconds,work_duration_seconds,retries_total}{name}
+//   controller_runtime_reconcile_total{controller,result}, controller_runtime_reconcile_errors_total{controller},
+//   controller_runtime_reconcile_time_seconds{controller}
+//   rest_client_requests_total{code,method,host}, rest_client_request_duration_seconds{verb,host}
+//   leader_election_master_status{name}
+// plus kn_ts_rest_client_requests_by_resource_total{method,resource,code} (bench/reconcile counts
+// requests per resource with it).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { QueueMetrics } from './queue.ts';
 
+/** controller-runtime's reconcile results. */
+export type ReconcileResult = 'success' | 'error' | 'requeue_after';
+
+const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 export class ControllerMetrics {
   readonly registry = new Registry();
-  readonly depth = new Gauge({ name: 'kn_ts_workqueue_depth', help: 'Keys waiting in the work queue', labelNames: ['name'], registers: [this.registry] });
-  readonly adds = new Counter({ name: 'kn_ts_workqueue_adds_total', help: 'Keys added to the work queue', labelNames: ['name'], registers: [this.registry] });
-  readonly retries = new Counter({ name: 'kn_ts_workqueue_retries_total', help: 'Rate-limited re-adds after a failed reconcile', labelNames: ['name'], registers: [this.registry] });
-  readonly latency = new Histogram({
-    name: 'kn_ts_reconcile_duration_seconds',
-    help: 'Time to reconcile one key',
-    labelNames: ['reconciler', 'success'],
+  readonly depth = new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name'], registers: [this.registry] });
+  readonly adds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers: [this.registry] });
+  readonly retries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'], registers: [this.registry] });
+  readonly queueDuration = new Histogram({
+    name: 'workqueue_queue_duration_seconds',
+    help: 'How long in seconds an item stays in workqueue before being requested',
+    labelNames: ['name'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly workDuration = new Histogram({
+    name: 'workqueue_work_duration_seconds',
+    help: 'How long in seconds processing an item from workqueue takes',
+    labelNames: ['name'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly reconciles = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller', labelNames: ['controller', 'result'], registers: [this.registry] });
+  readonly errors = new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Total number of reconciliation errors per controller', labelNames: ['controller'], registers: [this.registry] });
+  readonly reconcileTime = new Histogram({
+    name: 'controller_runtime_reconcile_time_seconds',
+    help: 'Length of time per reconciliation per controller',
+    labelNames: ['controller'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly requests = new Counter({ name: 'rest_client_requests_total', help: 'Number of HTTP requests, partitioned by status code, method, and host', labelNames: ['code', 'method', 'host'], registers: [this.registry] });
+  readonly requestLatency = new Histogram({
+    name: 'rest_client_request_duration_seconds',
+    help: 'Request latency in seconds, by verb and host (watches excluded)',
+    labelNames: ['verb', 'host'],
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  readonly errors = new Counter({ name: 'kn_ts_reconcile_errors_total', help: 'Reconciles that failed', labelNames: ['reconciler'], registers: [this.registry] });
-  readonly requests = new Counter({ name: 'kn_ts_client_requests_total', help: 'Requests to the API server (watches excluded)', labelNames: ['verb', 'resource', 'code'], registers: [this.registry] });
-  readonly requestLatency = new Histogram({
-    name: 'kn_ts_client_request_duration_seconds',
-    help: 'API server request latency (watches excluded)',
-    labelNames: ['verb'],
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  readonly requestsByResource = new Counter({
+    name: 'kn_ts_rest_client_requests_by_resource_total',
+    help: 'Requests to the API server by method, resource and status code (watches excluded)',
+    labelNames: ['method', 'resource', 'code'],
     registers: [this.registry],
   });
-  readonly leader = new Gauge({ name: 'kn_ts_leader', help: '1 while this replica holds the lease', registers: [this.registry] });
+  readonly leader = new Gauge({ name: 'leader_election_master_status', help: '1 while this replica holds the lease named name, else 0', labelNames: ['name'], registers: [this.registry] });
 
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Records one API request (KubeClient.onRequest). */
-  request(method: string, path: string, status: number, ms: number): void {
-    const resource = resourceOfPath(path);
-    this.requests.inc({ verb: method, resource, code: String(status) });
-    this.requestLatency.observe({ verb: method }, ms / 1000);
+  /** Records one API request (KubeClient.onRequest); host is the API server's host:port. */
+  request(host: string, method: string, path: string, status: number, ms: number): void {
+    const code = String(status);
+    this.requests.inc({ code, method, host });
+    this.requestLatency.observe({ verb: method, host }, ms / 1000);
+    this.requestsByResource.inc({ method, resource: resourceOfPath(path), code });
+  }
+
+  /** One reconcile of controller ended with result after seconds. */
+  reconciled(controller: string, result: ReconcileResult, seconds: number): void {
+    this.reconciles.inc({ controller, result });
+    if (result === 'error') this.errors.inc({ controller });
+    this.reconcileTime.observe({ controller }, seconds);
   }
 
   queue(name: string): QueueMetrics {
@@ -42,6 +84,8 @@ export class ControllerMetrics {
       add: () => this.adds.inc({ name }),
       retry: () => this.retries.inc({ name }),
       depth: (n) => this.depth.set({ name }, n),
+      queued: (s) => this.queueDuration.observe({ name }, s),
+      worked: (s) => this.workDuration.observe({ name }, s),
     };
   }
 }

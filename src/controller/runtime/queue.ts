@@ -81,6 +81,10 @@ export interface QueueMetrics {
   add(): void;
   retry(): void;
   depth(n: number): void;
+  /** A key waited this many seconds between add and get. */
+  queued?(seconds: number): void;
+  /** A key was processed (get to done) in this many seconds. */
+  worked?(seconds: number): void;
 }
 
 export class WorkQueue {
@@ -90,6 +94,9 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   private readonly waiters: ((k: string | undefined) => void)[] = [];
   private readonly delayed = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  /** When a waiting key was added, and when a key being processed was handed out (metrics). */
+  private readonly addedAt = new Map<string, number>();
+  private readonly startedAt = new Map<string, number>();
   private shuttingDown = false;
   readonly limiter: RateLimiter;
   private readonly metrics: QueueMetrics | undefined;
@@ -116,6 +123,7 @@ export class WorkQueue {
     this.metrics?.add();
     if (this.dirty.has(key)) return;
     this.dirty.add(key);
+    if (this.metrics?.queued) this.addedAt.set(key, performance.now());
     if (this.processing.has(key)) return;
     this.push(key);
   }
@@ -125,6 +133,7 @@ export class WorkQueue {
     if (w) {
       this.dirty.delete(key);
       this.processing.add(key);
+      this.handedOut(key);
       w(key);
     } else {
       this.queue.push(key);
@@ -177,15 +186,44 @@ export class WorkQueue {
       }
       this.dirty.delete(key);
       this.processing.add(key);
+      this.handedOut(key);
       this.metrics?.depth(this.length);
       return Promise.resolve(key);
     }
     return new Promise((r) => this.waiters.push(r));
   }
 
+  private handedOut(key: string): void {
+    if (!this.metrics?.queued) return;
+    const now = performance.now();
+    const at = this.addedAt.get(key);
+    this.addedAt.delete(key);
+    if (at !== undefined) this.metrics.queued((now - at) / 1000);
+    this.startedAt.set(key, now);
+  }
+
   done(key: string): void {
     this.processing.delete(key);
+    const t = this.startedAt.get(key);
+    if (t !== undefined) {
+      this.startedAt.delete(key);
+      this.metrics?.worked?.((performance.now() - t) / 1000);
+    }
     if (this.dirty.has(key) && !this.shuttingDown) this.push(key);
+  }
+
+  /**
+   * Drops every waiting and delayed key (leadership lost: the new leader has them, and a resync
+   * brings them back when this replica leads again). Keys being processed still call done().
+   */
+  clear(): void {
+    for (const d of this.delayed.values()) clearTimeout(d.timer);
+    this.delayed.clear();
+    this.queue.length = 0;
+    this.head = 0;
+    this.dirty.clear();
+    this.addedAt.clear();
+    this.metrics?.depth(0);
   }
 
   /** Stops handing out keys: pending get()s resolve undefined; in-flight keys may still call done(). */

@@ -20,6 +20,11 @@ export interface EventRecorder {
 }
 
 export interface ReconcileContext {
+  /**
+   * Aborted when this replica's leadership term ends (the Manager sets it): from then on every
+   * write through `client` is refused, so a long reconcile may also check it between steps.
+   */
+  readonly signal?: AbortSignal;
   /** Writes go through the client; reads should come from the listers. */
   client: KubeClient;
   /** The informer (cache) of any resource the reconciler declared in `resource`, `owns` or `watches`. */

@@ -13,7 +13,8 @@ import {
   validateDomainTemplate,
   validateTagTemplate,
 } from '../../../src/api/serving/domains.ts';
-import { gcSettings, lookupDomain, routeSettings } from '../../../src/controller/route/settings.ts';
+import { gcSettings } from '../../../src/controller/gc/settings.ts';
+import { lookupDomain, routeSettings } from '../../../src/controller/networking/settings.ts';
 
 describe('domain templates', () => {
   const cases: { name: string; tpl?: string; input: Parameters<typeof domainNameFromTemplate>[0]; want: string | RegExp }[] = [

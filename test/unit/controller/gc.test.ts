@@ -6,7 +6,7 @@ import { R } from '../../../src/api/resources.ts';
 import type { Configuration, Revision } from '../../../src/api/serving/types.ts';
 import { collect, makeGCReconciler } from '../../../src/controller/gc/gc.ts';
 import { makeLabelerReconciler, routingPatch } from '../../../src/controller/route/labeler.ts';
-import { gcSettings, type GCSettings } from '../../../src/controller/route/settings.ts';
+import { gcSettings, type GCSettings } from '../../../src/controller/gc/settings.ts';
 import {
   config,
   created,

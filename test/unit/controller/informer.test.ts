@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/api/meta.ts';
 import { R } from '../../../src/api/resources.ts';
 import type { KubeClient, WatchEvent } from '../../../src/kube/client.ts';
-import { type IndexDef, Informer, LAST_APPLIED_ANNOTATION, leanObject, rvOlder } from '../../../src/kube/informer.ts';
+import { type IndexDef, Informer, LAST_APPLIED_ANNOTATION, leanObject } from '../../../src/kube/informer.ts';
 
 function obj(ns: string, name: string, rv: string, labels: Record<string, string> = {}, extra: Partial<KubeObject['metadata']> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: ns, name, resourceVersion: rv, labels, ...extra } };
@@ -91,7 +91,7 @@ describe('Informer', () => {
     inf.stop();
   });
 
-  it('noteWritten: get() returns our write until the watch delivers that version or newer', async () => {
+  it('noteWritten: get() returns our write until the watch delivers the next event for it', async () => {
     const { client, send } = fakeClient([obj('a', 'old', '5')]);
     const inf = new Informer(client, R.ConfigMap, { transform: leanObject() });
     await start(inf);
@@ -107,9 +107,9 @@ describe('Informer', () => {
     send('ADDED', obj('a', 'new', '7', { from: 'watch' }));
     assert.equal(inf.get('new', 'a')?.metadata.labels?.from, 'watch', 'the watch caught up');
     send('MODIFIED', obj('a', 'old', '11', { v: 'later' }));
-    assert.equal(inf.get('old', 'a')?.metadata.labels?.v, 'later');
-    inf.noteWritten(obj('a', 'old', '10'));
-    assert.equal(inf.get('old', 'a')?.metadata.resourceVersion, '11', 'an older write than the cache is ignored');
+    assert.equal(inf.get('old', 'a')?.metadata.labels?.v, 'later', 'any later event supersedes our write');
+    inf.noteWritten(obj('a', 'old', '11'));
+    assert.equal(inf.get('old', 'a')?.metadata.labels?.v, 'later', 'a write the cache already holds is not remembered');
     inf.noteWritten(obj('a', 'gone', '12'));
     send('DELETED', obj('a', 'gone', '13'));
     assert.equal(inf.get('gone', 'a'), undefined, 'a delete forgets the write');
@@ -120,16 +120,27 @@ describe('Informer', () => {
     const { client } = fakeClient([]);
     const inf = new Informer(client, R.ConfigMap);
     await start(inf);
-    inf.noteWritten(obj('a', 'x', '3'), -1);
+    inf.noteWritten(obj('a', 'x', '3'), undefined, -1);
     assert.equal(inf.get('x', 'a'), undefined);
     inf.stop();
   });
 
-  it('rvOlder compares integer resourceVersions only', () => {
-    assert.equal(rvOlder('9', '10'), true);
-    assert.equal(rvOlder('10', '10'), false);
-    assert.equal(rvOlder('11', '10'), false);
-    assert.equal(rvOlder('x', '10'), false);
-    assert.equal(rvOlder(undefined, '10'), false);
+  it('noteWritten after an event arrived while the write was in flight remembers nothing', async () => {
+    const { client, send } = fakeClient([obj('a', 'x', 'rv-a')]);
+    const inf = new Informer(client, R.ConfigMap);
+    await start(inf);
+    // Versions that sort the "wrong" way: nothing may depend on their order.
+    const mark = inf.writeStarted('a/x');
+    send('MODIFIED', obj('a', 'x', 'rv-later', { by: 'someone' }));
+    inf.noteWritten(obj('a', 'x', 'rv-0', { by: 'us' }), mark);
+    assert.equal(inf.get('x', 'a')?.metadata.labels?.by, 'someone', 'the cache moved during our write: it is trusted');
+    const quiet = inf.writeStarted('a/x');
+    inf.noteWritten(obj('a', 'x', 'rv-00', { by: 'us' }), quiet);
+    assert.equal(inf.get('x', 'a')?.metadata.labels?.by, 'us', 'nothing arrived meanwhile: our write is read back');
+    const failed = inf.writeStarted('a/x');
+    inf.writeFailed(failed);
+    send('MODIFIED', obj('a', 'x', 'rv-zz', { by: 'them' }));
+    assert.equal(inf.get('x', 'a')?.metadata.labels?.by, 'them');
+    inf.stop();
   });
 });

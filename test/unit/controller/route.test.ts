@@ -8,7 +8,7 @@ import { R } from '../../../src/api/resources.ts';
 import type { Route } from '../../../src/api/serving/types.ts';
 import { makeRouteReconciler } from '../../../src/controller/route/reconciler.ts';
 import { makeIngress, rolloutAnnotation } from '../../../src/controller/route/resources.ts';
-import { routeSettings } from '../../../src/controller/route/settings.ts';
+import { routeSettings } from '../../../src/controller/networking/settings.ts';
 import { buildTraffic } from '../../../src/api/serving/traffic.ts';
 import {
   clusterLocal,

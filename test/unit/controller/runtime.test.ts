@@ -7,7 +7,6 @@ import { R } from '../../../src/api/resources.ts';
 import { ConditionManager, livingSet } from '../../../src/api/serving/conditions.ts';
 import { BucketRateLimiter, ExponentialFailureRateLimiter, WorkQueue } from '../../../src/controller/runtime/queue.ts';
 import { keepTransitionTimes, MAX_DEFERRED_WRITES, ReconcileState, reconcileKey } from '../../../src/controller/runtime/reconcile.ts';
-import { rvOlder } from '../../../src/kube/informer.ts';
 import { stableStringify } from '../../../src/controller/runtime/stable.ts';
 import type { Reconciler } from '../../../src/controller/runtime/types.ts';
 import { KubeError } from '../../../src/kube/errors.ts';
@@ -42,6 +41,22 @@ describe('WorkQueue', () => {
     assert.equal(second, 'a');
     q.done('a');
     assert.equal(q.length, 0, 'processed once more, not twice');
+  });
+
+  it('clear drops waiting and delayed keys; a key in flight is not handed out again', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    q.add('b');
+    const k = await q.get();
+    q.add(k!); // re-added while in flight
+    q.addAfter('c', 10);
+    q.clear();
+    assert.equal(q.length, 0);
+    q.done(k!);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(q.length, 0, 'neither the re-add nor the delayed key came back');
+    q.add('d');
+    assert.equal(await q.get(), 'd', 'the queue still works');
   });
 
   it('addAfter keeps the earliest delay and shutDown releases waiting workers', async () => {
@@ -231,15 +246,42 @@ describe('reconcileKey', () => {
     svc.metadata.resourceVersion = '10';
     const env = makeEnv([svc]);
     const state = new ReconcileState();
-    state.written.set('default/hello', '12');
+    state.written.set('default/hello', { rv: '9', base: '10' }); // opaque: '9' is our write, made on '10'
     const out = await reconcileKey(setReady, 'default/hello', env.ctx, state);
     assert.equal(out.statusWritten, false);
     assert.ok(out.requeueAfterMs !== undefined, 'looks again later');
     assert.equal(env.client.actions.length, 0);
     assert.equal(state.staleSkips, 1);
-    assert.equal(rvOlder('9', '10'), true);
-    assert.equal(rvOlder('10', '9'), false);
-    assert.equal(rvOlder('abc', '9'), false, 'opaque versions are never compared');
+    state.observe('default/hello', '9');
+    assert.equal(state.written.has('default/hello'), false, 'the echo arrived: the cache caught up');
+  });
+
+  it('remembers a status write only when it was made on the cached version with nothing arriving meanwhile', async () => {
+    const svc = ksvc('default', 'hello');
+    svc.metadata.resourceVersion = 'zz';
+    const quiet = makeEnv([svc]);
+    const write = quiet.client.replaceStatus.bind(quiet.client);
+    quiet.client.replaceStatus = (async (...a: Parameters<typeof write>) => {
+      const out = await write(...a);
+      return { ...out, metadata: { ...out.metadata, resourceVersion: 'aa' } }; // as a server would: a new version
+    }) as typeof write;
+    const s1 = new ReconcileState();
+    assert.equal((await reconcileKey(setReady, 'default/hello', quiet.ctx, s1)).statusWritten, true);
+    const mine = s1.written.get('default/hello');
+    assert.deepEqual(mine, { rv: 'aa', base: 'zz' }, 'the write is remembered');
+    assert.equal(s1.observe('default/hello', 'zz'), false, 'a late event for the base version is not our echo');
+    assert.ok(s1.written.has('default/hello'), 'still waiting for our write');
+    assert.equal(s1.observe('default/hello', 'aa'), true, 'our echo');
+
+    const busy = makeEnv([structuredClone(svc)]);
+    const s2 = new ReconcileState();
+    const realReplace = busy.client.replaceStatus.bind(busy.client);
+    busy.client.replaceStatus = (async (...a: Parameters<typeof realReplace>) => {
+      s2.observe('default/hello', 'someone-else'); // arrives while our write is in flight
+      return realReplace(...a);
+    }) as typeof realReplace;
+    assert.equal((await reconcileKey(setReady, 'default/hello', busy.ctx, s2)).statusWritten, true);
+    assert.equal(s2.written.has('default/hello'), false, 'the cache moved during the write: nothing is assumed');
   });
 
   it('leaves a changed status to the next reconcile when the key was queued again meanwhile, a bounded number of times', async () => {
@@ -269,12 +311,15 @@ describe('reconcileKey', () => {
 
   it('an update to the resourceVersion of our own write is an echo, unless a reconcile waits for it', () => {
     const state = new ReconcileState();
-    state.written.set('default/hello', '12');
-    assert.equal(state.isEcho('default/hello', '12'), true);
-    assert.equal(state.isEcho('default/hello', '13'), false, 'someone else wrote after us');
-    assert.equal(state.isEcho('default/other', '12'), false);
+    state.written.set('default/hello', { rv: 'b', base: 'a' });
+    assert.equal(state.observe('default/other', 'b'), false);
+    assert.equal(state.observe('default/hello', 'b'), true);
+    state.written.set('default/hello', { rv: 'b', base: 'a' });
+    assert.equal(state.observe('default/hello', 'c'), false, 'someone else wrote after us');
+    assert.equal(state.written.has('default/hello'), false, 'which is after our write too');
+    state.written.set('default/hello', { rv: 'b', base: 'a' });
     state.behind.add('default/hello');
-    assert.equal(state.isEcho('default/hello', '12'), false, 'a skipped reconcile waits for this event');
+    assert.equal(state.observe('default/hello', 'b'), false, 'a skipped reconcile waits for this event');
   });
 
   it('a reconcile skipped as stale marks the key as waiting for the echo', async () => {
@@ -282,9 +327,9 @@ describe('reconcileKey', () => {
     svc.metadata.resourceVersion = '10';
     const env = makeEnv([svc]);
     const state = new ReconcileState();
-    state.written.set('default/hello', '12');
+    state.written.set('default/hello', { rv: '12', base: '10' });
     await reconcileKey(setReady, 'default/hello', env.ctx, state);
     assert.equal(state.behind.has('default/hello'), true);
-    assert.equal(state.isEcho('default/hello', '12'), false);
+    assert.equal(state.observe('default/hello', '12'), false);
   });
 });
