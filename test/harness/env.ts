@@ -1,6 +1,6 @@
 // What a test file needs to use the shared test API server: its kubeconfig, a client, fresh
 // namespaces, and `kn` run as a user types it (the built bin/run.js as a subprocess).
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,4 +62,81 @@ export function runKn(args: string[], o: { env?: Record<string, string>; input?:
     child.on('close', (code) => res({ stdout, stderr, code: code ?? 1 }));
     child.stdin.end(o.input ?? '');
   });
+}
+
+/**
+ * A pool of long-lived kn processes (test/harness/kn-worker.ts) that run the built CLI in-process:
+ * an invocation costs milliseconds instead of a Node start-up, so a suite of hundreds of bad
+ * invocations stays fast. Each worker runs one invocation at a time; `size` run side by side.
+ * stdin is empty (use runKn for cases that pipe input). close() stops the workers.
+ */
+export class KnPool {
+  private readonly workers: { child: ChildProcess; busy: boolean }[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private readonly pending = new Map<number, (r: KnResult) => void>();
+  private nextId = 1;
+  private readonly env: Record<string, string>;
+
+  private constructor(env: Record<string, string>) {
+    this.env = env;
+  }
+
+  static async start(size = 2, o: { kubeconfig?: string; env?: Record<string, string> } = {}): Promise<KnPool> {
+    const { fork } = await import('node:child_process');
+    const kubeconfig = o.kubeconfig ?? process.env.KN_TS_TEST_KUBECONFIG ?? '';
+    const pool = new KnPool({ KUBECONFIG: kubeconfig, ...o.env });
+    await Promise.all(
+      Array.from({ length: size }, async () => {
+        const child = fork(join(REPO, 'test/harness/kn-worker.ts'), [], {
+          cwd: REPO,
+          env: { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/tmp' },
+          stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+        });
+        child.stdin?.end();
+        let errText = '';
+        child.stderr?.setEncoding('utf8').on('data', (d: string) => (errText += d));
+        child.stdout?.resume();
+        await new Promise<void>((res, rej) => {
+          child.once('message', () => res());
+          child.once('exit', (code) => rej(new Error(`kn worker exited (${code}) before it was ready: ${errText}`)));
+        });
+        child.on('message', (m: KnResult & { id: number }) => {
+          const done = pool.pending.get(m.id);
+          pool.pending.delete(m.id);
+          done?.({ code: m.code, stdout: m.stdout, stderr: m.stderr });
+        });
+        pool.workers.push({ child, busy: false });
+      }),
+    );
+    return pool;
+  }
+
+  /** Runs `kn args` in a free worker. */
+  async run(args: string[], env: Record<string, string> = {}): Promise<KnResult> {
+    let w = this.workers.find((x) => !x.busy);
+    while (!w) {
+      await new Promise<void>((r) => this.waiting.push(r));
+      w = this.workers.find((x) => !x.busy);
+    }
+    w.busy = true;
+    const id = this.nextId++;
+    try {
+      return await new Promise<KnResult>((res, rej) => {
+        const onExit = (code: number | null) => rej(new Error(`kn worker died (exit ${code}) running kn ${args.join(' ')}`));
+        w.child.once('exit', onExit);
+        this.pending.set(id, (r) => {
+          w.child.off('exit', onExit);
+          res(r);
+        });
+        w.child.send({ id, args, env: { ...this.env, ...env } });
+      });
+    } finally {
+      w.busy = false;
+      this.waiting.shift()?.();
+    }
+  }
+
+  close(): void {
+    for (const w of this.workers) w.child.kill();
+  }
 }

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import type { Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
 import { loadEditInputs, serviceCreateEditFlags } from '../../cli/serving/podspec-flags.ts';
 import { tagFlag, targetFlag, waitFlags } from '../../cli/serving/service.ts';
@@ -39,7 +40,7 @@ export default class ServiceCreate extends KnCommand {
     const { argv, flags, raw } = await this.parse(ServiceCreate);
     const m = await import('../../cli/serving/messages.ts');
     if (argv.length !== 1 && !flags.filename) throw this.userError(m.CREATE_NAME_REQUIRED);
-    const name = argv.length === 1 ? String(argv[0]) : '';
+    const name = argv.length === 1 ? checkName(SERVICE_NAME, String(argv[0])) : '';
     if (!flags.image && !flags.filename) throw this.userError(m.CREATE_IMAGE_REQUIRED);
 
     const s = await import('../../cli/serving/service.ts');
@@ -60,7 +61,7 @@ export default class ServiceCreate extends KnCommand {
       service = { ...service, spec: { ...service.spec, traffic } };
     }
 
-    const svcName = service.metadata.name ?? '';
+    const svcName = checkName(SERVICE_NAME, service.metadata.name ?? '');
     const existing = await store.find(svcName);
     if (existing) {
       if (!flags.force) throw this.userError(m.alreadyExists(svcName, namespace));

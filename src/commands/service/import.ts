@@ -3,6 +3,7 @@ import type { KubeObject } from '../../api/meta.ts';
 import type { Revision, Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { waitFlags } from '../../cli/serving/service.ts';
 
 export default class ServiceImport extends KnCommand {
@@ -25,6 +26,7 @@ export default class ServiceImport extends KnCommand {
     const exported = doc.spec?.service;
     const svcName = exported?.metadata?.name ?? '';
     if (!exported || !svcName) throw this.userError(m.IMPORT_NO_NAME);
+    checkName(SERVICE_NAME, svcName);
 
     const client = await this.client(flags);
     const namespace = await this.namespace(flags);

@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { KnCommand } from '../../cli/base.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
 import { loadEditInputs, serviceUpdateEditFlags } from '../../cli/serving/podspec-flags.ts';
 import { targetFlag, trafficFlags, waitFlags } from '../../cli/serving/service.ts';
@@ -49,7 +50,7 @@ export default class ServiceUpdate extends KnCommand {
     if (!raw.some((t) => t.type === 'flag')) return s.failMultiline(this, 'flag(s) not set\nUsage: update NAME');
     const m = await import('../../cli/serving/messages.ts');
     if (argv.length !== 1) throw this.userError(m.UPDATE_NAME_REQUIRED);
-    const name = String(argv[0]);
+    const name = checkName(SERVICE_NAME, String(argv[0]));
 
     const { applyConfigurationFlags, anyMutation } = await import('../../cli/serving/podspec.ts');
     const { computeTraffic, splitSlice, trafficChanged } = await import('../../cli/serving/traffic.ts');
