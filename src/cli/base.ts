@@ -30,6 +30,8 @@ export abstract class KnCommand extends Command implements CommandContext {
 
   override async init(): Promise<void> {
     this.checkBoolPairs();
+    const { checkKnConfigFile, configFlagValue } = await import('./kn-config.ts');
+    await checkKnConfigFile(configFlagValue(this.argv));
     await super.init();
   }
 
@@ -43,6 +45,14 @@ export abstract class KnCommand extends Command implements CommandContext {
       const neg = this.argv.includes(`--no-${name}`);
       if (pos && neg) throw this.userError(`only one of --no-${name} and --${name} may be specified`);
       if (this.argv.some((a) => a === `--${name}=false`)) throw this.userError(`use --no-${name} instead of providing "false" to --${name}`);
+    }
+    for (const [name, f] of Object.entries(flags)) {
+      if (f.type !== 'boolean') continue;
+      const given = this.argv.find((a) => a.startsWith(`--${name}=`) || a.startsWith(`--no-${name}=`));
+      const value = given?.slice(given.indexOf('=') + 1);
+      if (given && value !== 'true' && !(value === 'false' && given.startsWith(`--${name}=`))) {
+        throw this.userError(`invalid value ${JSON.stringify(value)} for --${name}: it is a switch; give --${name}${f.allowNo ? ` or --no-${name}` : ''} without a value`);
+      }
     }
     // Accept --X=true as --X.
     this.argv = this.argv.map((a) => {

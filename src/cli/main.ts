@@ -26,6 +26,8 @@ export interface Normalized {
   globals: string[]; // global flags found before the command words
   help: boolean;
   pluginsDir?: string;
+  /** A global flag that needs a value was the last word (`kn --kubeconfig`). */
+  missingValue?: string;
 }
 
 const globalSpec = new Map(GLOBAL_FLAGS.map((f) => [f.name, f]));
@@ -51,7 +53,8 @@ export function normalize(argv: string[]): Normalized {
         globals.push(a);
         if (n === 'plugins-dir') pluginsDir = v;
       } else {
-        globals.push(a, argv[i + 1] ?? '');
+        if (argv[i + 1] === undefined) return { words: [], rest: [], globals, help, pluginsDir, missingValue: n };
+        globals.push(a, argv[i + 1]!);
         if (n === 'plugins-dir') pluginsDir = argv[i + 1];
         i++;
       }
@@ -85,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   const n = normalize(argv);
   const pluginsDir = n.pluginsDir ?? defaultPluginsDir();
 
+  if (n.missingValue) return fail(`flag needs an argument: --${n.missingValue}; give it a value (e.g. kn --${n.missingValue} VALUE service list)`);
   if (!n.words.length) {
     if (n.help || !argv.length) {
       write(rootHelp(m, listPlugins(pluginsDir)));

@@ -34,6 +34,11 @@ export function translateOclifError(err: unknown, path: string, cmd: ManifestCom
   if ((m = /--([\w-]+)=(\S+) cannot also be provided when using --([\w-]+)/.exec(msg))) {
     return new Error(`only one of --${m[1]} and --${m[3]} may be specified for '${path}'`);
   }
+  // oclif reads extra words after a command without arguments as a longer command id.
+  if ((m = /command ([\w-]+(?::[^\s:]+)+) not found/.exec(msg))) {
+    const extra = m[1]!.split(':').slice(path.split(' ').length - 1);
+    return new Error(`'${path}' takes no arguments, got ${extra.map((x) => JSON.stringify(x)).join(' ')}; see '${path} --help'`);
+  }
   // Library and API errors are already user-grade; keep their first line.
   const first = msg.split('\n').find((l) => l.trim()) ?? msg;
   const out = new Error(first.replace(/^\s*›?\s*Error:\s*/i, ''));

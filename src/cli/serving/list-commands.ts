@@ -11,6 +11,7 @@ export type ListFlagValues = NamespaceFlagValues & OutputFlagValues & { 'no-head
 export async function serviceList(ctx: CommandContext, flags: ListFlagValues & { target?: string }, argv: unknown[]): Promise<void> {
   if (argv.length > 1) throw ctx.userError("'kn service list' accepts maximum 1 argument");
   if (argv.length === 1) checkName(SERVICE_NAME, String(argv[0]));
+  (await import('./target.ts')).checkTargetFlag(flags.target);
   const bad = await checkOutput(flags);
   if (bad) throw ctx.userError(bad);
   const { R } = await import('../../api/resources.ts');

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Service } from '../../api/serving/types.ts';
 import { goService, serialize, type OutputFormat } from './export.ts';
+import { UserError } from '../errors.ts';
 import { notFound } from './messages.ts';
 
 const KSVC = 'ksvc';
@@ -21,6 +22,13 @@ export function targetMode(target: string): TargetMode {
   if (target.endsWith('.yaml') || target.endsWith('.yml')) return { fileMode: true, format: 'yaml' };
   if (target.endsWith('.json')) return { fileMode: true, format: 'json' };
   return { fileMode: false, format: 'yaml' };
+}
+
+/** `--target ''` never means "the cluster": it is an error (an unset variable in a script). */
+export function checkTargetFlag(target: string | undefined): void {
+  if (target === '') {
+    throw new UserError("--target needs a directory or a .yaml/.json file, got an empty string; leave --target out to work on the cluster");
+  }
 }
 
 export const dirMissing = (dir: string) => `directory '${dir}' not present, please create the directory and try again`;

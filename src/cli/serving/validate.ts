@@ -644,11 +644,16 @@ export function parseToleration(items: readonly string[]): Record<string, string
         t.value = v;
         break;
       case 'effect':
-        if (['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(v)) t.effect = v;
+        // Upstream drops an unknown effect or operator silently; kn-ts refuses it (docs/compatibility.md).
+        if (v && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(v)) fail(`unknown Effect ${q(v)}; use NoSchedule, PreferNoSchedule or NoExecute`);
+        t.effect = v;
         break;
       case 'operator':
-        if (v === 'Exists' || v === 'Equal') t.operator = v;
+        if (v && v !== 'Exists' && v !== 'Equal') fail(`unknown Operator ${q(v)}; use Exists or Equal`);
+        t.operator = v;
         break;
+      default:
+        fail(`unknown field ${q(k)}; use Key, Operator, Value and Effect (e.g. Key=k1,Operator=Equal,Value=v1,Effect=NoSchedule)`);
     }
   }
   for (const k of Object.keys(t)) if (t[k] === '') delete t[k];
@@ -680,11 +685,16 @@ export function parseNodeAffinity(items: readonly string[]): NodeAffinityItem {
         expression.values = v.split(' ');
         break;
       case 'operator':
-        if (['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(v)) expression.operator = v;
+        if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(v)) fail(`unknown Operator ${q(v)}; use In, NotIn, Exists or DoesNotExist`);
+        expression.operator = v;
         break;
       case 'weight':
         weight = wrap('error in setting preference weight in node affinity: ', () => atoi(v, 'ParseInt', 32));
         break;
+      case 'type':
+        break;
+      default:
+        fail(`unknown field ${q(k)}; use Type, Key, Operator, Values and Weight`);
     }
   }
   // Upstream dereferences a nil affinity (a crash) when Type is missing; refuse cleanly instead.
@@ -823,12 +833,27 @@ export function validateConfigurationFlags(flags: ConfigurationEditFlagValues, o
     if (f['scale-max'] !== undefined) fail('only --scale or --scale-max can be specified');
     if (f['scale-min'] !== undefined) fail('only --scale or --scale-min can be specified');
     const s = parseScale(f.scale);
+    if (s.min !== undefined && s.max !== undefined && s.max !== 0 && s.min > s.max) {
+      fail(`invalid --scale ${f.scale}: the minimum ${s.min} is greater than the maximum ${s.max}; use --scale MIN..MAX with MIN <= MAX`);
+    }
     if (s.min !== undefined && !f.scale.includes('..')) {
       checkAutoscalingAnnotations({ [ANN.maxScale]: String(s.max) });
       checkAutoscalingAnnotations({ [ANN.minScale]: String(s.min) });
     } else {
       if (s.min !== undefined) checkAutoscalingAnnotations({ [ANN.minScale]: String(s.min) });
       if (s.max !== undefined) checkAutoscalingAnnotations({ [ANN.maxScale]: String(s.max) });
+    }
+  }
+  if (f['scale-min'] !== undefined && f['scale-max'] !== undefined && f['scale-max'] !== 0 && f['scale-min'] > f['scale-max']) {
+    fail(`--scale-min ${f['scale-min']} is greater than --scale-max ${f['scale-max']}; give a minimum that is not above the maximum`);
+  }
+  if (f['scale-activation'] !== undefined && f['scale-activation'] < 0) {
+    fail(`invalid --scale-activation ${f['scale-activation']}: must be 0 or greater (the number of replicas to scale to from zero)`);
+  }
+  if (f['scale-metric'] !== undefined) {
+    const m = f['scale-metric'];
+    if (!['concurrency', 'rps', 'cpu', 'memory'].includes(m)) {
+      fail(`invalid --scale-metric ${JSON.stringify(m)}: use concurrency or rps (or cpu or memory with the hpa.autoscaling.knative.dev class)`);
     }
   }
   const window = f['scale-window'] ?? f['autoscale-window'];
@@ -871,6 +896,7 @@ export function checkPort(p: { name?: string; containerPort: number }): void {
     fail(`invalid value: ${p.containerPort} is a reserved port: ${path}.containerPort (${p.containerPort} is a reserved port, please use a different value)`);
   }
   if (p.containerPort < 0 || p.containerPort > 65535) fail(`expected 0 <= ${p.containerPort} <= 65535: ${path}.containerPort`);
+  if (p.containerPort === 0) fail(`invalid --port 0: the port must be between 1 and 65535`);
   if (p.name && p.name !== 'h2c' && p.name !== 'http1') {
     fail(`Port name ${p.name} is not allowed: ${path} (Name must be empty, or one of: 'h2c', 'http1')`);
   }

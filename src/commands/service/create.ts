@@ -38,6 +38,7 @@ export default class ServiceCreate extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags, raw } = await this.parse(ServiceCreate);
+    (await import('../../cli/serving/target.ts')).checkTargetFlag(flags.target);
     const m = await import('../../cli/serving/messages.ts');
     if (argv.length !== 1 && !flags.filename) throw this.userError(m.CREATE_NAME_REQUIRED);
     const name = argv.length === 1 ? checkName(SERVICE_NAME, String(argv[0])) : '';
@@ -56,7 +57,15 @@ export default class ServiceCreate extends KnCommand {
       const { computeTraffic, splitSlice } = await import('../../cli/serving/traffic.ts');
       const traffic = computeTraffic(
         { traffic: ['@latest=100'], tags: splitSlice(flags.tag), untags: [], trafficGiven: false },
-        { serviceName: service.metadata.name ?? '', specTraffic: service.spec.traffic, statusTraffic: service.status?.traffic, mutation: anyMutation(flags), create: true },
+        {
+          serviceName: service.metadata.name ?? '',
+          specTraffic: service.spec.traffic,
+          statusTraffic: service.status?.traffic,
+          mutation: anyMutation(flags),
+          create: true,
+          // Nothing exists yet: only the revision this create makes can be named.
+          knownRevisions: [service.spec.template.metadata?.name ?? ''].filter(Boolean),
+        },
       );
       service = { ...service, spec: { ...service.spec, traffic } };
     }

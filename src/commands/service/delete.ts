@@ -35,6 +35,7 @@ export default class ServiceDelete extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ServiceDelete);
+    (await import('../../cli/serving/target.ts')).checkTargetFlag(flags.target);
     const m = await import('../../cli/serving/messages.ts');
     let names = argv.map(String);
     if (names.length < 1 && !flags.all) throw this.userError(m.DELETE_NAME_REQUIRED);

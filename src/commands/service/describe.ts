@@ -35,6 +35,7 @@ export default class ServiceDescribe extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ServiceDescribe);
+    (await import('../../cli/serving/target.ts')).checkTargetFlag(flags.target);
     if (argv.length !== 1) throw this.userError("'service describe' requires the service name given as single argument");
     const name = checkName(SERVICE_NAME, String(argv[0]));
     const bad = await checkOutput(flags, ['url']);

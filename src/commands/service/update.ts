@@ -45,6 +45,7 @@ export default class ServiceUpdate extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags, raw } = await this.parse(ServiceUpdate);
+    (await import('../../cli/serving/target.ts')).checkTargetFlag(flags.target);
     // cobra's NFlag: no flag given at all (global ones count too).
     const s = await import('../../cli/serving/service.ts');
     if (!raw.some((t) => t.type === 'flag')) return s.failMultiline(this, 'flag(s) not set\nUsage: update NAME');
@@ -82,6 +83,8 @@ export default class ServiceUpdate extends KnCommand {
             revisions: revisions.map((r) => ({ name: r.metadata.name ?? '', annotations: r.metadata.annotations })),
             mutation: anyMutation(flags),
             defaultEmptyTraffic: true,
+            // Offline (--target) there is no revision list to check against.
+            knownRevisions: store.offline ? undefined : [...revisions.map((r) => r.metadata.name ?? ''), next.spec.template.metadata?.name ?? ''].filter(Boolean),
           },
         );
       }
