@@ -198,6 +198,13 @@ export function readFileGo(path: string): string {
 export function serviceFromFile(path: string, name: string, namespace: string): Service {
   if (existsSync(path) && !readFileSync(path).length) throw new Error(`cannot parse ${path}: empty file`);
   const svc = parseServiceDocument(readFileGo(path), path);
+  const kind = (svc as { kind?: unknown }).kind;
+  const apiVersion = (svc as { apiVersion?: unknown }).apiVersion;
+  if ((kind !== undefined && kind !== 'Service') || (apiVersion !== undefined && apiVersion !== 'serving.knative.dev/v1')) {
+    throw new Error(
+      `${path} holds a ${String(kind ?? 'object')} (${String(apiVersion ?? 'no apiVersion')}), not a Knative Service; give a file with apiVersion: serving.knative.dev/v1 and kind: Service`,
+    );
+  }
   const fileName = svc.metadata.name ?? '';
   if (name === '' && fileName !== '') {
     // keep the file's name

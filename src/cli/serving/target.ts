@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Service } from '../../api/serving/types.ts';
 import { goService, serialize, type OutputFormat } from './export.ts';
 import { UserError } from '../errors.ts';
+import { textFileProblem, yamlProblem } from '../files.ts';
 import { notFound } from './messages.ts';
 
 const KSVC = 'ksvc';
@@ -41,6 +42,8 @@ export class TargetNotFound extends Error {
 
 /** Parses a YAML or JSON Service document (the first document of a YAML stream). */
 export function parseServiceDocument(text: string, source: string): Service {
+  const notText = textFileProblem(text);
+  if (notText) throw new UserError(`cannot parse ${source}: the file ${notText}; give a YAML or JSON Service`);
   let obj: unknown;
   const trimmed = text.trimStart();
   try {
@@ -52,7 +55,7 @@ export function parseServiceDocument(text: string, source: string): Service {
       obj = first?.toJS() ?? null;
     }
   } catch (e) {
-    throw new Error(`cannot parse ${source}: ${String((e as Error).message).split('\n')[0]}`, { cause: e });
+    throw new Error(`cannot parse ${source}: ${yamlProblem(e)}`, { cause: e });
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw new Error(`cannot parse ${source}: expected a Service object`);

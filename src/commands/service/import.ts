@@ -38,6 +38,11 @@ export default class ServiceImport extends KnCommand {
       const { status: _s, ...rest } = o as KubeObject & { status?: unknown };
       return { ...rest, metadata: meta } as unknown as T;
     };
+    // Nothing half-done: every object is checked here and by the server (a dry run) before the first is written.
+    const { checkImport } = await import('../../cli/serving/import-check.ts');
+    checkImport(exported, doc.spec?.revisions ?? [], file);
+    await client.create<Service>(R.Service, clean(exported), { dryRun: true });
+    for (const r of doc.spec?.revisions ?? []) await client.create<Revision>(R.Revision, clean(r), { dryRun: true });
     await client.create<Service>(R.Service, clean(exported));
 
     // The Configuration is written by the Service controller; wait briefly for it (upstream retries
