@@ -53,7 +53,7 @@ export function suggest(word: string, names: string[]): string[] {
  * drop it, and the brackets around a list left with one error.
  */
 export function cleanApiNoise(msg: string): string {
-  let out = msg.replace(/,?\s*<nil>: Invalid value: "?null"?: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation/g, '');
+  const out = msg.replace(/,?\s*<nil>: Invalid value: "?null"?: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation/g, '');
   if (out === msg) return msg;
   return out.replace(/\[([^[\],]*)\]$/, '$1').replace(/: \[\s*\]$/, '');
 }
