@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { runDirect } from './direct.ts';
 import { formatError, suggest, UserError } from './errors.ts';
 import { GLOBAL_FLAGS } from './global-flags.ts';
-import { canonicalGroup, GROUPS } from './groups.ts';
+import { availableGroups, canonicalGroup } from './groups.ts';
 import { commandHelp, groupHelp, optionsHelp, rootHelp } from './help.ts';
 import { childrenOf, commandIndex, isTopic, loadManifest, ROOT } from './manifest.ts';
 import { defaultPluginsDir, findPlugin, listPlugins } from './plugins.ts';
@@ -154,10 +154,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!id) {
     const plugin = findPlugin(n.words, pluginsDir);
     if (plugin) return runPlugin(plugin.plugin.path, [...n.words.slice(plugin.consumed), ...n.rest, ...n.globals]);
-    if (GROUPS.some((g) => g.name === n.words[0])) {
-      return fail(`'kn ${n.words[0]}' is not available in this version of kn-ts yet; upstream kn or a kn-${n.words[0]} plugin can manage these resources meanwhile`, 'kn');
-    }
-    const top = [...new Set([...childrenOf(m, ''), ...GROUPS.flatMap((g) => g.aliases)])];
+    const top = [...new Set([...childrenOf(m, ''), ...availableGroups(childrenOf(m, '')).flatMap((g) => g.aliases)])];
     const hints = [...new Set(suggest(n.words[0]!, top).map(canonicalGroup))];
     process.stderr.write(
       `Error: unknown command "${n.words[0]}" for "kn"` +
