@@ -26,7 +26,8 @@ export function translateOclifError(err: unknown, path: string, cmd: ManifestCom
   }
   // pflag's wording for an int flag given a non-number.
   if ((m = /Parsing --([\w-]+)\s*\n\s*Expected an integer but received: (.+?)(\n|$)/.exec(msg))) {
-    return new Error(`invalid argument "${m[2]}" for "--${m[1]}" flag: strconv.ParseInt: parsing "${m[2]}": invalid syntax for '${path}'`);
+    // Upstream prints Go's `strconv.ParseInt: parsing "x": invalid syntax`; kn-ts says what is wanted (docs/compatibility.md).
+    return new Error(`invalid argument "${m[2]}" for "--${m[1]}" flag: not a whole number; give an integer, e.g. --${m[1]} 1`);
   }
   if ((m = /Expected an integer but received: (.+?)(\n|$)/.exec(msg))) {
     return new Error(`invalid argument "${m[1]}": expected an integer for '${path}'`);

@@ -25,6 +25,8 @@ export interface BadCase {
   want: RegExp | string;
   /** Output written before the error is allowed (kn service wait prints its header first). */
   stdoutAllowed?: boolean;
+  /** An invocation still running after this long is a hang (default 20 s). */
+  timeoutMs?: number;
 }
 
 /** Text that must never reach a user: stack frames, Node and oclif internals, raw parser output. */
@@ -119,7 +121,7 @@ export function badInputSuite(title: string, cases: BadCase[], o: SuiteOptions =
     for (const bc of cases) {
       const label = `[${bc.class}] kn ${bc.args.map((a) => (a === '' ? "''" : /\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
       it(label, async () => {
-        const r = await pool.run(bc.args.map((a) => (a === 'NS' ? ns : a)));
+        const r = await pool.run(bc.args.map((a) => (a === 'NS' ? ns : a)), { timeoutMs: bc.timeoutMs ?? 20_000 });
         assertCleanFailure(r, bc, label);
         assert.equal(await namespaceState(c, ns), server, `${label}: the server's objects are unchanged`);
         if (o.target) assert.equal(folderState(o.target), folder, `${label}: the --target folder is unchanged`);

@@ -73,46 +73,45 @@ export function runKn(args: string[], o: { env?: Record<string, string>; input?:
 export class KnPool {
   private readonly workers: { child: ChildProcess; busy: boolean }[] = [];
   private readonly waiting: (() => void)[] = [];
-  private readonly pending = new Map<number, (r: KnResult) => void>();
   private nextId = 1;
   private readonly env: Record<string, string>;
+  private readonly kubeconfig: string;
 
-  private constructor(env: Record<string, string>) {
+  private constructor(env: Record<string, string>, kubeconfig: string) {
     this.env = env;
+    this.kubeconfig = kubeconfig;
   }
 
   static async start(size = 2, o: { kubeconfig?: string; env?: Record<string, string> } = {}): Promise<KnPool> {
-    const { fork } = await import('node:child_process');
     const kubeconfig = o.kubeconfig ?? process.env.KN_TS_TEST_KUBECONFIG ?? '';
-    const pool = new KnPool({ KUBECONFIG: kubeconfig, ...o.env });
-    await Promise.all(
-      Array.from({ length: size }, async () => {
-        const child = fork(join(REPO, 'test/harness/kn-worker.ts'), [], {
-          cwd: REPO,
-          env: { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/tmp' },
-          stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
-        });
-        child.stdin?.end();
-        let errText = '';
-        child.stderr?.setEncoding('utf8').on('data', (d: string) => (errText += d));
-        child.stdout?.resume();
-        await new Promise<void>((res, rej) => {
-          child.once('message', () => res());
-          child.once('exit', (code) => rej(new Error(`kn worker exited (${code}) before it was ready: ${errText}`)));
-        });
-        child.on('message', (m: KnResult & { id: number }) => {
-          const done = pool.pending.get(m.id);
-          pool.pending.delete(m.id);
-          done?.({ code: m.code, stdout: m.stdout, stderr: m.stderr });
-        });
-        pool.workers.push({ child, busy: false });
-      }),
-    );
+    const pool = new KnPool({ KUBECONFIG: kubeconfig, ...o.env }, kubeconfig);
+    await Promise.all(Array.from({ length: size }, async () => pool.workers.push({ child: await pool.spawnWorker(), busy: false })));
     return pool;
   }
 
-  /** Runs `kn args` in a free worker. */
-  async run(args: string[], env: Record<string, string> = {}): Promise<KnResult> {
+  private async spawnWorker(): Promise<ChildProcess> {
+    const { fork } = await import('node:child_process');
+    const child = fork(join(REPO, 'test/harness/kn-worker.ts'), [], {
+      cwd: REPO,
+      env: { ...process.env, KUBECONFIG: this.kubeconfig, HOME: process.env.HOME ?? '/tmp' },
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+    });
+    child.stdin?.end();
+    let errText = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (errText += d));
+    child.stdout?.resume();
+    await new Promise<void>((res, rej) => {
+      child.once('message', () => res());
+      child.once('exit', (code) => rej(new Error(`kn worker exited (${code}) before it was ready: ${errText}`)));
+    });
+    return child;
+  }
+
+  /**
+   * Runs `kn args` in a free worker. An invocation that runs longer than timeoutMs (a wait that
+   * was never meant to happen) is stopped with its worker, which is replaced; it answers code 124.
+   */
+  async run(args: string[], o: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<KnResult> {
     let w = this.workers.find((x) => !x.busy);
     while (!w) {
       await new Promise<void>((r) => this.waiting.push(r));
@@ -120,18 +119,32 @@ export class KnPool {
     }
     w.busy = true;
     const id = this.nextId++;
+    const worker = w;
     try {
       return await new Promise<KnResult>((res, rej) => {
         const onExit = (code: number | null) => rej(new Error(`kn worker died (exit ${code}) running kn ${args.join(' ')}`));
-        w.child.once('exit', onExit);
-        this.pending.set(id, (r) => {
-          w.child.off('exit', onExit);
-          res(r);
-        });
-        w.child.send({ id, args, env: { ...this.env, ...env } });
+        const onMessage = (m: KnResult & { id: number }) => {
+          if (m.id !== id) return;
+          clearTimeout(timer);
+          worker.child.off('exit', onExit);
+          worker.child.off('message', onMessage);
+          res({ code: m.code, stdout: m.stdout, stderr: m.stderr });
+        };
+        const timer = setTimeout(() => {
+          worker.child.off('exit', onExit);
+          worker.child.off('message', onMessage);
+          worker.child.kill('SIGKILL');
+          res({ code: 124, stdout: '', stderr: `TIMEOUT: kn ${args.join(' ')} ran longer than ${o.timeoutMs ?? 30_000} ms\n` });
+        }, o.timeoutMs ?? 30_000);
+        worker.child.once('exit', onExit);
+        worker.child.on('message', onMessage);
+        worker.child.send({ id, args, env: { ...this.env, ...o.env } });
       });
     } finally {
-      w.busy = false;
+      if (worker.child.exitCode !== null || worker.child.signalCode !== null || worker.child.killed) {
+        worker.child = await this.spawnWorker();
+      }
+      worker.busy = false;
       this.waiting.shift()?.();
     }
   }

@@ -97,12 +97,15 @@ export function wrap<T>(prefix: string, fn: () => T): T {
   }
 }
 
-/** strconv.Atoi / ParseInt(s, 10, 32) with Go's error text. */
-export function atoi(s: string, fn = 'Atoi', bits = 64): number {
-  if (!/^[+-]?\d+$/.test(s)) fail(`strconv.${fn}: parsing ${q(s)}: invalid syntax`);
+/**
+ * A decimal integer (strconv.Atoi / ParseInt(s, 10, bits)). Upstream shows Go's
+ * `strconv.Atoi: parsing "x": invalid syntax`; kn-ts says what is wanted (docs/compatibility.md).
+ */
+export function atoi(s: string, _fn = 'Atoi', bits = 64): number {
+  if (!/^[+-]?\d+$/.test(s)) fail(`${q(s)} is not a whole number`);
   const n = Number(s);
   const lim = 2 ** (bits - 1);
-  if (n >= lim || n < -lim) fail(`strconv.${fn}: parsing ${q(s)}: value out of range`);
+  if (n >= lim || n < -lim) fail(`${q(s)} is out of range (at most ${lim - 1})`);
   return n;
 }
 
@@ -718,8 +721,11 @@ export function parseScale(scale: string): { min?: number; max?: number } {
   if (scale.includes('..')) {
     const parts = scale.split('..');
     const out: { min?: number; max?: number } = {};
-    if (parts[0]) out.min = atoi(parts[0]);
-    if (parts[1]) out.max = atoi(parts[1]);
+    const hint = '; use --scale MIN..MAX, MIN.., ..MAX or N';
+    if (parts.length > 2) fail(`invalid --scale ${scale}: too many '..'${hint}`);
+    if (parts[0]) out.min = wrap(`invalid --scale ${scale}: `, () => atoi(parts[0]!));
+    if (parts[1]) out.max = wrap(`invalid --scale ${scale}: `, () => atoi(parts[1]!));
+    if (out.min === undefined && out.max === undefined) fail(`invalid --scale ${scale}: no bound given${hint}`);
     return out;
   }
   if (/^[+-]?\d+$/.test(scale)) return { min: Number(scale), max: Number(scale) };
