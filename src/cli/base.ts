@@ -40,19 +40,19 @@ export abstract class KnCommand extends Command implements CommandContext {
     const ctor = this.constructor as typeof KnCommand;
     const flags = { ...ctor.baseFlags, ...ctor.flags } as Record<string, { type: string; allowNo?: boolean }>;
     for (const [name, f] of Object.entries(flags)) {
-      if (f.type !== 'boolean' || !f.allowNo) continue;
-      const pos = this.argv.includes(`--${name}`) || this.argv.some((a) => a.startsWith(`--${name}=`));
-      const neg = this.argv.includes(`--no-${name}`);
-      if (pos && neg) throw this.userError(`only one of --no-${name} and --${name} may be specified`);
-      if (this.argv.some((a) => a === `--${name}=false`)) throw this.userError(`use --no-${name} instead of providing "false" to --${name}`);
-    }
-    for (const [name, f] of Object.entries(flags)) {
       if (f.type !== 'boolean') continue;
       const given = this.argv.find((a) => a.startsWith(`--${name}=`) || a.startsWith(`--no-${name}=`));
       const value = given?.slice(given.indexOf('=') + 1);
       if (given && value !== 'true' && !(value === 'false' && given.startsWith(`--${name}=`))) {
         throw this.userError(`invalid value ${JSON.stringify(value)} for --${name}: it is a switch; give --${name}${f.allowNo ? ` or --no-${name}` : ''} without a value`);
       }
+    }
+    for (const [name, f] of Object.entries(flags)) {
+      if (f.type !== 'boolean' || !f.allowNo) continue;
+      const pos = this.argv.includes(`--${name}`) || this.argv.some((a) => a.startsWith(`--${name}=`));
+      const neg = this.argv.includes(`--no-${name}`);
+      if (pos && neg) throw this.userError(`only one of --no-${name} and --${name} may be specified`);
+      if (this.argv.some((a) => a === `--${name}=false`)) throw this.userError(`use --no-${name} instead of providing "false" to --${name}`);
     }
     // Accept --X=true as --X.
     this.argv = this.argv.map((a) => {

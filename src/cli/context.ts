@@ -91,7 +91,7 @@ export function kubeconfigError(e: unknown, flag: string | undefined): Error {
   if (/Invalid URL/i.test(msg) || code === 'ERR_INVALID_URL') {
     return new UserError(`the kubeconfig ${where} has an invalid server URL; fix clusters[].cluster.server (e.g. https://127.0.0.1:6443)`);
   }
-  if (e.name === 'YAMLParseError' || /YAML|Implicit keys|Nested mappings|unexpected end|Map keys must be unique|flow collection/i.test(msg) || e.name === 'SyntaxError') {
+  if (e.name === 'YAMLException' || e.name === 'YAMLParseError' || /YAML|Implicit keys|Nested mappings|unexpected end|Map keys must be unique|flow collection/i.test(msg) || e.name === 'SyntaxError') {
     return new UserError(`cannot load the kubeconfig ${where}: it is not valid YAML (${msg.replace(/:\s*$/, '').slice(0, 120)}); fix or replace the file`);
   }
   if (/contexts?|clusters?|users?|should be an array|must be/.test(msg) && !/ECONN/.test(msg)) {

@@ -10,8 +10,8 @@ import { textFileProblem, yamlProblem } from '../files.ts';
 
 export function parseContainersFile(text: string, source: string): { containers: V1Container[] } {
   const where = source === '-' ? 'the --containers input (stdin)' : `the --containers file ${source}`;
-  const bad = (why: string): never => {
-    throw new UserError(`${where} ${why}; it must hold a YAML or JSON pod spec fragment like 'containers: [{name: sidecar, image: example.com/sidecar:v1}]'`);
+  const bad = (why: string, shape = true): never => {
+    throw new UserError(`${where} ${why}${shape ? "; it must hold a YAML or JSON pod spec fragment like 'containers: [{name: sidecar, image: example.com/sidecar:v1}]'" : ''}`);
   };
   const notText = textFileProblem(text);
   if (notText) bad(notText);
@@ -31,10 +31,10 @@ export function parseContainersFile(text: string, source: string): { containers:
     const x = c as { name?: unknown; image?: unknown };
     if (typeof x.image !== 'string' || x.image === '') bad(`has containers[${i}] without an image`);
     const imgErr = imageReferenceError(x.image as string);
-    if (imgErr) bad(`has containers[${i}] with the invalid image ${JSON.stringify(x.image)} (${imgErr})`);
+    if (imgErr) bad(`has containers[${i}] with the invalid image ${JSON.stringify(x.image)} (${imgErr})`, false);
     if (x.name !== undefined) {
       const err = typeof x.name === 'string' ? nameError(x.name, 'dns1123-label') : 'must be a string';
-      if (err) bad(`has containers[${i}] with the invalid name ${JSON.stringify(x.name)} (${err})`);
+      if (err) bad(`has containers[${i}] with the invalid name ${JSON.stringify(x.name)} (${err})`, false);
     }
   });
   return { containers: containers as V1Container[] };

@@ -46,7 +46,7 @@ export interface TrafficContext {
 
 function unknownRevision(flag: string, ref: string, ctx: TrafficContext): Error {
   return new Error(
-    `the revision or tag '${ref}' given in ${flag} does not exist in service '${ctx.serviceName}'; see its revisions with 'kn revision list -s ${ctx.serviceName}' (or use @latest)`,
+    `the revision or tag '${ref}' given in ${flag} does not exist in service '${ctx.serviceName}'; give one of its revisions (kn revision list -s ${ctx.serviceName} lists them) or @latest`,
   );
 }
 
