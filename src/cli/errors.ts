@@ -55,5 +55,8 @@ export function suggest(word: string, names: string[]): string[] {
 export function cleanApiNoise(msg: string): string {
   const out = msg.replace(/,?\s*<nil>: Invalid value: "?null"?: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation/g, '');
   if (out === msg) return msg;
-  return out.replace(/\[([^[\],]*)\]$/, '$1').replace(/: \[\s*\]$/, '');
+  const m = /^(.*?): \[(.*)\]$/s.exec(out);
+  if (!m) return out;
+  const items = m[2]!.split(/, (?=[\w.[\]<>-]+: )/).filter((x) => x.trim());
+  return items.length === 0 ? m[1]! : items.length === 1 ? `${m[1]}: ${items[0]}` : out;
 }
