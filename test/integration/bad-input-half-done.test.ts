@@ -1,13 +1,17 @@
 // Invocations that used to fail after changing something (issue 13): --scale 5..1 and min > max,
 // bad scheduling flags, --tag/--traffic naming a revision that does not exist, an import with an
 // invalid revision, a replace with bad flags. Each must now fail before the first write.
+import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { badInputSuite, type BadCase } from '../harness/bad-input.ts';
+import { installServingCRDs } from '../harness/crds.ts';
+import { freshNamespace, kube } from '../harness/env.ts';
 
 const IMG = 'ghcr.io/knative/helloworld-go:latest';
 const dir = mkdtempSync(join(tmpdir(), 'kn-bad-half-'));
@@ -119,4 +123,29 @@ badInputSuite('bad input: nothing half-done', cases, {
       status: { observedGeneration: 1, latestReadyRevisionName: 'existing-00001', latestCreatedRevisionName: 'existing-00001', traffic: [{ revisionName: 'existing-00001', latestRevision: true, percent: 100 }] },
     } as KubeObject);
   },
+});
+
+// The same autoscaling rules hold for YAML sent with kubectl (CEL rules in the CRD, scripts/gen-crds.mjs).
+describe('kubectl YAML gets the autoscaling rules kn checks', () => {
+  it('min-scale > max-scale and an unknown KPA metric are refused by the API server', async () => {
+    const client = await kube();
+    await installServingCRDs(client);
+    const ns = await freshNamespace('cel', client);
+    const svc = (name: string, annotations: Record<string, string>) =>
+      ({
+        apiVersion: 'serving.knative.dev/v1',
+        kind: 'Service',
+        metadata: { name, namespace: ns },
+        spec: { template: { metadata: { annotations }, spec: { containers: [{ image: IMG }] } } },
+      }) as KubeObject;
+    await assert.rejects(
+      client.create(R.Service, svc('minmax', { 'autoscaling.knative.dev/min-scale': '5', 'autoscaling.knative.dev/max-scale': '1' })),
+      /max-scale=1 is less than min-scale=5/,
+    );
+    await assert.rejects(client.create(R.Service, svc('metric', { 'autoscaling.knative.dev/metric': 'bogus' })), /invalid value: bogus: autoscaling.knative.dev\/metric/);
+    // Valid combinations pass: unlimited max, an HPA metric with the HPA class.
+    await client.create(R.Service, svc('ok1', { 'autoscaling.knative.dev/min-scale': '5', 'autoscaling.knative.dev/max-scale': '0' }));
+    await client.create(R.Service, svc('ok2', { 'autoscaling.knative.dev/class': 'hpa.autoscaling.knative.dev', 'autoscaling.knative.dev/metric': 'cpu' }));
+    assert.equal((await client.list(R.Service, { namespace: ns })).items.length, 2);
+  });
 });
