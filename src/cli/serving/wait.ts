@@ -44,6 +44,7 @@ export function serviceIsReady(obj: KubeObject): boolean {
  */
 export class ReadyTracker {
   private errorTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastError: Error | undefined;
   private readonly windowMs: number;
   private readonly onMessage: MessageCallback;
   private readonly onFailure: (err: Error) => void;
@@ -64,10 +65,10 @@ export class ReadyTracker {
       return true;
     }
     if (ready.status === 'False') {
-      if (!this.errorTimer) {
-        const err = new Error(`${ready.reason ?? ''}: ${ready.message ?? ''}`);
-        this.errorTimer = setTimeout(() => this.onFailure(err), this.windowMs);
-      }
+      // The latest reason wins: within the window a more specific one (the Revision's, with
+      // Kubernetes' message) may replace the first (say, the Route's).
+      this.lastError = new Error(`${ready.reason ?? ''}: ${ready.message ?? ''}`);
+      if (!this.errorTimer) this.errorTimer = setTimeout(() => this.onFailure(this.lastError!), this.windowMs);
     } else if (this.errorTimer) {
       clearTimeout(this.errorTimer);
       this.errorTimer = undefined;
