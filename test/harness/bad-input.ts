@@ -128,9 +128,9 @@ export function badInputSuite(title: string, cases: BadCase[], o: SuiteOptions =
         const [was, filesWere] = [server, folder];
         // A case that changed something is reported against itself only: later cases compare with what is there now.
         [server, folder] = [now, files];
+        assert.equal(now, was, `${label}: the server's objects are unchanged; stderr was:\n${r.stderr}`);
+        if (o.target) assert.equal(files, filesWere, `${label}: the --target folder is unchanged; stderr was:\n${r.stderr}`);
         assertCleanFailure(r, bc, label);
-        assert.equal(now, was, `${label}: the server's objects are unchanged`);
-        if (o.target) assert.equal(files, filesWere, `${label}: the --target folder is unchanged`);
       });
     }
   });
