@@ -73,7 +73,10 @@ describe('a Revision the API server refuses fails at once', () => {
     assert.equal(ra.status, 'False');
     assert.equal(ra.reason, 'FailedCreate');
     assert.match(ra.message ?? '', /^Failed to create Deployment "negative-00001-deployment": .*must be greater than or equal to 0/);
-    const svc = await waitFor<Service>(c, R.Service, 'negative', 'invalid', (o) => (cond(o, 'Ready')?.status === 'False' ? 'done' : 'wait'), 30_000);
-    assert.match(cond(svc, 'Ready')?.message ?? '', /must be greater than or equal to 0/);
+    // The Configuration carries the Revision's message; the Service is not ready (its Ready may
+    // name the Route's reason, RevisionMissing, which kn service wait resolves to the Configuration's).
+    const cfg = await waitFor<KubeObject>(c, R.Configuration, 'negative', 'invalid', (o) => (cond(o, 'Ready')?.status === 'False' ? 'done' : 'wait'), 30_000);
+    assert.match(cond(cfg, 'Ready')?.message ?? '', /must be greater than or equal to 0/);
+    await waitFor<Service>(c, R.Service, 'negative', 'invalid', (o) => (cond(o, 'Ready')?.status === 'False' ? 'done' : 'wait'), 30_000);
   });
 });
