@@ -28,18 +28,14 @@ async function run(req: Request): Promise<{ id: number; code: number; stdout: st
     saved[k] = process.env[k];
     process.env[k] = v;
   }
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined;
-    cb?.();
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined;
-    cb?.();
-    return true;
-  }) as typeof process.stderr.write;
+  const capture = (append: (s: string) => void) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      (rest.find((x) => typeof x === 'function') as (() => void) | undefined)?.();
+      return true;
+    }) as typeof process.stdout.write;
+  process.stdout.write = capture((x) => (stdout += x));
+  process.stderr.write = capture((x) => (stderr += x));
   let code: number;
   try {
     process.exitCode = undefined;
