@@ -286,7 +286,30 @@ const templateMeta = obj(
     }),
     namespace: str(),
   },
-  { open: true },
+  {
+    open: true,
+    // Serving's admission checks of the autoscaling annotations that need more than one of them
+    // (autoscaling.ValidateAnnotations), so kubectl YAML gets them as kn does. The values are
+    // bounded (size() < 12) before int(), which keeps the rules cheap and free of runtime errors.
+    rules: [
+      rule(
+        "!has(self.annotations) || !('autoscaling.knative.dev/min-scale' in self.annotations) || !('autoscaling.knative.dev/max-scale' in self.annotations) || " +
+          "!(size(self.annotations['autoscaling.knative.dev/min-scale']) < 10 && self.annotations['autoscaling.knative.dev/min-scale'].matches('^[0-9]+$')) || " +
+          "!(size(self.annotations['autoscaling.knative.dev/max-scale']) < 10 && self.annotations['autoscaling.knative.dev/max-scale'].matches('^[0-9]+$')) || " +
+          "int(self.annotations['autoscaling.knative.dev/max-scale']) == 0 || " +
+          "int(self.annotations['autoscaling.knative.dev/min-scale']) <= int(self.annotations['autoscaling.knative.dev/max-scale'])",
+        "='max-scale=%s is less than min-scale=%s: autoscaling.knative.dev/max-scale, autoscaling.knative.dev/min-scale'.format([self.annotations['autoscaling.knative.dev/max-scale'], self.annotations['autoscaling.knative.dev/min-scale']])",
+        { fieldPath: '.annotations' },
+      ),
+      rule(
+        "!has(self.annotations) || !('autoscaling.knative.dev/metric' in self.annotations) || " +
+          "(('autoscaling.knative.dev/class' in self.annotations) && self.annotations['autoscaling.knative.dev/class'] != 'kpa.autoscaling.knative.dev') || " +
+          "self.annotations['autoscaling.knative.dev/metric'] in ['concurrency', 'rps']",
+        "='invalid value: %s: autoscaling.knative.dev/metric'.format([self.annotations['autoscaling.knative.dev/metric']])",
+        { fieldPath: '.annotations' },
+      ),
+    ],
+  },
 );
 const revisionTemplate = (parentRules = []) =>
   obj(

@@ -30,6 +30,8 @@ export abstract class KnCommand extends Command implements CommandContext {
 
   override async init(): Promise<void> {
     this.checkBoolPairs();
+    const { checkKnConfigFile, configFlagValue } = await import('./kn-config.ts');
+    await checkKnConfigFile(configFlagValue(this.argv));
     await super.init();
   }
 
@@ -37,6 +39,14 @@ export abstract class KnCommand extends Command implements CommandContext {
   private checkBoolPairs(): void {
     const ctor = this.constructor as typeof KnCommand;
     const flags = { ...ctor.baseFlags, ...ctor.flags } as Record<string, { type: string; allowNo?: boolean }>;
+    for (const [name, f] of Object.entries(flags)) {
+      if (f.type !== 'boolean') continue;
+      const given = this.argv.find((a) => a.startsWith(`--${name}=`) || a.startsWith(`--no-${name}=`));
+      const value = given?.slice(given.indexOf('=') + 1);
+      if (given && value !== 'true' && !(value === 'false' && given.startsWith(`--${name}=`))) {
+        throw this.userError(`invalid value ${JSON.stringify(value)} for --${name}: it is a switch; give --${name}${f.allowNo ? ` or --no-${name}` : ''} without a value`);
+      }
+    }
     for (const [name, f] of Object.entries(flags)) {
       if (f.type !== 'boolean' || !f.allowNo) continue;
       const pos = this.argv.includes(`--${name}`) || this.argv.some((a) => a.startsWith(`--${name}=`));

@@ -55,6 +55,8 @@ export class Session implements CommandContext {
       logHttp: flags['log-http'],
       inCluster: true,
       userAgent: `kn-ts/${this.version}`,
+    }).catch((e: unknown) => {
+      throw kubeconfigError(e, flags.kubeconfig);
     });
     return this.kube;
   }
@@ -70,4 +72,30 @@ export class Session implements CommandContext {
   close(): void {
     this.kube?.close();
   }
+}
+
+/**
+ * What went wrong loading the kubeconfig, as one line naming the file and the fix: the library
+ * reports a directory, a YAML error or a bad server URL in its own words (EISDIR, parser dumps,
+ * "Invalid URL"). Errors that already read well pass through.
+ */
+export function kubeconfigError(e: unknown, flag: string | undefined): Error {
+  if (!(e instanceof Error) || e.name === 'ConfigError' || e.name === 'UnreachableError' || e instanceof UserError) return e as Error;
+  const file = flag ?? process.env.KUBECONFIG ?? '~/.kube/config';
+  const where = flag !== undefined ? `--kubeconfig ${file}` : process.env.KUBECONFIG ? `KUBECONFIG (${file})` : file;
+  const code = (e as { code?: string }).code;
+  const msg = String(e.message).split('\n')[0]!;
+  if (code === 'EISDIR') return new UserError(`cannot load the kubeconfig ${where}: it is a directory; give the path of a kubeconfig file`);
+  if (code === 'EACCES' || code === 'EPERM') return new UserError(`cannot load the kubeconfig ${where}: permission denied; check the file's permissions`);
+  if (code === 'ENOENT') return new UserError(`cannot load the kubeconfig ${where}: a file it names does not exist (${msg.replace(/^ENOENT: /, '')}); fix the path in the kubeconfig`);
+  if (/Invalid URL/i.test(msg) || code === 'ERR_INVALID_URL') {
+    return new UserError(`the kubeconfig ${where} has an invalid server URL; fix clusters[].cluster.server (e.g. https://127.0.0.1:6443)`);
+  }
+  if (e.name === 'YAMLException' || e.name === 'YAMLParseError' || /YAML|Implicit keys|Nested mappings|unexpected end|Map keys must be unique|flow collection/i.test(msg) || e.name === 'SyntaxError') {
+    return new UserError(`cannot load the kubeconfig ${where}: it is not valid YAML (${msg.replace(/:\s*$/, '').slice(0, 120)}); fix or replace the file`);
+  }
+  if (/contexts?|clusters?|users?|should be an array|must be/.test(msg) && !/ECONN/.test(msg)) {
+    return new UserError(`cannot load the kubeconfig ${where}: ${msg.slice(0, 160)}; fix the file (kubectl config view shows what it holds)`);
+  }
+  return e;
 }

@@ -113,19 +113,25 @@ export function parseDirect(cmd: ManifestCommand, argv: string[]): DirectParse |
  * Runs a command of DIRECT_COMMANDS without oclif; undefined when it is not one or its argv
  * needs oclif's parser. Errors are printed as the oclif path prints them (main.ts).
  */
+let epipeHandled = false;
+
 export async function runDirect(id: string, cmd: ManifestCommand, args: string[], version: string): Promise<number | undefined> {
   const load = DIRECT_COMMANDS[id];
   if (!load) return undefined;
   const parsed = parseDirect(cmd, args);
   if (!parsed) return undefined;
   // As oclif: a closed stdout (`kn service list | head -1`) is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  });
+  if (!epipeHandled) {
+    epipeHandled = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   const path = `kn ${id.replace(/:/g, ' ')}`;
   const [body, { Session }] = await Promise.all([load(), import('./context.ts')]);
   const session = new Session(path, version);
   try {
+    if (parsed.flags.config !== undefined) await (await import('./kn-config.ts')).checkKnConfigFile(String(parsed.flags.config));
     await body(session, parsed.flags as never, parsed.argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

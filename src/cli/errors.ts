@@ -15,7 +15,7 @@ export class UserError extends Error {
 export function formatError(err: unknown, commandPath = 'kn', hint = true): string {
   const e = err as { message?: string; oclif?: { exit?: number } };
   let msg = String(e?.message ?? err).trim();
-  msg = msg.replace(/^error:\s*/i, '');
+  msg = cleanApiNoise(msg.replace(/^error:\s*/i, ''));
   // Keep it to one line: the first line of multi-line messages from libraries.
   const lines = [`Error: ${msg}`];
   if (hint) {
@@ -44,4 +44,19 @@ export function distance(a: string, b: string): number {
 /** Names within distance 2, or that start with the typed word (cobra's rule). */
 export function suggest(word: string, names: string[]): string[] {
   return names.filter((n) => distance(word.toLowerCase(), n) <= 2 || (word.length > 1 && n.startsWith(word.toLowerCase())));
+}
+
+/**
+ * The API server appends a note to CEL-validated objects that fail other checks first
+ * (`<nil>: Invalid value: "null": some validation rules were not checked because the object was
+ * invalid; correct the existing errors to complete validation`). It says nothing about the input:
+ * drop it, and the brackets around a list left with one error.
+ */
+export function cleanApiNoise(msg: string): string {
+  const out = msg.replace(/,?\s*<nil>: Invalid value: "?null"?: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation/g, '');
+  if (out === msg) return msg;
+  const m = /^(.*?): \[(.*)\]$/s.exec(out);
+  if (!m) return out;
+  const items = m[2]!.split(/, (?=[\w.[\]<>-]+: )/).filter((x) => x.trim());
+  return items.length === 0 ? m[1]! : items.length === 1 ? `${m[1]}: ${items[0]}` : out;
 }

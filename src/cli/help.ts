@@ -1,6 +1,6 @@
 // kn-style help (root, group and command), rendered from oclif.manifest.json alone, so that
 // `--help` never loads oclif or any command module.
-import { GROUPS, SECTIONS } from './groups.ts';
+import { availableGroups, GROUPS, SECTIONS } from './groups.ts';
 import { GLOBAL_FLAG_NAMES, GLOBAL_FLAGS } from './global-flags.ts';
 import { childrenOf, type Manifest, type ManifestCommand, type ManifestFlag } from './manifest.ts';
 import type { Plugin } from './plugins.ts';
@@ -20,9 +20,10 @@ export function rootHelp(m: Manifest, plugins: Plugin[]): string {
     ' Find more information about Knative at: https://knative.dev',
     '',
   ];
-  // Every upstream group is listed, as upstream does; one that this build lacks says so when run.
+  // Only the groups this build has commands for: a listed group works.
+  const groups = availableGroups(childrenOf(m, ''));
   for (const section of SECTIONS) {
-    const rows: [string, string][] = GROUPS.filter((g) => g.section === section).map((g) => [g.name, g.summary]);
+    const rows: [string, string][] = groups.filter((g) => g.section === section).map((g) => [g.name, g.summary]);
     if (!rows.length) continue;
     out.push(`${section}:`, ...pad(rows), '');
   }

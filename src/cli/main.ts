@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { runDirect } from './direct.ts';
 import { formatError, suggest, UserError } from './errors.ts';
 import { GLOBAL_FLAGS } from './global-flags.ts';
-import { canonicalGroup, GROUPS } from './groups.ts';
+import { availableGroups, canonicalGroup } from './groups.ts';
 import { commandHelp, groupHelp, optionsHelp, rootHelp } from './help.ts';
 import { childrenOf, commandIndex, isTopic, loadManifest, ROOT } from './manifest.ts';
 import { defaultPluginsDir, findPlugin, listPlugins } from './plugins.ts';
@@ -26,6 +26,8 @@ export interface Normalized {
   globals: string[]; // global flags found before the command words
   help: boolean;
   pluginsDir?: string;
+  /** A global flag that needs a value was the last word (`kn --kubeconfig`). */
+  missingValue?: string;
 }
 
 const globalSpec = new Map(GLOBAL_FLAGS.map((f) => [f.name, f]));
@@ -51,7 +53,8 @@ export function normalize(argv: string[]): Normalized {
         globals.push(a);
         if (n === 'plugins-dir') pluginsDir = v;
       } else {
-        globals.push(a, argv[i + 1] ?? '');
+        if (argv[i + 1] === undefined) return { words: [], rest: [], globals, help, pluginsDir, missingValue: n };
+        globals.push(a, argv[i + 1]!);
         if (n === 'plugins-dir') pluginsDir = argv[i + 1];
         i++;
       }
@@ -85,6 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   const n = normalize(argv);
   const pluginsDir = n.pluginsDir ?? defaultPluginsDir();
 
+  if (n.missingValue) return fail(`flag needs an argument: --${n.missingValue}; give it a value (e.g. kn --${n.missingValue} VALUE service list)`);
   if (!n.words.length) {
     if (n.help || !argv.length) {
       write(rootHelp(m, listPlugins(pluginsDir)));
@@ -150,10 +154,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!id) {
     const plugin = findPlugin(n.words, pluginsDir);
     if (plugin) return runPlugin(plugin.plugin.path, [...n.words.slice(plugin.consumed), ...n.rest, ...n.globals]);
-    if (GROUPS.some((g) => g.name === n.words[0])) {
-      return fail(`'kn ${n.words[0]}' is not available in this version of kn-ts yet; upstream kn or a kn-${n.words[0]} plugin can manage these resources meanwhile`, 'kn');
-    }
-    const top = [...new Set([...childrenOf(m, ''), ...GROUPS.flatMap((g) => g.aliases)])];
+    const top = [...new Set([...childrenOf(m, ''), ...availableGroups(childrenOf(m, '')).flatMap((g) => g.aliases)])];
     const hints = [...new Set(suggest(n.words[0]!, top).map(canonicalGroup))];
     process.stderr.write(
       `Error: unknown command "${n.words[0]}" for "kn"` +

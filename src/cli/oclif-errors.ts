@@ -26,13 +26,19 @@ export function translateOclifError(err: unknown, path: string, cmd: ManifestCom
   }
   // pflag's wording for an int flag given a non-number.
   if ((m = /Parsing --([\w-]+)\s*\n\s*Expected an integer but received: (.+?)(\n|$)/.exec(msg))) {
-    return new Error(`invalid argument "${m[2]}" for "--${m[1]}" flag: strconv.ParseInt: parsing "${m[2]}": invalid syntax for '${path}'`);
+    // Upstream prints Go's `strconv.ParseInt: parsing "x": invalid syntax`; kn-ts says what is wanted (docs/compatibility.md).
+    return new Error(`invalid argument "${m[2]}" for "--${m[1]}" flag: not a whole number; give an integer, e.g. --${m[1]} 1`);
   }
   if ((m = /Expected an integer but received: (.+?)(\n|$)/.exec(msg))) {
     return new Error(`invalid argument "${m[1]}": expected an integer for '${path}'`);
   }
   if ((m = /--([\w-]+)=(\S+) cannot also be provided when using --([\w-]+)/.exec(msg))) {
     return new Error(`only one of --${m[1]} and --${m[3]} may be specified for '${path}'`);
+  }
+  // oclif reads extra words after a command without arguments as a longer command id.
+  if ((m = /command ([\w-]+(?::[^\s:]+)+) not found/.exec(msg))) {
+    const extra = m[1]!.split(':').slice(path.split(' ').length - 1);
+    return new Error(`'${path}' takes no arguments, got ${extra.map((x) => JSON.stringify(x)).join(' ')}; see '${path} --help'`);
   }
   // Library and API errors are already user-grade; keep their first line.
   const first = msg.split('\n').find((l) => l.trim()) ?? msg;

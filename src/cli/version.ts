@@ -7,11 +7,20 @@ import { ROOT } from './manifest.ts';
 /** The Knative release whose APIs kn-ts speaks. */
 export const KNATIVE_VERSION = 'v1.23.0';
 
+/**
+ * The Knative APIs this build serves, by area, each with the Knative component it matches: the one
+ * place `kn version` reads. Add an area (or a group to one) when its commands and controllers ship.
+ */
+export const SERVED_APIS: Record<string, { component: string; groups: string[] }> = {
+  serving: { component: 'knative-serving', groups: ['serving.knative.dev/v1'] },
+};
+
 export interface VersionInfo {
   Version: string;
   BuildDate: string;
   GitRevision: string;
-  SupportedAPIs: { serving: string[]; eventing: string[] };
+  /** Area (serving, eventing) → the API groups/versions of it this build serves. */
+  SupportedAPIs: Record<string, string[]>;
   KubernetesVersion?: string;
 }
 
@@ -30,10 +39,9 @@ export function versionInfo(kubernetesVersion?: string): VersionInfo {
     Version: `v${b.version}`,
     BuildDate: b.buildDate,
     GitRevision: b.gitRevision,
-    SupportedAPIs: {
-      serving: [`serving.knative.dev/v1 (knative-serving ${KNATIVE_VERSION})`],
-      eventing: [`sources.knative.dev/v1 (knative-eventing ${KNATIVE_VERSION})`, `eventing.knative.dev/v1 (knative-eventing ${KNATIVE_VERSION})`],
-    },
+    SupportedAPIs: Object.fromEntries(
+      Object.entries(SERVED_APIS).map(([area, a]) => [area, a.groups.map((g) => `${g} (${a.component} ${KNATIVE_VERSION})`)]),
+    ),
   };
   if (kubernetesVersion) info.KubernetesVersion = kubernetesVersion;
   return info;
@@ -47,10 +55,7 @@ export function renderVersion(info: VersionInfo, output: string | undefined, clu
       `BuildDate: "${info.BuildDate}"`,
       `GitRevision: "${info.GitRevision}"`,
       'SupportedAPIs:',
-      '  serving:',
-      ...info.SupportedAPIs.serving.map((s) => `  - ${s}`),
-      '  eventing:',
-      ...info.SupportedAPIs.eventing.map((s) => `  - ${s}`),
+      ...Object.entries(info.SupportedAPIs).flatMap(([area, apis]) => [`  ${area}:`, ...apis.map((s) => `  - ${s}`)]),
     ];
     if (info.KubernetesVersion) lines.push(`KubernetesVersion: ${info.KubernetesVersion}`);
     return lines.join('\n') + '\n';
@@ -60,10 +65,7 @@ export function renderVersion(info: VersionInfo, output: string | undefined, clu
     `Build Date:   ${info.BuildDate}`,
     `Git Revision: ${info.GitRevision}`,
     'Supported APIs:',
-    '* Serving',
-    ...info.SupportedAPIs.serving.map((s) => `  - ${s}`),
-    '* Eventing',
-    ...info.SupportedAPIs.eventing.map((s) => `  - ${s}`),
+    ...Object.entries(info.SupportedAPIs).flatMap(([area, apis]) => [`* ${area[0]!.toUpperCase()}${area.slice(1)}`, ...apis.map((s) => `  - ${s}`)]),
   ];
   if (info.KubernetesVersion) lines.push(`Kubernetes:   ${info.KubernetesVersion}`);
   else if (clusterNote) lines.push(`Kubernetes:   ${clusterNote}`);

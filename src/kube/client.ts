@@ -115,8 +115,17 @@ export class KubeClient {
     return `${prefix}${ns}/${r.plural}${n}${sub ? `/${sub}` : ''}`;
   }
 
+  /**
+   * The path of one named object. An empty name would address the whole collection (a DELETE
+   * there deletes every object): that is a programming error, refused before any request.
+   */
+  private objectPath(method: string, r: ResourceType, namespace: string | undefined, name: string | undefined, sub?: string): string {
+    if (!name) throw new EmptyNameError(method, r.plural);
+    return this.path(r, namespace, name, sub);
+  }
+
   async get<T extends KubeObject>(r: ResourceType, name: string, namespace?: string): Promise<T> {
-    return this.request<T>('GET', this.path(r, namespace, name));
+    return this.request<T>('GET', this.objectPath('GET', r, namespace, name));
   }
 
   /** get, with undefined for NotFound. */
@@ -161,12 +170,12 @@ export class KubeClient {
 
   async replace<T extends KubeObject>(r: ResourceType, obj: T, o: WriteOptions = {}): Promise<T> {
     const ns = obj.metadata.namespace ?? this.namespace;
-    return this.request<T>('PUT', this.path(r, ns, obj.metadata.name) + writeQuery(o), withGVK(r, obj));
+    return this.request<T>('PUT', this.objectPath('PUT', r, ns, obj.metadata.name) + writeQuery(o), withGVK(r, obj));
   }
 
   async replaceStatus<T extends KubeObject>(r: ResourceType, obj: T, o: WriteOptions = {}): Promise<T> {
     const ns = obj.metadata.namespace ?? this.namespace;
-    return this.request<T>('PUT', this.path(r, ns, obj.metadata.name, 'status') + writeQuery(o), withGVK(r, obj));
+    return this.request<T>('PUT', this.objectPath('PUT', r, ns, obj.metadata.name, 'status') + writeQuery(o), withGVK(r, obj));
   }
 
   async patch<T extends KubeObject>(
@@ -178,7 +187,7 @@ export class KubeClient {
     o: WriteOptions & { force?: boolean; subresource?: string } = {},
   ): Promise<T> {
     const q = query({ fieldManager: o.fieldManager ?? (type === 'apply' ? FIELD_MANAGER : undefined), force: o.force, dryRun: o.dryRun ? 'All' : undefined });
-    return this.request<T>('PATCH', this.path(r, namespace, name, o.subresource) + q, body, PATCH_CONTENT_TYPE[type]);
+    return this.request<T>('PATCH', this.objectPath('PATCH', r, namespace, name, o.subresource) + q, body, PATCH_CONTENT_TYPE[type]);
   }
 
   /** Server-side apply with a field manager. */
@@ -194,7 +203,7 @@ export class KubeClient {
     o: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; dryRun?: boolean } = {},
   ): Promise<void> {
     const body = o.propagationPolicy ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: o.propagationPolicy } : undefined;
-    await this.request('DELETE', this.path(r, namespace, name) + query({ dryRun: o.dryRun ? 'All' : undefined }), body);
+    await this.request('DELETE', this.objectPath('DELETE', r, namespace, name) + query({ dryRun: o.dryRun ? 'All' : undefined }), body);
   }
 
   /** GET an arbitrary path (discovery, /version, /readyz). */
@@ -350,6 +359,14 @@ export class KubeClient {
   /** Closes idle keep-alive sockets so a CLI process can exit at once. */
   close(): void {
     this.transport.agent.destroy();
+  }
+}
+
+/** A request for one object with an empty name: refused, never sent as a collection request. */
+export class EmptyNameError extends Error {
+  override name = 'EmptyNameError';
+  constructor(method: string, plural: string) {
+    super(`internal error: refused to ${method} ${plural} with an empty name (that would address every object of the kind); please report this`);
   }
 }
 

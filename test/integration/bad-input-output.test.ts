@@ -1,16 +1,19 @@
 // Invalid invocations of the list/describe/domain/revision commands: each ends with one
 // `Error: …` line (plus kn's usage hint), a non-zero exit, no stack trace, and nothing created.
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { R } from '../../src/api/resources.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { installServingCRDs } from '../harness/crds.ts';
-import { freshNamespace, kube, runKn } from '../harness/env.ts';
+import { freshNamespace, KnPool, kube } from '../harness/env.ts';
 
 describe('bad input to the output commands', () => {
   let c: KubeClient;
   let ns: string;
+  let pool: KnPool;
+  after(() => pool?.close());
   before(async () => {
+    pool = await KnPool.start(1);
     c = await kube();
     await installServingCRDs(c);
     ns = await freshNamespace('bad');
@@ -52,7 +55,7 @@ describe('bad input to the output commands', () => {
 
   for (const [title, args, want] of cases) {
     it(title, async () => {
-      const r = await runKn(args(ns));
+      const r = await pool.run(args(ns));
       assert.notEqual(r.code, 0, `exit code for ${title}`);
       const lines = r.stderr.trimEnd().split('\n');
       assert.match(lines[0]!, want);

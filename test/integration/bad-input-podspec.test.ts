@@ -5,28 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { installServingCRDs } from '../harness/crds.ts';
-import { spawnSync } from 'node:child_process';
-import { freshNamespace, KN, kube, REPO, runKn, type KnResult } from '../harness/env.ts';
-
-/**
- * Node 24 reads `--env-file X` even when it comes after the script name (it loads X as a dotenv
- * file, or exits with "node: X: not found"), so kn's own --env-file needs `node -- bin/run.js`.
- * runKn does not pass `--` yet; the --env-file cases use this launcher until it does.
- */
-async function runKnAfterDashDash(args: string[]): Promise<KnResult> {
-  const r = spawnSync(process.execPath, ['--', KN, ...args], {
-    cwd: REPO,
-    env: { ...process.env, KUBECONFIG: process.env.KN_TS_TEST_KUBECONFIG ?? '' },
-    encoding: 'utf8',
-    input: '',
-  });
-  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? 1 };
-}
+import { freshNamespace, KnPool, kube } from '../harness/env.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kn-bad-podspec-'));
 const badEnvFile = join(dir, 'bad.env');
@@ -85,7 +69,7 @@ const CREATE: [string[], string][] = [
 /** Against an existing service: [flags after NAME, message]. */
 const UPDATE: [string[], string][] = [
   [['--env', 'FOO'], 'Invalid --env: argument requires a value that contains the "=" character; got "FOO"'],
-  [['--scale', '1..x'], 'strconv.Atoi: parsing "x": invalid syntax'],
+  [['--scale', '1..x'], 'invalid --scale 1..x: "x" is not a whole number'],
   [['--scale', '2', '--scale-min', '1'], 'only --scale or --scale-min can be specified'],
   [['--pull-policy', 'never-ever'], 'invalid --pull-policy never-ever. Valid arguments (case insensitive): Always | Never | IfNotPresent'],
   [['--request', 'memory=1Qi'], QRE],
@@ -109,6 +93,8 @@ describe('kn service create|update: bad pod spec flags', () => {
   let c: KubeClient;
   let ns: string;
   let before0: string[];
+  let pool: KnPool;
+  after(() => pool?.close());
 
   before(async () => {
     c = await kube();
@@ -129,6 +115,7 @@ describe('kn service create|update: bad pod spec flags', () => {
       },
     } as KubeObject);
     before0 = await servicesIn(c, ns);
+    pool = await KnPool.start(1);
   });
 
   it(`has at least 35 cases (${CREATE.length + UPDATE.length})`, () => {
@@ -138,7 +125,7 @@ describe('kn service create|update: bad pod spec flags', () => {
   for (const [i, [flags, msg]] of CREATE.entries()) {
     it(`create ${flags.join(' ')}`, async () => {
       const args = ['service', 'create', `bad-${i}`, ...IMG, ...flags, '-n', ns, '--no-wait'];
-      const r = flags.includes('--env-file') ? await runKnAfterDashDash(args) : await runKn(args);
+      const r = await pool.run(args);
       assertOneLineError(r, msg, 'kn service create');
       assert.deepEqual(await servicesIn(c, ns), before0, 'nothing created');
     });
@@ -146,7 +133,7 @@ describe('kn service create|update: bad pod spec flags', () => {
 
   for (const [flags, msg] of UPDATE) {
     it(`update ${flags.join(' ')}`, async () => {
-      const r = await runKn(['service', 'update', 'existing', ...flags, '-n', ns, '--no-wait']);
+      const r = await pool.run(['service', 'update', 'existing', ...flags, '-n', ns, '--no-wait']);
       assertOneLineError(r, msg, 'kn service update');
       assert.deepEqual(await servicesIn(c, ns), before0, 'nothing created or changed');
     });

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { R } from '../../src/api/resources.ts';
 import type { Service } from '../../src/api/serving/types.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { installServingCRDs } from '../harness/crds.ts';
-import { freshNamespace, kube, runKn } from '../harness/env.ts';
+import { freshNamespace, KnPool, kube } from '../harness/env.ts';
 
 const IMG = 'ghcr.io/knative/helloworld-go:latest';
 const dir = mkdtempSync(join(tmpdir(), 'kn-bad-svc-'));
@@ -82,6 +82,8 @@ describe('kn service: bad input', () => {
   let c: KubeClient;
   let ns: string;
   let snapshot: string;
+  let pool: KnPool;
+  after(() => pool?.close());
 
   const state = async () => {
     const items = (await c.list<Service>(R.Service, { namespace: ns })).items;
@@ -118,13 +120,14 @@ describe('kn service: bad input', () => {
       },
     });
     snapshot = await state();
+    pool = await KnPool.start(1);
   });
 
   for (const [args, msg, cmd] of CASES) {
     it(`kn service ${args.join(' ')}`, async () => {
       // `update` with no flag at all must stay flagless (cobra's NFlag counts -n too).
       const needsNs = !args.includes('--target') && args.join(' ') !== 'update';
-      const r = await runKn(['service', ...args, ...(needsNs ? ['-n', ns] : [])]);
+      const r = await pool.run(['service', ...args, ...(needsNs ? ['-n', ns] : [])]);
       assert.notEqual(r.code, 0);
       const lines = r.stderr.trimEnd().split('\n');
       assert.ok(lines[0]!.startsWith(`Error: ${msg}`), `stderr was:\n${r.stderr}`);

@@ -2,6 +2,7 @@
 // config-defaults, config-deployment, config-gc), parsed into typed values with upstream's keys and
 // defaults. Pure: the caller reads the maps; a bad value falls back to its default and is reported in
 // `warnings`, so one typo never stops the control plane.
+import { isQuantity as isQuantityStrict } from '../quantity.ts';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE, validateDomainTemplate, validateTagTemplate } from './domains.ts';
 
@@ -334,11 +335,9 @@ function parseFloatStrict(s: string): number | undefined {
   return Number(t);
 }
 
-const QUANTITY = /^[+-]?(\d+\.?\d*|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?\d+))?$/;
-
-/** A Kubernetes resource quantity ("400m", "100M", "1Gi", "0.5")? */
+/** A Kubernetes resource quantity ("400m", "100M", "1Gi", "0.5")? (config maps allow surrounding blanks) */
 export function isQuantity(s: string): boolean {
-  return QUANTITY.test(s.trim());
+  return isQuantityStrict(s.trim());
 }
 
 // ---------------------------------------------------------------- the reader

@@ -1,6 +1,7 @@
 // The bodies of `kn service|revision|route|domain list`, written against CommandContext so that
 // they run under oclif (src/commands/…/list.ts) and under the direct runner (src/cli/direct.ts),
 // which skips loading oclif for these hot commands. Nothing here imports oclif.
+import { checkName, REVISION_NAME, ROUTE_NAME, SERVICE_NAME } from '../names.ts';
 import type { Revision, Route, DomainMapping, Service } from '../../api/serving/types.ts';
 import type { CommandContext, NamespaceFlagValues } from '../context.ts';
 import { checkOutput, type OutputFlagValues, printList } from '../output/print.ts';
@@ -9,6 +10,8 @@ export type ListFlagValues = NamespaceFlagValues & OutputFlagValues & { 'no-head
 
 export async function serviceList(ctx: CommandContext, flags: ListFlagValues & { target?: string }, argv: unknown[]): Promise<void> {
   if (argv.length > 1) throw ctx.userError("'kn service list' accepts maximum 1 argument");
+  if (argv.length === 1) checkName(SERVICE_NAME, String(argv[0]));
+  (await import('./target.ts')).checkTargetFlag(flags.target);
   const bad = await checkOutput(flags);
   if (bad) throw ctx.userError(bad);
   const { R } = await import('../../api/resources.ts');
@@ -48,6 +51,8 @@ async function offlineNamespace(ctx: CommandContext, flags: ListFlagValues): Pro
 
 export async function revisionList(ctx: CommandContext, flags: ListFlagValues & { service?: string }, argv: unknown[]): Promise<void> {
   if (argv.length > 1) throw ctx.userError(`'kn revision list' accepts maximum 1 argument, not ${argv.length} arguments as given`);
+  if (argv.length === 1) checkName(REVISION_NAME, String(argv[0]));
+  if (flags.service !== undefined) checkName(SERVICE_NAME, flags.service, { flag: '--service' });
   const bad = await checkOutput(flags);
   if (bad) throw ctx.userError(bad);
   const { R } = await import('../../api/resources.ts');
@@ -101,6 +106,7 @@ export async function revisionList(ctx: CommandContext, flags: ListFlagValues & 
 
 export async function routeList(ctx: CommandContext, flags: ListFlagValues, argv: unknown[]): Promise<void> {
   if (argv.length > 1) throw ctx.userError("'kn route list' accepts only one additional argument");
+  if (argv.length === 1) checkName(ROUTE_NAME, String(argv[0]));
   const bad = await checkOutput(flags);
   if (bad) throw ctx.userError(bad);
   const { R } = await import('../../api/resources.ts');

@@ -1,5 +1,6 @@
 // Table columns, sort orders and cell values of `kn service|revision|route|domain list`, and the
 // `--ref` parsing of `kn domain create|update`. Pure.
+import { nameError } from '../../api/names.ts';
 import type { KubeObject } from '../../api/meta.ts';
 import { L } from '../../api/serving/labels.ts';
 import type { DomainMapping, Revision, Route, Service } from '../../api/serving/types.ts';
@@ -116,6 +117,8 @@ export function domainRefError(ref: string): string | undefined {
   const r = parseDomainRef(ref);
   if (!(r.prefix in DOMAIN_REF_PREFIXES)) return `unsupported sink prefix: '${r.prefix}'`;
   if (!r.name) return `invalid --ref '${ref}': the name is missing; use ksvc:NAME, kroute:NAME or NAME`;
+  const bad = nameError(r.name, 'dns1035-label');
+  if (bad) return `invalid --ref '${ref}': the name ${JSON.stringify(r.name)} is not valid: ${bad}`;
   if (r.namespace === '') return `invalid --ref '${ref}': the namespace after the second ':' is empty`;
   return undefined;
 }

@@ -305,6 +305,9 @@ export async function loadEditInputs(
     } catch (e) {
       throw new UserError(`Invalid --env-file: ${(e as Error).message}`);
     }
+    const { textFileProblem } = await import('../files.ts');
+    const notText = textFileProblem(out.envFileContents);
+    if (notText) throw new UserError(`Invalid --env-file: ${flags['env-file']} ${notText}; give a file of NAME=value lines`);
   }
   const file = flags.containers ?? flags['extra-containers'];
   if (file !== undefined) {
@@ -314,12 +317,8 @@ export async function loadEditInputs(
       for await (const c of process.stdin) chunks.push(c as Buffer);
       text = Buffer.concat(chunks).toString('utf8');
     } else text = await open(file);
-    const YAML = await import('yaml');
-    try {
-      out.containersSpec = YAML.parse(text) ?? {};
-    } catch (e) {
-      throw new UserError(`error converting YAML to JSON: ${String((e as Error).message).split('\n')[0]}`);
-    }
+    const { parseContainersFile } = await import('./containers-file.ts');
+    out.containersSpec = parseContainersFile(text, file);
   }
   return out;
 }

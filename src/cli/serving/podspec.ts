@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { V1Container, V1EnvFromSource, V1EnvVar, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import type { Revision, Service } from '../../api/serving/types.ts';
 import { REVISION_FLAGS, type ConfigurationEditFlagValues } from './podspec-flags.ts';
+import { checkKubernetesRules } from './podspec-rules.ts';
 import {
   ANN,
   annotationMaps,
@@ -64,6 +65,8 @@ export interface ApplyContext {
   baseRevision?: Revision;
   /** Profiles from the kn config file. */
   profiles?: Record<string, Profile>;
+  /** Where the Service came from when not from flags alone (the -f file), for error messages. */
+  source?: string;
 }
 
 /** What `kn service create NAME` starts from before the flags are applied (upstream constructService). */
@@ -381,14 +384,8 @@ export function applyConfigurationFlags(service: Service, flags: ConfigurationEd
   const target = f['scale-target'] ?? f['concurrency-target'];
   if (target !== undefined) setTemplateAnnotation(ANN.target, String(target));
   if (f['scale-metric'] !== undefined) tAnn()[ANN.metric] = f['scale-metric'];
-  if (f['scale-activation'] !== undefined) {
-    // Upstream ignores the validation error here: an invalid value is silently not set.
-    try {
-      setTemplateAnnotation(ANN.activationScale, String(f['scale-activation']));
-    } catch {
-      /* as upstream */
-    }
-  }
+  // Upstream ignores an invalid --scale-activation (silently not set); kn-ts refuses it (validateConfigurationFlags).
+  if (f['scale-activation'] !== undefined) setTemplateAnnotation(ANN.activationScale, String(f['scale-activation']));
   if (f['concurrency-limit'] !== undefined) spec.containerConcurrency = f['concurrency-limit'];
   const util = f['scale-utilization'] ?? f['concurrency-utilization'];
   if (util !== undefined) setTemplateAnnotation(ANN.utilization, String(util));
@@ -451,6 +448,9 @@ export function applyConfigurationFlags(service: Service, flags: ConfigurationEd
   }
 
   checkServingRules(svc);
+  checkKubernetesRules(svc, f, ctx.source);
+  // The autoscaling annotations as a whole (min <= max, activation within them), wherever they came from.
+  checkAutoscalingAnnotations(template.metadata.annotations ?? {});
   return svc;
 }
 

@@ -3,7 +3,7 @@
 // merge with kubectl.kubernetes.io/last-applied-configuration), the base revision for
 // --lock-to-digest, and the flag sets these commands share.
 import { Flags } from '@oclif/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { Revision, Service } from '../../api/serving/types.ts';
@@ -196,8 +196,15 @@ export function readFileGo(path: string): string {
 
 /** `-f FILE`: the Service from the file, named by the argument or by the file (upstream constructServiceFromFile). */
 export function serviceFromFile(path: string, name: string, namespace: string): Service {
-  if (existsSync(path) && !readFileSync(path).length) throw new Error(`cannot parse ${path}: empty file`);
+  if (existsSync(path) && statSync(path).isFile() && statSync(path).size === 0) throw new Error(`cannot parse ${path}: empty file`);
   const svc = parseServiceDocument(readFileGo(path), path);
+  const kind = (svc as { kind?: unknown }).kind;
+  const apiVersion = (svc as { apiVersion?: unknown }).apiVersion;
+  if ((kind !== undefined && kind !== 'Service') || (apiVersion !== undefined && apiVersion !== 'serving.knative.dev/v1')) {
+    throw new Error(
+      `${path} holds a ${String(kind ?? 'object')} (${String(apiVersion ?? 'no apiVersion')}), not a Knative Service; give a file with apiVersion: serving.knative.dev/v1 and kind: Service`,
+    );
+  }
   const fileName = svc.metadata.name ?? '';
   if (name === '' && fileName !== '') {
     // keep the file's name

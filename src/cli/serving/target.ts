@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Service } from '../../api/serving/types.ts';
 import { goService, serialize, type OutputFormat } from './export.ts';
+import { UserError } from '../errors.ts';
+import { textFileProblem, yamlProblem } from '../files.ts';
 import { notFound } from './messages.ts';
 
 const KSVC = 'ksvc';
@@ -23,6 +25,13 @@ export function targetMode(target: string): TargetMode {
   return { fileMode: false, format: 'yaml' };
 }
 
+/** `--target ''` never means "the cluster": it is an error (an unset variable in a script). */
+export function checkTargetFlag(target: string | undefined): void {
+  if (target === '') {
+    throw new UserError("--target needs a directory or a .yaml/.json file, got an empty string; leave --target out to work on the cluster");
+  }
+}
+
 export const dirMissing = (dir: string) => `directory '${dir}' not present, please create the directory and try again`;
 
 /** An error that reads like the API server's NotFound, so callers treat both alike. */
@@ -33,6 +42,8 @@ export class TargetNotFound extends Error {
 
 /** Parses a YAML or JSON Service document (the first document of a YAML stream). */
 export function parseServiceDocument(text: string, source: string): Service {
+  const notText = textFileProblem(text);
+  if (notText) throw new UserError(`cannot parse ${source}: the file ${notText}; give a YAML or JSON Service`);
   let obj: unknown;
   const trimmed = text.trimStart();
   try {
@@ -44,7 +55,7 @@ export function parseServiceDocument(text: string, source: string): Service {
       obj = first?.toJS() ?? null;
     }
   } catch (e) {
-    throw new Error(`cannot parse ${source}: ${String((e as Error).message).split('\n')[0]}`, { cause: e });
+    throw new Error(`cannot parse ${source}: ${yamlProblem(e)}`, { cause: e });
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw new Error(`cannot parse ${source}: expected a Service object`);

@@ -36,13 +36,29 @@ export interface TrafficContext {
    * gets that from the defaulting webhook; a cluster without the webhook stores nothing.
    */
   defaultEmptyTraffic?: boolean;
+  /**
+   * The names of the revisions that exist (or that this command creates). When given, a --tag or
+   * --traffic reference to any other revision is an error before anything is written; upstream
+   * writes it and the Route fails.
+   */
+  knownRevisions?: string[];
+}
+
+function unknownRevision(flag: string, ref: string, ctx: TrafficContext): Error {
+  return new Error(
+    `the revision or tag '${ref}' given in ${flag} does not exist in service '${ctx.serviceName}'; give one of its revisions (kn revision list -s ${ctx.serviceName} lists them) or @latest`,
+  );
+}
+
+function checkKnown(flag: string, ref: string, ctx: TrafficContext): void {
+  if (ctx.knownRevisions && !ctx.knownRevisions.includes(ref)) throw unknownRevision(flag, ref, ctx);
 }
 
 /** One comma-split list of StringSlice flag values ("a=1,b=2" and repetition both work). */
 export function splitSlice(values: readonly string[] | undefined): string[] {
   const out: string[] = [];
   for (const v of values ?? []) {
-    if (v === '') continue;
+    // An empty value is kept (as one empty entry) so that verifyTrafficInput can refuse it.
     out.push(...v.split(','));
   }
   return out;
@@ -92,6 +108,16 @@ function atoi(s: string): number | undefined {
  * the automatic remainder when the given percents sum to less than 100.
  */
 export function verifyTrafficInput(flags: TrafficFlags, ctx: TrafficContext): string[] {
+  // 0. No empty entries (a stray comma or an empty shell variable): upstream reads them as nothing.
+  for (const [flag, values] of [['--traffic', flags.traffic], ['--tag', flags.tags], ['--untag', flags.untags]] as const) {
+    if (values.some((v) => v.trim() === '')) throw new Error(`${flag} needs a value, got an empty string; give ${flag === '--untag' ? 'a tag name' : flag === '--tag' ? 'REVISION=TAG' : 'REVISION=PERCENT'}`);
+  }
+  for (const each of flags.tags) {
+    const [, tag] = splitByEqualSign(each);
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(tag) || tag.length > 63) {
+      throw new Error(`invalid tag '${tag}' in --tag: a tag must consist of lower case alphanumeric characters or '-', start with a letter and end with an alphanumeric character (at most 63 characters)`);
+    }
+  }
   // 1. @latest given twice in --tag (and every --tag value well-formed).
   let latestTagged = false;
   for (const each of flags.tags) {
@@ -186,6 +212,7 @@ export function computeTraffic(flags: TrafficFlags, ctx: TrafficContext): Traffi
     if (traffic.some((t) => t.tag === tag && t.revisionName === rev)) continue;
     if (tagPresent(tag)) throw overwriteTag(tag);
     const first = traffic.find((t) => t.revisionName === rev);
+    if (!first) checkKnown('--tag', rev, ctx);
     if (first && !first.tag) first.tag = tag;
     else traffic.push(newTarget(tag, rev, 0, false));
   }
@@ -212,6 +239,7 @@ export function computeTraffic(flags: TrafficFlags, ctx: TrafficContext): Traffi
         byRev.percent = percent;
         continue;
       }
+      checkKnown('--traffic', ref, ctx);
       traffic.push(newTarget('', ref, percent, false));
     }
   }

@@ -3,6 +3,7 @@
 // and the autoscaling annotation rules kn runs locally (Serving's autoscaling.ValidateAnnotations,
 // formatted as knative.dev/pkg apis.FieldError). Parsers live here so podspec.ts builds from
 // exactly what was validated. Pure: no I/O.
+import { parseQuantity, QuantityError } from '../../api/quantity.ts';
 import { UserError } from '../errors.ts';
 import type { ConfigurationEditFlagValues } from './podspec-flags.ts';
 
@@ -96,12 +97,15 @@ export function wrap<T>(prefix: string, fn: () => T): T {
   }
 }
 
-/** strconv.Atoi / ParseInt(s, 10, 32) with Go's error text. */
-export function atoi(s: string, fn = 'Atoi', bits = 64): number {
-  if (!/^[+-]?\d+$/.test(s)) fail(`strconv.${fn}: parsing ${q(s)}: invalid syntax`);
+/**
+ * A decimal integer (strconv.Atoi / ParseInt(s, 10, bits)). Upstream shows Go's
+ * `strconv.Atoi: parsing "x": invalid syntax`; kn-ts says what is wanted (docs/compatibility.md).
+ */
+export function atoi(s: string, _fn = 'Atoi', bits = 64): number {
+  if (!/^[+-]?\d+$/.test(s)) fail(`${q(s)} is not a whole number`);
   const n = Number(s);
   const lim = 2 ** (bits - 1);
-  if (n >= lim || n < -lim) fail(`strconv.${fn}: parsing ${q(s)}: value out of range`);
+  if (n >= lim || n < -lim) fail(`${q(s)} is out of range (at most ${lim - 1})`);
   return n;
 }
 
@@ -328,80 +332,14 @@ export function checkAutoscalingAnnotations(anns: Map<string, string> | Record<s
 // ---------------------------------------------------------------------------------------------
 // Resource quantities (k8s resource.ParseQuantity) and their canonical form.
 
-const QUANTITY_RE = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
-const ERR_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-const DEC: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const BIN: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
-
-/** Parses a quantity and returns its canonical string (what the API server stores). */
+/** Parses a quantity and returns its canonical string (what the API server stores); UserError when invalid. */
 export function canonicalQuantity(s: string): string {
-  const m = QUANTITY_RE.exec(s.trim() === s ? s : '');
-  if (!m) return fail(ERR_FORMAT);
-  const num = m[1]!;
-  const suf = m[2]!;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(num)) fail('unable to parse numeric part of quantity');
-  let format: 'dec' | 'bin' | 'exp';
-  // value = mant * 10^e10 * 2^e2, mant a BigInt
-  let e10 = 0;
-  let e2 = 0;
-  if (suf in DEC) {
-    format = 'dec';
-    e10 = DEC[suf]!;
-  } else if (suf in BIN) {
-    format = 'bin';
-    e2 = BIN[suf]!;
-  } else if (/^[eE][-+]?\d+$/.test(suf)) {
-    format = 'exp';
-    e10 = Number(suf.slice(1));
-  } else return fail("unable to parse quantity's suffix");
-  const neg = num.startsWith('-');
-  const digits = num.replace(/^[+-]/, '');
-  const [ip, fp = ''] = digits.split('.');
-  let mant = BigInt((ip || '0') + fp);
-  e10 -= fp.length;
-  if (e2) {
-    mant *= 2n ** BigInt(e2);
+  try {
+    return parseQuantity(s).canonical;
+  } catch (e) {
+    if (e instanceof QuantityError) return fail(e.message);
+    throw e;
   }
-  // round up to nano precision, as Quantity does
-  if (e10 < -9) {
-    const div = 10n ** BigInt(-9 - e10);
-    mant = (mant + div - 1n) / div;
-    e10 = -9;
-  }
-  if (mant === 0n) return '0';
-  // BinarySI of an integer value >= 1024 keeps a binary suffix when it divides evenly.
-  if (format === 'bin') {
-    let v = mant;
-    let ok = true;
-    if (e10 < 0) {
-      const d = 10n ** BigInt(-e10);
-      ok = v % d === 0n;
-      v /= d;
-    } else v *= 10n ** BigInt(e10);
-    if (ok && v >= 1024n) {
-      let p = 0;
-      while (p < 60 && v % 1024n === 0n) {
-        v /= 1024n;
-        p += 10;
-      }
-      const sfx = Object.entries(BIN).find(([, x]) => x === p)?.[0] ?? '';
-      return `${neg ? '-' : ''}${v}${sfx}`;
-    }
-    format = 'dec';
-  }
-  // normalize: strip trailing zeros into the exponent
-  while (mant % 10n === 0n) {
-    mant /= 10n;
-    e10++;
-  }
-  // pick exponent multiple of 3 <= e10 (mantissa stays an integer)
-  let e3 = Math.floor(e10 / 3) * 3;
-  if (format === 'dec') e3 = Math.min(Math.max(e3, -9), 18);
-  mant *= 10n ** BigInt(e10 - e3);
-  const sign = neg ? '-' : '';
-  if (format === 'exp') return `${sign}${mant}${e3 === 0 ? '' : `e${e3}`}`;
-  const sfx = Object.entries(DEC).find(([, x]) => x === e3)?.[0] ?? '';
-  return `${sign}${mant}${sfx}`;
 }
 
 /** --request / --limit: `name=qty` items (commas split them) and `name-` removals. */
@@ -709,11 +647,16 @@ export function parseToleration(items: readonly string[]): Record<string, string
         t.value = v;
         break;
       case 'effect':
-        if (['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(v)) t.effect = v;
+        // Upstream drops an unknown effect or operator silently; kn-ts refuses it (docs/compatibility.md).
+        if (v && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(v)) fail(`unknown Effect ${q(v)}; use NoSchedule, PreferNoSchedule or NoExecute`);
+        t.effect = v;
         break;
       case 'operator':
-        if (v === 'Exists' || v === 'Equal') t.operator = v;
+        if (v && v !== 'Exists' && v !== 'Equal') fail(`unknown Operator ${q(v)}; use Exists or Equal`);
+        t.operator = v;
         break;
+      default:
+        fail(`unknown field ${q(k)}; use Key, Operator, Value and Effect (e.g. Key=k1,Operator=Equal,Value=v1,Effect=NoSchedule)`);
     }
   }
   for (const k of Object.keys(t)) if (t[k] === '') delete t[k];
@@ -745,11 +688,16 @@ export function parseNodeAffinity(items: readonly string[]): NodeAffinityItem {
         expression.values = v.split(' ');
         break;
       case 'operator':
-        if (['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(v)) expression.operator = v;
+        if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(v)) fail(`unknown Operator ${q(v)}; use In, NotIn, Exists or DoesNotExist`);
+        expression.operator = v;
         break;
       case 'weight':
         weight = wrap('error in setting preference weight in node affinity: ', () => atoi(v, 'ParseInt', 32));
         break;
+      case 'type':
+        break;
+      default:
+        fail(`unknown field ${q(k)}; use Type, Key, Operator, Values and Weight`);
     }
   }
   // Upstream dereferences a nil affinity (a crash) when Type is missing; refuse cleanly instead.
@@ -773,8 +721,11 @@ export function parseScale(scale: string): { min?: number; max?: number } {
   if (scale.includes('..')) {
     const parts = scale.split('..');
     const out: { min?: number; max?: number } = {};
-    if (parts[0]) out.min = atoi(parts[0]);
-    if (parts[1]) out.max = atoi(parts[1]);
+    const hint = '; use --scale MIN..MAX, MIN.., ..MAX or N';
+    if (parts.length > 2) fail(`invalid --scale ${scale}: too many '..'${hint}`);
+    if (parts[0]) out.min = wrap(`invalid --scale ${scale}: `, () => atoi(parts[0]!));
+    if (parts[1]) out.max = wrap(`invalid --scale ${scale}: `, () => atoi(parts[1]!));
+    if (out.min === undefined && out.max === undefined) fail(`invalid --scale ${scale}: no bound given${hint}`);
     return out;
   }
   if (/^[+-]?\d+$/.test(scale)) return { min: Number(scale), max: Number(scale) };
@@ -888,12 +839,27 @@ export function validateConfigurationFlags(flags: ConfigurationEditFlagValues, o
     if (f['scale-max'] !== undefined) fail('only --scale or --scale-max can be specified');
     if (f['scale-min'] !== undefined) fail('only --scale or --scale-min can be specified');
     const s = parseScale(f.scale);
+    if (s.min !== undefined && s.max !== undefined && s.max !== 0 && s.min > s.max) {
+      fail(`invalid --scale ${f.scale}: the minimum ${s.min} is greater than the maximum ${s.max}; use --scale MIN..MAX with MIN <= MAX`);
+    }
     if (s.min !== undefined && !f.scale.includes('..')) {
       checkAutoscalingAnnotations({ [ANN.maxScale]: String(s.max) });
       checkAutoscalingAnnotations({ [ANN.minScale]: String(s.min) });
     } else {
       if (s.min !== undefined) checkAutoscalingAnnotations({ [ANN.minScale]: String(s.min) });
       if (s.max !== undefined) checkAutoscalingAnnotations({ [ANN.maxScale]: String(s.max) });
+    }
+  }
+  if (f['scale-min'] !== undefined && f['scale-max'] !== undefined && f['scale-max'] !== 0 && f['scale-min'] > f['scale-max']) {
+    fail(`--scale-min ${f['scale-min']} is greater than --scale-max ${f['scale-max']}; give a minimum that is not above the maximum`);
+  }
+  if (f['scale-activation'] !== undefined && f['scale-activation'] < 0) {
+    fail(`invalid --scale-activation ${f['scale-activation']}: must be 0 or greater (the number of replicas to scale to from zero)`);
+  }
+  if (f['scale-metric'] !== undefined) {
+    const m = f['scale-metric'];
+    if (!['concurrency', 'rps', 'cpu', 'memory'].includes(m)) {
+      fail(`invalid --scale-metric ${JSON.stringify(m)}: use concurrency or rps (or cpu or memory with the hpa.autoscaling.knative.dev class)`);
     }
   }
   const window = f['scale-window'] ?? f['autoscale-window'];
@@ -936,6 +902,7 @@ export function checkPort(p: { name?: string; containerPort: number }): void {
     fail(`invalid value: ${p.containerPort} is a reserved port: ${path}.containerPort (${p.containerPort} is a reserved port, please use a different value)`);
   }
   if (p.containerPort < 0 || p.containerPort > 65535) fail(`expected 0 <= ${p.containerPort} <= 65535: ${path}.containerPort`);
+  if (p.containerPort === 0) fail(`invalid --port 0: the port must be between 1 and 65535`);
   if (p.name && p.name !== 'h2c' && p.name !== 'http1') {
     fail(`Port name ${p.name} is not allowed: ${path} (Name must be empty, or one of: 'h2c', 'http1')`);
   }

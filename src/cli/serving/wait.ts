@@ -44,6 +44,7 @@ export function serviceIsReady(obj: KubeObject): boolean {
  */
 export class ReadyTracker {
   private errorTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastError: Error | undefined;
   private readonly windowMs: number;
   private readonly onMessage: MessageCallback;
   private readonly onFailure: (err: Error) => void;
@@ -64,13 +65,16 @@ export class ReadyTracker {
       return true;
     }
     if (ready.status === 'False') {
-      if (!this.errorTimer) {
-        const err = new Error(`${ready.reason ?? ''}: ${ready.message ?? ''}`);
-        this.errorTimer = setTimeout(() => this.onFailure(err), this.windowMs);
+      // The first reason is reported (as upstream), unless the Revision's own failure shows up
+      // within the window: it carries Kubernetes' message.
+      if (!this.lastError || (ready.reason === 'RevisionFailed' && !this.lastError.message.startsWith('RevisionFailed'))) {
+        this.lastError = new Error(`${ready.reason ?? ''}: ${ready.message ?? ''}`);
       }
+      if (!this.errorTimer) this.errorTimer = setTimeout(() => this.onFailure(this.lastError!), this.windowMs);
     } else if (this.errorTimer) {
       clearTimeout(this.errorTimer);
       this.errorTimer = undefined;
+      this.lastError = undefined;
     }
     if (ready.message) this.onMessage(elapsedMs, ready.message);
     return false;
@@ -105,8 +109,22 @@ export async function waitForServiceReady(
   return new Promise<number>((resolve, reject) => {
     let finished = false;
     let watcher: Watcher | undefined;
-    const tracker = new ReadyTracker(Math.max(0, o.windowSeconds) * 1000, onMessage, (err) => finish(err));
+    const tracker = new ReadyTracker(Math.max(0, o.windowSeconds) * 1000, onMessage, (err) => void explain(err).then(finish));
     const deadline = setTimeout(() => finish(new Error(waitTimeout('service', name, o.timeoutSeconds))), timeoutMs);
+    /**
+     * The Service says only that no Revision is ready (the Route's reason): the Configuration says
+     * why, with the Revision's message (Kubernetes' own, when it refused the Deployment).
+     */
+    async function explain(err: Error): Promise<Error> {
+      if (!err.message.startsWith('RevisionMissing')) return err;
+      try {
+        const cfg = await client.find<KubeObject>(R.Configuration, name, namespace);
+        const c = cfg && getCondition(cfg.status as never, 'Ready');
+        return c?.status === 'False' && c.message ? new Error(`${c.reason ?? ''}: ${c.message}`) : err;
+      } catch {
+        return err;
+      }
+    }
     function finish(err?: Error): void {
       if (finished) return;
       finished = true;

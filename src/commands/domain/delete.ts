@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { KnCommand } from '../../cli/base.ts';
+import { checkName, DOMAIN_NAME } from '../../cli/names.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
 
 export default class DomainDelete extends KnCommand {
@@ -14,7 +15,7 @@ export default class DomainDelete extends KnCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(DomainDelete);
     if (argv.length !== 1) throw this.userError("'kn domain delete' requires the domain name given as single argument");
-    const name = argv[0] as string;
+    const name = checkName(DOMAIN_NAME, String(argv[0]));
     const { R } = await import('../../api/resources.ts');
     const client = await this.client(flags);
     const namespace = await this.namespace(flags);

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import type { KubeObject } from '../../api/meta.ts';
 import type { DomainMapping } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
+import { checkName, DOMAIN_NAME } from '../../cli/names.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
 import { domainRefError, REF_FLAG_SUMMARY, resolveDomainRef } from '../../cli/serving/list-serving.ts';
 
@@ -17,8 +18,8 @@ export default class DomainUpdate extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(DomainUpdate);
-    if (argv.length !== 1) throw this.userError("'kn domain create' requires the domain name given as single argument");
-    const name = argv[0] as string;
+    if (argv.length !== 1) throw this.userError("'kn domain update' requires the domain name given as single argument");
+    const name = checkName(DOMAIN_NAME, String(argv[0]));
     const refErr = domainRefError(flags.ref);
     if (refErr) throw this.userError(refErr);
     const { R } = await import('../../api/resources.ts');

@@ -2,6 +2,7 @@ import { Args } from '@oclif/core';
 import type { Revision } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
 import { bool, intDefault, namespaceFlag, str } from '../../cli/flags.ts';
+import { checkName, checkNames, REVISION_NAME, SERVICE_NAME } from '../../cli/names.ts';
 
 export default class RevisionDelete extends KnCommand {
   static override summary = 'Delete revisions';
@@ -34,6 +35,8 @@ export default class RevisionDelete extends KnCommand {
     const prune = flags.prune !== undefined;
     if (!names.length && !flags['prune-all'] && !prune) throw this.userError("'kn revision delete' requires one or more revision name");
     if (names.length && flags['prune-all']) throw this.userError("'kn revision delete' with --prune-all flag requires no arguments");
+    checkNames(REVISION_NAME, names, { allHint: 'use --prune-all to delete every unreferenced revision' });
+    if (prune) checkName(SERVICE_NAME, flags.prune!, { flag: '--prune' });
     const { R } = await import('../../api/resources.ts');
     const client = await this.client(flags);
     const namespace = await this.namespace(flags);

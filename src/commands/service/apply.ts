@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import type { Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
 import { loadEditInputs, serviceCreateEditFlags } from '../../cli/serving/podspec-flags.ts';
 import { waitFlags } from '../../cli/serving/service.ts';
@@ -32,7 +33,7 @@ export default class ServiceApply extends KnCommand {
     const { argv, flags, raw } = await this.parse(ServiceApply);
     const m = await import('../../cli/serving/messages.ts');
     if (argv.length !== 1 && !flags.filename) throw this.userError(m.APPLY_NAME_REQUIRED);
-    const name = argv.length === 1 ? String(argv[0]) : '';
+    const name = argv.length === 1 ? checkName(SERVICE_NAME, String(argv[0])) : '';
 
     const s = await import('../../cli/serving/service.ts');
     const { applyConfigurationFlags, newServiceSkeleton } = await import('../../cli/serving/podspec.ts');
@@ -41,7 +42,7 @@ export default class ServiceApply extends KnCommand {
     const f = { ...flags, 'revision-name': undefined };
     const base = flags.filename ? s.serviceFromFile(flags.filename, name, namespace) : newServiceSkeleton(name, namespace);
     const service: Service = applyConfigurationFlags(base, f, { isCreate: true, command: 'apply', raw, ...(await loadEditInputs(flags)) });
-    const svcName = service.metadata.name ?? '';
+    const svcName = checkName(SERVICE_NAME, service.metadata.name ?? '');
 
     const client = await this.client(flags);
     const { R } = await import('../../api/resources.ts');

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import type { Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
 import { loadEditInputs, serviceCreateEditFlags } from '../../cli/serving/podspec-flags.ts';
 import { tagFlag, targetFlag, waitFlags } from '../../cli/serving/service.ts';
@@ -37,9 +38,10 @@ export default class ServiceCreate extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags, raw } = await this.parse(ServiceCreate);
+    (await import('../../cli/serving/target.ts')).checkTargetFlag(flags.target);
     const m = await import('../../cli/serving/messages.ts');
     if (argv.length !== 1 && !flags.filename) throw this.userError(m.CREATE_NAME_REQUIRED);
-    const name = argv.length === 1 ? String(argv[0]) : '';
+    const name = argv.length === 1 ? checkName(SERVICE_NAME, String(argv[0])) : '';
     if (!flags.image && !flags.filename) throw this.userError(m.CREATE_IMAGE_REQUIRED);
 
     const s = await import('../../cli/serving/service.ts');
@@ -55,12 +57,20 @@ export default class ServiceCreate extends KnCommand {
       const { computeTraffic, splitSlice } = await import('../../cli/serving/traffic.ts');
       const traffic = computeTraffic(
         { traffic: ['@latest=100'], tags: splitSlice(flags.tag), untags: [], trafficGiven: false },
-        { serviceName: service.metadata.name ?? '', specTraffic: service.spec.traffic, statusTraffic: service.status?.traffic, mutation: anyMutation(flags), create: true },
+        {
+          serviceName: service.metadata.name ?? '',
+          specTraffic: service.spec.traffic,
+          statusTraffic: service.status?.traffic,
+          mutation: anyMutation(flags),
+          create: true,
+          // Nothing exists yet: only the revision this create makes can be named.
+          knownRevisions: [service.spec.template.metadata?.name ?? ''].filter(Boolean),
+        },
       );
       service = { ...service, spec: { ...service.spec, traffic } };
     }
 
-    const svcName = service.metadata.name ?? '';
+    const svcName = checkName(SERVICE_NAME, service.metadata.name ?? '');
     const existing = await store.find(svcName);
     if (existing) {
       if (!flags.force) throw this.userError(m.alreadyExists(svcName, namespace));

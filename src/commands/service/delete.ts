@@ -2,6 +2,7 @@ import { Args } from '@oclif/core';
 import type { Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
 import { bool, namespaceFlag } from '../../cli/flags.ts';
+import { checkNames, SERVICE_NAME } from '../../cli/names.ts';
 import { targetFlag, waitFlags } from '../../cli/serving/service.ts';
 
 export default class ServiceDelete extends KnCommand {
@@ -34,10 +35,12 @@ export default class ServiceDelete extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ServiceDelete);
+    (await import('../../cli/serving/target.ts')).checkTargetFlag(flags.target);
     const m = await import('../../cli/serving/messages.ts');
     let names = argv.map(String);
     if (names.length < 1 && !flags.all) throw this.userError(m.DELETE_NAME_REQUIRED);
     if (names.length > 0 && flags.all) throw this.userError(m.DELETE_ALL_NO_ARGS);
+    checkNames(SERVICE_NAME, names, { allHint: 'use --all to delete every service in the namespace' });
     const s = await import('../../cli/serving/service.ts');
 
     if (flags.target) {

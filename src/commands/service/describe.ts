@@ -2,6 +2,7 @@ import { Args } from '@oclif/core';
 import type { Configuration, Revision, Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
 import { namespaceFlag, str } from '../../cli/flags.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { checkOutput, outputFlags, printObject, verboseFlag } from '../../cli/output/flags.ts';
 
 export default class ServiceDescribe extends KnCommand {
@@ -34,8 +35,9 @@ export default class ServiceDescribe extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ServiceDescribe);
+    (await import('../../cli/serving/target.ts')).checkTargetFlag(flags.target);
     if (argv.length !== 1) throw this.userError("'service describe' requires the service name given as single argument");
-    const name = argv[0] as string;
+    const name = checkName(SERVICE_NAME, String(argv[0]));
     const bad = await checkOutput(flags, ['url']);
     if (bad) throw this.userError(bad);
     const { R } = await import('../../api/resources.ts');

@@ -2,6 +2,7 @@ import type { KubeObject } from '../../api/meta.ts';
 import { Args } from '@oclif/core';
 import type { Revision, Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { bool, namespaceFlag, str } from '../../cli/flags.ts';
 import { checkOutput, outputFlags } from '../../cli/output/flags.ts';
 
@@ -38,7 +39,7 @@ export default class ServiceExport extends KnCommand {
     if (flags.output === undefined) throw this.userError(m.EXPORT_OUTPUT_REQUIRED);
     const bad = await checkOutput(flags);
     if (bad) throw this.userError(bad);
-    const name = String(argv[0]);
+    const name = checkName(SERVICE_NAME, String(argv[0]));
     const client = await this.client(flags);
     const namespace = await this.namespace(flags);
     const { R } = await import('../../api/resources.ts');

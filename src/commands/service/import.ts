@@ -3,6 +3,7 @@ import type { KubeObject } from '../../api/meta.ts';
 import type { Revision, Service } from '../../api/serving/types.ts';
 import { KnCommand } from '../../cli/base.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { waitFlags } from '../../cli/serving/service.ts';
 
 export default class ServiceImport extends KnCommand {
@@ -25,6 +26,7 @@ export default class ServiceImport extends KnCommand {
     const exported = doc.spec?.service;
     const svcName = exported?.metadata?.name ?? '';
     if (!exported || !svcName) throw this.userError(m.IMPORT_NO_NAME);
+    checkName(SERVICE_NAME, svcName);
 
     const client = await this.client(flags);
     const namespace = await this.namespace(flags);
@@ -36,6 +38,11 @@ export default class ServiceImport extends KnCommand {
       const { status: _s, ...rest } = o as KubeObject & { status?: unknown };
       return { ...rest, metadata: meta } as unknown as T;
     };
+    // Nothing half-done: every object is checked here and by the server (a dry run) before the first is written.
+    const { checkImport } = await import('../../cli/serving/import-check.ts');
+    checkImport(exported, doc.spec?.revisions ?? [], file);
+    await client.create<Service>(R.Service, clean(exported), { dryRun: true });
+    for (const r of doc.spec?.revisions ?? []) await client.create<Revision>(R.Revision, clean(r), { dryRun: true });
     await client.create<Service>(R.Service, clean(exported));
 
     // The Configuration is written by the Service controller; wait briefly for it (upstream retries

@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { KnCommand } from '../../cli/base.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
 import { loadEditInputs, serviceUpdateEditFlags } from '../../cli/serving/podspec-flags.ts';
 import { targetFlag, trafficFlags, waitFlags } from '../../cli/serving/service.ts';
@@ -44,12 +45,13 @@ export default class ServiceUpdate extends KnCommand {
 
   async run(): Promise<void> {
     const { argv, flags, raw } = await this.parse(ServiceUpdate);
+    (await import('../../cli/serving/target.ts')).checkTargetFlag(flags.target);
     // cobra's NFlag: no flag given at all (global ones count too).
     const s = await import('../../cli/serving/service.ts');
     if (!raw.some((t) => t.type === 'flag')) return s.failMultiline(this, 'flag(s) not set\nUsage: update NAME');
     const m = await import('../../cli/serving/messages.ts');
     if (argv.length !== 1) throw this.userError(m.UPDATE_NAME_REQUIRED);
-    const name = String(argv[0]);
+    const name = checkName(SERVICE_NAME, String(argv[0]));
 
     const { applyConfigurationFlags, anyMutation } = await import('../../cli/serving/podspec.ts');
     const { computeTraffic, splitSlice, trafficChanged } = await import('../../cli/serving/traffic.ts');
@@ -81,6 +83,8 @@ export default class ServiceUpdate extends KnCommand {
             revisions: revisions.map((r) => ({ name: r.metadata.name ?? '', annotations: r.metadata.annotations })),
             mutation: anyMutation(flags),
             defaultEmptyTraffic: true,
+            // Offline (--target) there is no revision list to check against.
+            knownRevisions: store.offline ? undefined : [...revisions.map((r) => r.metadata.name ?? ''), next.spec.template.metadata?.name ?? ''].filter(Boolean),
           },
         );
       }

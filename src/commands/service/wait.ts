@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { KnCommand } from '../../cli/base.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
+import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { waitOnlyFlags } from '../../cli/serving/service.ts';
 
 export default class ServiceWait extends KnCommand {
@@ -25,7 +26,7 @@ export default class ServiceWait extends KnCommand {
     const { argv, flags } = await this.parse(ServiceWait);
     const m = await import('../../cli/serving/messages.ts');
     if (argv.length !== 1) throw this.userError(m.WAIT_NAME_REQUIRED);
-    const name = String(argv[0]);
+    const name = checkName(SERVICE_NAME, String(argv[0]));
     const client = await this.client(flags);
     const namespace = await this.namespace(flags);
     const { stdoutWrite } = await import('../../cli/serving/service.ts');

@@ -8,6 +8,7 @@ import { defaultsFromConfigMaps, type ServingDefaults } from '../../api/serving/
 import { L } from '../../api/serving/labels.ts';
 import { deploymentName, k8sServiceName, podAutoscalerName } from '../../api/serving/naming.ts';
 import type { Revision } from '../../api/serving/types.ts';
+import { KubeError } from '../../kube/errors.ts';
 import { stableStringify } from '../runtime/stable.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
 import { type Deployment, type K8sService, makeDeployment, makeK8sService, makePodAutoscaler } from './resources.ts';
@@ -20,7 +21,10 @@ import {
   propagateAutoscalerStatus,
   propagateDeploymentScale,
   propagateDeploymentStatus,
+  deploymentRefusedMessage,
   ReasonDeploying,
+  ReasonDeploymentCreateFailed,
+  ReasonDeploymentUpdateFailed,
   ReasonNotOwned,
   resourceNotOwnedMessage,
   ResourcesAvailable,
@@ -32,6 +36,9 @@ const same = (a: unknown, b: unknown) => stableStringify(a ?? {}) === stableStri
 export const POD_RECHECK_MS = 10_000;
 
 class NotOwnedError extends Error {}
+
+/** A request the API server answered with a final no (invalid, forbidden), not a transient failure. */
+const refused = (e: unknown): boolean => e instanceof KubeError && [400, 403, 422].includes(e.code);
 
 async function ensure<T extends KubeObject>(
   ctx: ReconcileContext,
@@ -129,6 +136,13 @@ export async function reconcileRevision(rev: Revision, ctx: ReconcileContext): P
     }
   } catch (e) {
     if (e instanceof NotOwnedError) m.markFalse(ResourcesAvailable, ReasonNotOwned, resourceNotOwnedMessage('Deployment', deploymentName(name)));
+    else if (refused(e)) {
+      // The API server refuses the Deployment (an invalid pod spec from kubectl YAML, a quota, a
+      // policy): say so on the Revision at once, with Kubernetes' message, instead of staying
+      // Unknown until the progress deadline. The next reconcile tries again.
+      const creating = !ctx.lister<Deployment>(R.Deployment).get(wantDep.metadata.name ?? '', wantDep.metadata.namespace);
+      m.markFalse(ResourcesAvailable, creating ? ReasonDeploymentCreateFailed : ReasonDeploymentUpdateFailed, deploymentRefusedMessage(creating, deploymentName(name), (e as Error).message));
+    }
     throw e;
   }
   if (!isActivationRequired(m)) propagateDeploymentStatus(m, dep);

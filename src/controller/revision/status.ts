@@ -11,6 +11,11 @@ export const Active = 'Active';
 export const ReasonDeploying = 'Deploying';
 export const ReasonNotOwned = 'NotOwned';
 export const ReasonProgressDeadlineExceeded = 'ProgressDeadlineExceeded';
+/** kn-ts's reasons for a Deployment the API server refused (upstream only logs the error and retries). */
+export const ReasonDeploymentCreateFailed = 'FailedCreate';
+export const ReasonDeploymentUpdateFailed = 'FailedUpdate';
+export const deploymentRefusedMessage = (creating: boolean, name: string, message: string) =>
+  `Failed to ${creating ? 'create' : 'update'} Deployment "${name}": ${message}`;
 
 export const revisionConditionSet = livingSet(ResourcesAvailable, ContainerHealthy);
 export const revisionConditions = (s: RevisionStatus, now?: () => Date) => new ConditionManager(revisionConditionSet, s, now);

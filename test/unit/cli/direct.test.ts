@@ -2,12 +2,18 @@
 // the flags and arguments must be exactly what the oclif command (KnCommand's init included)
 // parses; everything unusual must be handed to oclif.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Config } from '@oclif/core';
 import { DIRECT_COMMANDS, parseDirect } from '../../../src/cli/direct.ts';
 import { loadManifest, type ManifestCommand } from '../../../src/cli/manifest.ts';
+
+// A kn config file that exists (kn refuses a --config file it cannot read).
+const KN_CONFIG = join(mkdtempSync(join(tmpdir(), 'kn-direct-')), 'kn.yaml');
+writeFileSync(KN_CONFIG, 'plugins:\n  directory: /tmp/p\n');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -60,7 +66,7 @@ const accepted: string[][] = [
   ['--log-http'],
   ['--no-log-http'],
   ['--log-http=true'],
-  ['--config', '/tmp/kn.yaml', '--plugins-dir', '/tmp/p'],
+  ['--config', KN_CONFIG, '--plugins-dir', '/tmp/p'],
 ];
 const handedToOclif: string[][] = [
   ['--foo'],

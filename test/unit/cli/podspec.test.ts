@@ -218,8 +218,9 @@ test('scale family → template annotations', () => {
   assert.equal(d['autoscaling.knative.dev/target'], '7');
   assert.equal(d['autoscaling.knative.dev/window'], '1m');
   assert.equal(d['autoscaling.knative.dev/target-utilization-percentage'], '60');
-  // as upstream: an invalid --scale-activation is dropped silently
-  assert.equal('autoscaling.knative.dev/activation-scale' in tann(create({ 'scale-activation': 1 })), false);
+  // upstream drops an invalid --scale-activation silently; kn-ts refuses it (docs/compatibility.md)
+  assert.throws(() => create({ 'scale-activation': 1 }), { message: 'activation-scale=1 must be greater than 1: autoscaling.knative.dev/activation-scale' });
+  assert.throws(() => create({ 'scale-activation': -1 }), /^UserError: invalid --scale-activation -1: must be 0 or greater/);
 });
 
 test('--concurrency-limit and --timeout', () => {

@@ -11,7 +11,7 @@ import { commandHelp, groupHelp, optionsHelp, rootHelp } from '../../../src/cli/
 import { normalize } from '../../../src/cli/main.ts';
 import type { Manifest } from '../../../src/cli/manifest.ts';
 import { findPlugin, listPlugins } from '../../../src/cli/plugins.ts';
-import { renderVersion, versionInfo } from '../../../src/cli/version.ts';
+import { renderVersion, SERVED_APIS, versionInfo } from '../../../src/cli/version.ts';
 
 const flag = (name: string, extra: object = {}) => ({ name, type: 'option' as const, summary: `the ${name}`, ...extra });
 const manifest: Manifest = {
@@ -37,7 +37,7 @@ describe('normalize', () => {
   it('resolves group aliases and keeps the rest', () => {
     assert.deepEqual(normalize(['ksvc', 'ls', '-n', 'x']), { words: ['service', 'ls'], rest: ['-n', 'x'], globals: [], help: false, pluginsDir: undefined });
     assert.equal(normalize(['revisions', 'list']).words[0], 'revision');
-    assert.equal(normalize(['sub', 'list']).words[0], 'subscription');
+    assert.equal(normalize(['domains', 'list']).words[0], 'domain');
   });
   it('moves global flags typed before the command to the end', () => {
     const n = normalize(['--kubeconfig', '/k', '--log-http', '--context=c', 'service', 'list', '-A']);
@@ -60,8 +60,12 @@ describe('help', () => {
     const h = rootHelp(manifest, []);
     assert.match(h, /^kn is the command line interface for managing Knative Serving and Eventing resources\n\n Find more information about Knative at: https:\/\/knative.dev\n/);
     assert.match(h, /Serving Commands:\n  service +Manage Knative services\n  revision +Manage service revisions\n/);
-    assert.match(h, /Eventing Commands:\n  source +Manage event sources\n/);
-    assert.match(h, /Other Commands:\n  plugin +Manage kn plugins\n(  .*\n)*  version +Show the version of this client\n/);
+    // Only groups with commands in this build are listed (issue 13: no stub groups).
+    const listed = [...h.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((x) => x[1]!);
+    const top = new Set(Object.keys(manifest.commands).map((id) => id.split(':')[0]));
+    for (const g of listed) assert.ok(top.has(g), `listed group ${g} has commands`);
+    assert.doesNotMatch(h, /\n {2}(source|channel|subscription|eventtype|secret|container) /);
+    assert.match(h, /Other Commands:\n  version +Show the version of this client\n/);
     assert.ok(h.endsWith('Use "kn <command> --help" for more information about a given command.\nUse "kn options" for a list of global command-line options (applies to all commands).\n'));
     assert.doesNotMatch(h, /Plugins:/);
   });
@@ -152,7 +156,9 @@ describe('version', () => {
   it('renders text, JSON and YAML', () => {
     const info = versionInfo('v1.36.3');
     const text = renderVersion(info, undefined);
-    assert.match(text, /^Version: {6}v\d+\.\d+\.\d+\nBuild Date: {3}.*\nGit Revision: .*\nSupported APIs:\n\* Serving\n {2}- serving.knative.dev\/v1 \(knative-serving v1\.\d+\.\d+\)\n\* Eventing\n/);
+    assert.match(text, /^Version: {6}v\d+\.\d+\.\d+\nBuild Date: {3}.*\nGit Revision: .*\nSupported APIs:\n\* Serving\n {2}- serving.knative.dev\/v1 \(knative-serving v1\.\d+\.\d+\)\n/);
+    // Only what this build serves, from the one list (SERVED_APIS).
+    assert.deepEqual(Object.keys(info.SupportedAPIs), Object.keys(SERVED_APIS));
     assert.match(text, /Kubernetes: {3}v1\.36\.3/);
     const json = JSON.parse(renderVersion(info, 'json'));
     assert.deepEqual(Object.keys(json), ['Version', 'BuildDate', 'GitRevision', 'SupportedAPIs', 'KubernetesVersion']);
