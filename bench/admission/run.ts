@@ -16,7 +16,8 @@ import { R } from '../../src/api/resources.ts';
 import { startWebhook } from '../../src/controller/main.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { freePort, startCluster } from '../../test/harness/cluster.ts';
-import { installServingCRDs, loadManifest } from '../../test/harness/crds.ts';
+import { installServingCRDs } from '../../test/harness/crds.ts';
+import { webhookConfigAt } from '../../test/harness/webhook.ts';
 import { table } from '../lib/timing.ts';
 
 const N = Number(process.argv[2] ?? 60);
@@ -26,14 +27,7 @@ const c = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
 try {
   await installServingCRDs(c);
   const port = await freePort();
-  const mwc = (policy: 'Ignore' | 'Fail') => {
-    const [o] = loadManifest('manifests/420-webhook.yaml').filter((x) => x.kind === 'MutatingWebhookConfiguration');
-    for (const w of (o as unknown as { webhooks: { clientConfig: object; failurePolicy: string }[] }).webhooks) {
-      w.clientConfig = { url: `https://127.0.0.1:${port}/defaulting` };
-      w.failurePolicy = policy;
-    }
-    return o as KubeObject;
-  };
+  const mwc = (policy: 'Ignore' | 'Fail') => webhookConfigAt(`https://127.0.0.1:${port}/defaulting`, policy);
   let ns = 0;
   const creates = async (label: string): Promise<string[]> => {
     const name = `bench-${ns++}`;

@@ -12,13 +12,14 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { KubeObject, ResourceType } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
-import { startController, startWebhook } from '../../src/controller/main.ts';
+import { startController } from '../../src/controller/main.ts';
 import type { Manager } from '../../src/controller/runtime/manager.ts';
 import type { DefaultingWebhook } from '../../src/controller/webhook/server.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { waitFor } from '../../src/kube/wait.ts';
-import { binDir, freePort, startCluster, type TestCluster } from '../harness/cluster.ts';
-import { installServingCRDs, loadManifest } from '../harness/crds.ts';
+import { binDir, startCluster, type TestCluster } from '../harness/cluster.ts';
+import { installServingCRDs } from '../harness/crds.ts';
+import { startTestWebhook } from '../harness/webhook.ts';
 
 const NS = 'defaulting';
 const USER = 'admin'; // the harness's token user: what upstream records as creator and lastModifier
@@ -246,12 +247,7 @@ describe('defaulting at admission: stored objects match upstream field by field'
     await c.create(R.Namespace, { metadata: { name: NS } } as KubeObject);
     // The manifest's webhook configuration, pointed at this process by URL (the API server runs
     // on 127.0.0.1 and cannot reach a cluster Service); the webhook fills in caBundle itself.
-    const port = await freePort();
-    const [mwc] = loadManifest('manifests/420-webhook.yaml').filter((o) => o.kind === 'MutatingWebhookConfiguration');
-    assert.ok(mwc);
-    for (const w of (mwc as unknown as { webhooks: { clientConfig: object }[] }).webhooks) w.clientConfig = { url: `https://127.0.0.1:${port}/defaulting` };
-    await c.create(R.MutatingWebhookConfiguration, mwc);
-    webhook = await startWebhook({ namespace: 'knative-serving', webhookPort: port, webhookHost: '127.0.0.1', webhookIPs: ['127.0.0.1'] }, c, quiet);
+    webhook = await startTestWebhook(c);
   });
   after(async () => {
     await mgr?.stop();

@@ -8,23 +8,26 @@
 //
 // KN_TS_UPSTREAM_KN points at the folder with `kn` and `e2e.test`; without it the build script is
 // asked for the cached folder (it only prints it when the binaries are there).
+// KN_TS_UPSTREAM_KN_TESTS=TestService,TestRevision,… runs other tests of the package as well (their
+// pass counts are in docs/compatibility.md); npm test runs TestTrafficSplit.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
-import { startController, startWebhook } from '../../src/controller/main.ts';
+import { startController } from '../../src/controller/main.ts';
 import type { Manager } from '../../src/controller/runtime/manager.ts';
 import type { DefaultingWebhook } from '../../src/controller/webhook/server.ts';
 import { type RunningGateway, startGateway } from '../../src/dataplane/gateway/main.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { binDir, freePort, startCluster, type TestCluster } from '../harness/cluster.ts';
-import { installServingCRDs, loadManifest } from '../harness/crds.ts';
+import { installServingCRDs } from '../harness/crds.ts';
 import { REPO } from '../harness/env.ts';
 import { fakeKubelet } from '../harness/kubelet.ts';
+import { startTestWebhook } from '../harness/webhook.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -74,12 +77,7 @@ describe('upstream kn e2e (knative.dev/client test/e2e) against kn-ts', () => {
     c = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
     await installServingCRDs(c);
     await c.create(R.Namespace, { metadata: { name: 'kourier-system' } } as KubeObject);
-    const port = await freePort();
-    const [mwc] = loadManifest('manifests/420-webhook.yaml').filter((o) => o.kind === 'MutatingWebhookConfiguration');
-    assert.ok(mwc);
-    for (const w of (mwc as unknown as { webhooks: { clientConfig: object }[] }).webhooks) w.clientConfig = { url: `https://127.0.0.1:${port}/defaulting` };
-    await c.create(R.MutatingWebhookConfiguration, mwc);
-    webhook = await startWebhook({ namespace: 'knative-serving', webhookPort: port, webhookHost: '127.0.0.1', webhookIPs: ['127.0.0.1'] }, c, quiet);
+    webhook = await startTestWebhook(c);
     stopKubelet = await fakeKubelet(c);
     mgr = await startController({ namespace: 'knative-serving', metricsPort: 0, metricsHost: '127.0.0.1', identity: 'upstream-kn', leaseName: 'kn-ts-controller', workers: 4, leaderElect: false }, c, quiet);
     const admin = await freePort();
@@ -94,21 +92,31 @@ describe('upstream kn e2e (knative.dev/client test/e2e) against kn-ts', () => {
     await cluster?.stop();
   });
 
+  const env = (home: string): NodeJS.ProcessEnv => ({
+    PATH: `${dir}:${binDir()}:${process.env.PATH ?? ''}`,
+    HOME: home,
+    KUBECONFIG: cluster.kubeconfig,
+    // The image name only: the stand-in kubelet runs no image.
+    KO_DOCKER_REPO: 'ghcr.io/knative',
+    KN_E2E_NAMESPACE: 'kne2e',
+  });
+
   it('TestTrafficSplit: every --tag, --untag and --traffic case passes', { timeout: 25 * 60_000 }, async () => {
-    const home = mkdtempSync(join(tmpdir(), 'upstream-kn-home-'));
-    writeFileSync(join(home, '.placeholder'), '');
-    const r = await runUpstream(dir, 'TestTrafficSplit', {
-      PATH: `${dir}:${binDir()}:${process.env.PATH ?? ''}`,
-      HOME: home,
-      KUBECONFIG: cluster.kubeconfig,
-      // The image name only: the stand-in kubelet runs no image.
-      KO_DOCKER_REPO: 'ghcr.io/knative',
-      KN_E2E_NAMESPACE: 'kne2e',
-    });
+    const r = await runUpstream(dir, 'TestTrafficSplit', env(mkdtempSync(join(tmpdir(), 'upstream-kn-home-'))));
     process.stderr.write(`upstream kn TestTrafficSplit: ${r.passed.length} passed, ${r.failed.length} failed\n`);
     const fails = r.output.split('\n').filter((l) => /--- FAIL|Error|error:|expected|actual/i.test(l)).slice(0, 80).join('\n');
     assert.deepEqual(r.failed, [], `upstream kn e2e cases failed:\n${fails}`);
     assert.equal(r.code, 0, r.output.slice(-4000));
     assert.ok(r.passed.length >= 20, `expected upstream's 20+ traffic-split cases, saw ${r.passed.length}:\n${r.output.slice(-2000)}`);
   });
+
+  for (const test of (process.env.KN_TS_UPSTREAM_KN_TESTS ?? '').split(',').filter(Boolean)) {
+    it(`${test} (KN_TS_UPSTREAM_KN_TESTS)`, { timeout: 25 * 60_000 }, async () => {
+      const r = await runUpstream(dir, test, env(mkdtempSync(join(tmpdir(), 'upstream-kn-home-'))));
+      const top = new RegExp(`^--- (PASS|FAIL): ${test} `, 'm').exec(r.output)?.[1] ?? 'no verdict';
+      process.stderr.write(`upstream kn ${test}: ${top}; subtests ${r.passed.length} passed, ${r.failed.length} failed${r.failed.length ? `: ${r.failed.join(' ')}` : ''}\n`);
+      if (r.code !== 0) process.stderr.write(r.output.split('\n').filter((l) => /--- FAIL|Error|error:|expected|actual|assert/i.test(l)).slice(0, 60).join('\n') + '\n');
+      assert.equal(r.code, 0, `${test} failed`);
+    });
+  }
 });
