@@ -321,6 +321,8 @@ const revisionTemplate = (parentRules = []) =>
   );
 
 // ---------- traffic ----------
+// The static part of upstream's defaulting, from the one source of the default values.
+const { SCHEMA_DEFAULTS: TRAFFIC_DEFAULTS } = await import('../src/api/serving/defaults.ts');
 const nonEmpty = (f) => `(has(self.${f}) && self.${f} != '')`;
 const trafficTarget = (ctx) => {
   const rules = [];
@@ -346,6 +348,8 @@ const trafficTarget = (ctx) => {
       latestRevision: bool('Must be true exactly when revisionName is empty.'),
       percent: i64('Percent of traffic for this target (0-100); the percents of all targets sum to 100.', {
         'x-kubernetes-validations': ctx === 'status' ? undefined : [rule('self >= 0 && self <= 100', "='expected 0 <= %d <= 100'.format([self])")],
+        // Defaulting (ADR 0012): upstream's webhook writes percent 0 when it is left out.
+        ...(ctx === 'status' ? {} : { default: TRAFFIC_DEFAULTS.percent }),
       }),
       revisionName: str('A specific revision to send this portion of traffic to; mutually exclusive with configurationName.', { maxLength: 253 }),
       tag: str('Exposes a dedicated URL for this target; a DNS-1035 label, unique in the list.', {
@@ -359,8 +363,8 @@ const trafficTarget = (ctx) => {
 };
 const clean = (o) => JSON.parse(JSON.stringify(o));
 const PCT = "self.map(t, has(t.percent) ? t.percent : 0).sum()";
-const specTraffic = (ctx) =>
-  arr(trafficTarget(ctx), {
+const specTraffic = (ctx) => {
+  const a = arr(trafficTarget(ctx), {
     description: 'Traffic specifies how to distribute traffic over a collection of revisions and configurations.',
     maxItems: 100,
     listType: 'atomic',
@@ -369,6 +373,10 @@ const specTraffic = (ctx) =>
       rule("self.all(a, !has(a.tag) || a.tag == '' || self.exists_one(b, has(b.tag) && b.tag == a.tag))", 'expected exactly one, got both: traffic targets must have unique tags'),
     ],
   });
+  // Defaulting (ADR 0012): a Service without traffic sends 100% to its latest revision, as the
+  // webhook does, so this holds even while no webhook answers (failurePolicy Ignore).
+  return ctx === 'service' ? { ...a, default: TRAFFIC_DEFAULTS.serviceTraffic } : a;
+};
 const statusTraffic = arr(trafficTarget('status'), { description: 'The traffic distribution in effect; entries always name a revision.', listType: 'atomic' });
 
 // ---------- status ----------

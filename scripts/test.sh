@@ -15,7 +15,8 @@ if [ -z "${KN_TS_IN_NETNS:-}" ]; then
   # The API server binaries are built (once, cached) before the network goes away.
   case "${1:-all}" in
     unit) ;;
-    *) KN_TS_TEST_BINS="$(scripts/build-test-bins.sh)"; export KN_TS_TEST_BINS ;;
+    *) KN_TS_TEST_BINS="$(scripts/build-test-bins.sh)"; export KN_TS_TEST_BINS
+       KN_TS_UPSTREAM_KN="$(scripts/build-upstream-kn.sh)"; export KN_TS_UPSTREAM_KN ;; # upstream kn + its e2e tests
   esac
   command -v unshare >/dev/null || { echo "npm test: unshare (util-linux) is needed to isolate the network" >&2; exit 1; }
   exec unshare -rn env KN_TS_IN_NETNS=1 bash "$0" "$@"

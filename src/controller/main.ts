@@ -8,6 +8,7 @@
 //   --lease-name NAME      (kn-ts-controller)
 //   --workers N            concurrent reconciles per reconciler (4)
 //   --leader-elect=false   lead at once (one replica, tests)
+//   --webhook-port N       the defaulting admission webhook's HTTPS port (WEBHOOK_PORT, 8443; off = none)
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { KubeClient } from '../kube/client.ts';
@@ -21,6 +22,7 @@ import { makeLogger } from './runtime/log.ts';
 import { Manager } from './runtime/manager.ts';
 import type { Logger, Reconciler } from './runtime/types.ts';
 import { serviceReconciler } from './service/index.ts';
+import { DefaultingWebhook } from './webhook/server.ts';
 
 export interface ControllerOptions {
   kubeconfig?: string;
@@ -34,6 +36,8 @@ export interface ControllerOptions {
   leaseDurationSeconds?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
+  /** The defaulting webhook's HTTPS port; undefined = no webhook. */
+  webhookPort?: number;
 }
 
 export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ControllerOptions {
@@ -48,6 +52,7 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
       'lease-name': { type: 'string' },
       workers: { type: 'string' },
       'leader-elect': { type: 'string' },
+      'webhook-port': { type: 'string' },
     },
     strict: true,
   });
@@ -57,7 +62,9 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
     if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got "${v}"`);
     return n;
   };
+  const webhook = values['webhook-port'] ?? env.WEBHOOK_PORT ?? '8443';
   return {
+    ...(webhook === 'off' ? {} : { webhookPort: num(webhook, 8443, '--webhook-port') }),
     ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     namespace: values.namespace ?? env.SYSTEM_NAMESPACE ?? 'knative-serving',
     metricsPort: num(values['metrics-port'] ?? env.METRICS_PORT, 9090, '--metrics-port'),
@@ -87,6 +94,13 @@ export function servingReconcilers(): Reconciler[] {
     makeLabelerReconciler(),
     makeGCReconciler(),
   ] as unknown as Reconciler[];
+}
+
+/** Starts the defaulting webhook (ADR 0012) on every replica, leader or not. */
+export async function startWebhook(o: { namespace: string; webhookPort?: number; webhookHost?: string; webhookIPs?: string[] }, client: KubeClient, log: Logger = makeLogger()): Promise<DefaultingWebhook> {
+  const wh = new DefaultingWebhook({ client, log, namespace: o.namespace, port: o.webhookPort ?? 8443, ...(o.webhookHost ? { host: o.webhookHost } : {}), ...(o.webhookIPs ? { ips: o.webhookIPs } : {}) });
+  await wh.start();
+  return wh;
 }
 
 /** Starts a manager (in-process use: tests, benchmarks). */
@@ -125,6 +139,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   let mgr: Manager | undefined;
+  let webhook: DefaultingWebhook | undefined;
   let stopping = false;
   const shutdown = (sig: string) => {
     if (stopping) return;
@@ -132,7 +147,7 @@ export async function main(argv: string[]): Promise<void> {
     log.info({ signal: sig }, 'shutting down: finishing in-flight work, releasing the lease');
     const hard = setTimeout(() => process.exit(1), 30_000);
     hard.unref();
-    void (mgr?.stop() ?? Promise.resolve()).then(
+    void Promise.all([mgr?.stop(), webhook?.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );
@@ -140,7 +155,10 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
-    mgr = await startController(o, undefined, log);
+    const client = await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' });
+    // The webhook first: the reconcilers' own writes pass through it.
+    if (o.webhookPort !== undefined) webhook = await startWebhook(o, client, log.child({ component: 'webhook' }));
+    mgr = await startController(o, client, log);
     log.info({ identity: o.identity, port: mgr.port, namespace: o.namespace }, 'controller started');
   } catch (e) {
     log.error({ err: e }, 'controller failed to start');

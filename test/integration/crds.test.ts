@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test';
 import type { KubeObject, ResourceType } from '../../src/api/meta.ts';
 import { R, resourceOf } from '../../src/api/resources.ts';
 import { parseServingConfig } from '../../src/api/serving/config.ts';
+import { SCHEMA_DEFAULTS } from '../../src/api/serving/defaults.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { KubeError } from '../../src/kube/errors.ts';
 import { installServingCRDs, loadManifest, SERVING_CONFIG_FILES, servingCRDs } from '../harness/crds.ts';
@@ -30,6 +31,15 @@ function inNamespace(o: KubeObject, ns: string): KubeObject {
 
 async function applyIn(c: KubeClient, ns: string, o: KubeObject): Promise<KubeObject> {
   return c.apply(typeOf(o), inNamespace(o, ns), { fieldManager: 'crds-test' });
+}
+
+/** The spec as the schema's defaults (ADR 0012) store it: a Service's traffic, each target's percent. */
+function schemaDefaulted(o: KubeObject): unknown {
+  const spec = structuredClone((o as KubeObject & { spec?: { traffic?: { percent?: number }[] } }).spec);
+  if (!spec || (o.kind !== 'Service' && o.kind !== 'Route')) return spec;
+  if (o.kind === 'Service' && !spec.traffic) spec.traffic = SCHEMA_DEFAULTS.serviceTraffic.map((t) => ({ ...t }));
+  for (const t of spec.traffic ?? []) t.percent ??= SCHEMA_DEFAULTS.percent;
+  return spec;
 }
 
 /** Asserts the server rejects o with a 422 whose message contains every expected fragment. */
@@ -132,8 +142,8 @@ describe('Serving CRDs on the real API server', () => {
       assert.ok(docs.length > 0);
       for (const o of docs) {
         const stored = await applyIn(c, ns, o);
-        // Whatever the fixture says is what the server keeps: no field was dropped by the schema.
-        assert.deepEqual(stored.spec, o.spec, `${o.kind}/${o.metadata.name} spec round-trips`);
+        // Whatever the fixture says is what the server keeps (plus the schema's defaults): no field was dropped.
+        assert.deepEqual(stored.spec, schemaDefaulted(o), `${o.kind}/${o.metadata.name} spec round-trips`);
         for (const [k, v] of Object.entries(o.metadata.labels ?? {})) assert.equal(stored.metadata.labels?.[k], v);
         for (const [k, v] of Object.entries(o.metadata.annotations ?? {})) assert.equal(stored.metadata.annotations?.[k], v);
         if (!typeOf(o).namespaced) await c.delete(typeOf(o), o.metadata.name ?? '');
@@ -173,7 +183,7 @@ describe('Serving CRDs on the real API server', () => {
       ],
     });
     const stored = await applyIn(c, ns, o);
-    assert.deepEqual(stored.spec, o.spec);
+    assert.deepEqual(stored.spec, schemaDefaulted(o));
   });
 
   describe('rejects invalid objects with upstream wording', () => {
@@ -289,7 +299,7 @@ describe('Serving CRDs on the real API server', () => {
       });
       const path = `${c.path(R.Service, ns, 'open-fields')}?fieldManager=crds-test&fieldValidation=Strict`;
       const stored = await c.raw<KubeObject>('PATCH', path, { ...o, metadata: { name: 'open-fields', namespace: ns } }, 'application/apply-patch+yaml');
-      assert.deepEqual(stored.spec, o.spec);
+      assert.deepEqual(stored.spec, schemaDefaulted(o));
     });
   });
 

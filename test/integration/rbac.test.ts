@@ -41,6 +41,8 @@ const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: stri
   { user: CONTROLLER, group: 'serving.knative.dev', resource: 'revisions', verb: 'get', why: 'revision create AlreadyExists / status conflict: re-read' },
   { user: CONTROLLER, group: 'serving.knative.dev', resource: 'domainmappings', verb: 'get', why: 'DomainMapping status write conflict (no DomainMapping here)' },
   { user: CONTROLLER, group: 'serving.knative.dev', resource: 'domainmappings/status', verb: 'update', why: 'DomainMapping status (no DomainMapping here)' },
+  { user: CONTROLLER, group: '', resource: 'secrets', verb: 'get', why: 'webhook certificate: found only once written (a restart, another replica, the 30 s refresh)' },
+  { user: CONTROLLER, group: '', resource: 'secrets', verb: 'update', why: 'webhook certificate renewal, a week before it expires' },
   { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'ingresses', verb: 'get', why: 'KIngress create AlreadyExists: read the existing one' },
   { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'clusterdomainclaims', verb: 'get', why: 'claim create AlreadyExists (no DomainMapping here)' },
   { user: CONTROLLER, group: 'networking.internal.knative.dev', resource: 'clusterdomainclaims', verb: 'create', why: 'DomainMapping with autocreate-cluster-domain-claims (no DomainMapping here)' },
@@ -168,7 +170,7 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
     }
     const ctrlKc = await saKubeconfig('knative-serving', 'controller');
     const gwKc = await saKubeconfig('kourier-system', 'gateway');
-    const ctrl = startComponent('controller', ['controller', '--kubeconfig', ctrlKc, '--metrics-port', '0', '--metrics-host', '127.0.0.1'], { POD_NAME: 'controller-rbac-test' });
+    const ctrl = startComponent('controller', ['controller', '--kubeconfig', ctrlKc, '--metrics-port', '0', '--metrics-host', '127.0.0.1', '--webhook-port', '0'], { POD_NAME: 'controller-rbac-test' });
     const adminPort = await freePort();
     const hasGateway = existsSync(join(REPO, 'dist/dataplane/gateway/main.js'));
     const gw = hasGateway

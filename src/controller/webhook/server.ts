@@ -1,0 +1,158 @@
+// The defaulting admission webhook, served by the controller (upstream runs it as its own
+// Deployment, `webhook`): HTTPS on --webhook-port with the certificate from certs.ts, POST
+// /defaulting answers AdmissionReviews (review.ts) with the defaults of src/api/serving/defaults.ts
+// and the config-defaults of the system namespace. It keeps the MutatingWebhookConfiguration's
+// caBundle equal to its CA (checked at start and every 30 s; a re-applied manifest has none).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { KubeObject } from '../../api/meta.ts';
+import { R } from '../../api/resources.ts';
+import { defaultsFromConfigMaps } from '../../api/serving/defaults.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { KubeError } from '../../kube/errors.ts';
+import { Informer } from '../../kube/informer.ts';
+import type { Logger } from '../runtime/types.ts';
+import { type CertBundle, ensureCertSecret } from './certs.ts';
+import { type AdmissionReview, review } from './review.ts';
+
+export const WEBHOOK_CONFIG = 'webhook.serving.knative.dev';
+export const WEBHOOK_PATH = '/defaulting';
+const MAX_BODY = 3 * 1024 * 1024;
+
+export interface WebhookOptions {
+  client: KubeClient;
+  log: Logger;
+  /** Namespace of the Service, the Secret and the config-* ConfigMaps. */
+  namespace: string;
+  port: number;
+  host?: string;
+  /** The webhook's Kubernetes Service (certificate DNS names): `webhook`. */
+  serviceName?: string;
+  secretName?: string;
+  /** IP addresses the certificate also covers (tests reach the webhook on 127.0.0.1). */
+  ips?: string[];
+  /** The MutatingWebhookConfiguration whose caBundle this webhook keeps. */
+  configName?: string;
+  refreshMs?: number;
+}
+
+type MutatingWebhookConfiguration = KubeObject & { webhooks?: { name: string; clientConfig?: { caBundle?: string } }[] };
+
+export class DefaultingWebhook {
+  private server: https.Server | undefined;
+  private configs: Informer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private bundle: CertBundle | undefined;
+  private readonly o: WebhookOptions;
+
+  constructor(o: WebhookOptions) {
+    this.o = o;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  private dnsNames(): string[] {
+    const s = this.o.serviceName ?? 'webhook';
+    const ns = this.o.namespace;
+    return [`${s}.${ns}.svc`, `${s}.${ns}.svc.cluster.local`, `${s}.${ns}`, s];
+  }
+
+  private async certs(): Promise<CertBundle> {
+    return ensureCertSecret(this.o.client, this.o.namespace, this.o.secretName ?? 'webhook-certs', this.dnsNames(), this.o.ips ?? []);
+  }
+
+  async start(): Promise<void> {
+    const { o } = this;
+    this.configs = new Informer(o.client, R.ConfigMap, { namespace: o.namespace });
+    const synced = this.configs.start();
+    this.bundle = await this.certs();
+    const server = https.createServer({ cert: this.bundle.serverCert, key: this.bundle.serverKey }, (req, res) => this.handle(req, res));
+    server.keepAliveTimeout = 65_000;
+    this.server = server;
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej);
+      server.listen(o.port, o.host ?? '0.0.0.0', () => res());
+    });
+    await synced;
+    await this.syncCABundle();
+    this.timer = setInterval(() => void this.refresh(), o.refreshMs ?? 30_000);
+    this.timer.unref();
+    o.log.info({ port: this.port, path: WEBHOOK_PATH }, 'defaulting webhook serving');
+  }
+
+  /** Re-reads the Secret (another replica may have renewed it) and re-checks the caBundle. */
+  private async refresh(): Promise<void> {
+    try {
+      const b = await this.certs();
+      if (b.serverCert !== this.bundle?.serverCert) {
+        this.server?.setSecureContext({ cert: b.serverCert, key: b.serverKey });
+        this.bundle = b;
+      }
+      await this.syncCABundle();
+    } catch (e) {
+      this.o.log.warn({ err: String((e as Error)?.message ?? e) }, 'webhook: could not refresh the certificate or the caBundle; retrying');
+    }
+  }
+
+  /** Sets caBundle on every webhook of the configuration; a missing configuration is left for the next check. */
+  private async syncCABundle(): Promise<void> {
+    const name = this.o.configName ?? WEBHOOK_CONFIG;
+    const ca = Buffer.from(this.bundle?.caCert ?? '').toString('base64');
+    let cfg: MutatingWebhookConfiguration | undefined;
+    try {
+      cfg = await this.o.client.find<MutatingWebhookConfiguration>(R.MutatingWebhookConfiguration, name);
+    } catch (e) {
+      if (e instanceof KubeError && e.code === 403) return;
+      throw e;
+    }
+    const stale = (cfg?.webhooks ?? []).filter((w) => w.clientConfig?.caBundle !== ca);
+    if (!cfg || !stale.length) return;
+    const webhooks = stale.map((w) => ({ name: w.name, clientConfig: { caBundle: ca } }));
+    await this.o.client.patch(R.MutatingWebhookConfiguration, name, undefined, { webhooks }, 'strategic');
+    this.o.log.info({ configuration: name, webhooks: webhooks.length }, 'webhook: caBundle updated');
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const reply = (code: number, body: unknown) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
+      reply(404, { message: `only POST ${WEBHOOK_PATH} is served here` });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      let body: AdmissionReview;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as AdmissionReview;
+      } catch {
+        reply(400, { message: 'the body is not JSON: expected an admission.k8s.io/v1 AdmissionReview' });
+        return;
+      }
+      const maps: Record<string, Record<string, string> | undefined> = {};
+      for (const cm of this.configs?.list() ?? []) maps[cm.metadata.name ?? ''] = ((cm as KubeObject & { data?: Record<string, string> }).data ?? {});
+      reply(200, review(body, defaultsFromConfigMaps(maps)));
+    });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.configs?.stop();
+    const s = this.server;
+    if (!s) return;
+    await new Promise<void>((res) => {
+      s.close(() => res());
+      s.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,31 @@
+// kn-ts's defaulting webhook for the test tiers: the MutatingWebhookConfiguration of
+// manifests/420-webhook.yaml pointed by URL at 127.0.0.1 (the test API server cannot reach a
+// cluster Service), and the controller's webhook in this process, serving a certificate that also
+// covers 127.0.0.1 and filling in the configuration's caBundle itself.
+import type { KubeObject } from '../../src/api/meta.ts';
+import { R } from '../../src/api/resources.ts';
+import { startWebhook } from '../../src/controller/main.ts';
+import type { DefaultingWebhook } from '../../src/controller/webhook/server.ts';
+import type { KubeClient } from '../../src/kube/client.ts';
+import { freePort } from './cluster.ts';
+import { loadManifest } from './crds.ts';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The manifest's MutatingWebhookConfiguration, calling `url` instead of the Service. */
+export function webhookConfigAt(url: string, failurePolicy?: 'Ignore' | 'Fail'): KubeObject {
+  const [o] = loadManifest('manifests/420-webhook.yaml').filter((x) => x.kind === 'MutatingWebhookConfiguration');
+  if (!o) throw new Error('manifests/420-webhook.yaml has no MutatingWebhookConfiguration');
+  for (const w of (o as unknown as { webhooks: { clientConfig: object; failurePolicy?: string }[] }).webhooks) {
+    w.clientConfig = { url };
+    if (failurePolicy) w.failurePolicy = failurePolicy;
+  }
+  return o;
+}
+
+/** Configures the webhook by URL on a free loopback port and starts it there. */
+export async function startTestWebhook(c: KubeClient, port?: number): Promise<DefaultingWebhook> {
+  const p = port ?? (await freePort());
+  await c.create(R.MutatingWebhookConfiguration, webhookConfigAt(`https://127.0.0.1:${p}/defaulting`));
+  return startWebhook({ namespace: 'knative-serving', webhookPort: p, webhookHost: '127.0.0.1', webhookIPs: ['127.0.0.1'] }, c, quiet);
+}
