@@ -63,6 +63,7 @@ export const R = {
   Role: t('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
   RoleBinding: t('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
   PodDisruptionBudget: t('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
+  HorizontalPodAutoscaler: t('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers'),
 } as const satisfies Record<string, ResourceType>;
 
 export type ResourceName = keyof typeof R;

@@ -8,9 +8,13 @@
 //   --lease-name NAME      (kn-ts-controller)
 //   --workers N            concurrent reconciles per reconciler (4)
 //   --leader-elect=false   lead at once (one replica, tests)
+//   --autoscaler-port N    gateways POST their request statistics here (AUTOSCALER_PORT, 8080; 0 = any free port)
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { KubeClient } from '../kube/client.ts';
+import { Autoscaler } from './autoscaling/autoscaler.ts';
+import { makePodAutoscalerReconciler } from './autoscaling/index.ts';
+import { createStatsServer, listenStats } from './autoscaling/stats-server.ts';
 import { configurationReconciler } from './configuration/index.ts';
 import { revisionReconciler } from './revision/index.ts';
 import { makeLogger } from './runtime/log.ts';
@@ -31,6 +35,9 @@ export interface ControllerOptions {
   leaseDurationSeconds?: number;
   renewDeadlineMs?: number;
   retryPeriodMs?: number;
+  autoscalerPort?: number;
+  /** The KPA's deciders (tests pass their own to feed it). */
+  autoscaler?: Autoscaler;
 }
 
 export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ControllerOptions {
@@ -45,6 +52,7 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
       'lease-name': { type: 'string' },
       workers: { type: 'string' },
       'leader-elect': { type: 'string' },
+      'autoscaler-port': { type: 'string' },
     },
     strict: true,
   });
@@ -66,12 +74,13 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
     leaseDurationSeconds: num(env.KN_TS_LEASE_DURATION_SECONDS, 15, 'KN_TS_LEASE_DURATION_SECONDS'),
     renewDeadlineMs: num(env.KN_TS_RENEW_DEADLINE_MS, 10_000, 'KN_TS_RENEW_DEADLINE_MS'),
     retryPeriodMs: num(env.KN_TS_RETRY_PERIOD_MS, 2_000, 'KN_TS_RETRY_PERIOD_MS'),
+    autoscalerPort: num(values['autoscaler-port'] ?? env.AUTOSCALER_PORT, 8080, '--autoscaler-port'),
   };
 }
 
 /** Every Serving reconciler: Service, Configuration, Revision, Route, DomainMapping, the labeler and revision GC. */
-export function servingReconcilers(): Reconciler[] {
-  return [serviceReconciler, configurationReconciler, revisionReconciler, ...makeRouteReconcilers()] as unknown as Reconciler[];
+export function servingReconcilers(autoscaler = new Autoscaler()): Reconciler[] {
+  return [serviceReconciler, configurationReconciler, revisionReconciler, ...makeRouteReconcilers(), makePodAutoscalerReconciler(autoscaler)] as unknown as Reconciler[];
 }
 
 /** Starts a manager (in-process use: tests, benchmarks). */
@@ -79,7 +88,7 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
   const c = client ?? (await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' }));
   const mgr = new Manager({
     client: c,
-    reconcilers: servingReconcilers(),
+    reconcilers: servingReconcilers(o.autoscaler),
     log,
     systemNamespace: o.namespace,
     workers: o.workers,
@@ -125,6 +134,11 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   try {
+    o.autoscaler = new Autoscaler();
+    const stats = createStatsServer(o.autoscaler);
+    const port = await listenStats(stats, o.autoscalerPort ?? 8080, '0.0.0.0');
+    stats.unref();
+    log.info({ port }, 'autoscaler: taking gateway statistics');
     mgr = await startController(o, undefined, log);
     log.info({ identity: o.identity, port: mgr.port, namespace: o.namespace }, 'controller started');
   } catch (e) {
