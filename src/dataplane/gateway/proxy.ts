@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { HostRoutes, RoutePath, RoutingTable, Split, Upstream } from './table.ts';
 import { emptyTable, normalizeHost } from './table.ts';
 import { FastPath } from './fast.ts';
+import type { Activator } from './activator.ts'; // activation (issue #9)
 import type { Incoming, Listener, Resolved } from './fast.ts';
 
 export type { Listener } from './fast.ts';
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   onHold?(split: Split): void;
   /** Upper bound of pooled HTTP/1.1 connections per upstream endpoint. */
   maxSocketsPerEndpoint?: number;
+  /** activation (issue #9): holds requests for revisions without ready endpoints (activator.ts); replaces holdTimeoutMs. */
+  activator?: Activator;
   /**
    * Serve plain HTTP/1.1 requests on the raw-socket fast path (fast.ts) in front of node:http, with
    * its own upstream connection pool; everything else still goes through node:http and undici.
@@ -134,8 +137,10 @@ export class Gateway {
   /** Requests currently held (all revisions). */
   heldCount = 0;
   private readonly fast: FastPath | undefined;
+  private readonly activator: Activator | undefined; // activation (issue #9)
 
   constructor(o: GatewayOptions = {}) {
+    this.activator = o.activator; // activation (issue #9)
     this.holdTimeoutMs = o.holdTimeoutMs ?? 0;
     this.onHold = o.onHold;
     this.maxSocketsPerEndpoint = o.maxSocketsPerEndpoint ?? 1024;
@@ -155,6 +160,7 @@ export class Gateway {
   setTable(t: RoutingTable): void {
     this.table = t;
     this.hostCache = new Map();
+    this.activator?.onTable(t); // activation (issue #9)
     if (this.held.size > 0) this.releaseHeld();
     if (this.pools.size > 0 || this.fast) this.dropUnusedPools();
   }
@@ -222,6 +228,7 @@ export class Gateway {
   }
 
   close(): void {
+    this.activator?.close(); // activation (issue #9)
     for (const list of this.held.values())
       for (const h of list) {
         clearTimeout(h.timer);
@@ -306,6 +313,14 @@ export class Gateway {
   // --- held requests (scale from zero, next step) -------------------------------------------
 
   private noEndpoints(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener, split: Split, deadline: number): void {
+    // activation (issue #9): the activator holds it (queue bound, revision timeout, poke, direct probes).
+    if (this.activator) {
+      this.activator.hold({ split, retry: () => this.handle(req, res, listener, 0), reply: (st, body) => {
+          req.resume();
+          plain(res, st, body);
+        }, onClose: (cb) => res.once('close', cb) });
+      return;
+    }
     const now = Date.now();
     if (this.holdTimeoutMs <= 0 || (deadline !== 0 && deadline <= now)) {
       req.resume();

@@ -58,6 +58,8 @@ export interface Split {
   appendHeaders: [string, string][];
   /** Ready endpoints, in a stable order. */
   endpoints: Upstream[];
+  /** Endpoints not ready yet (not terminating): the activator probes these directly while it holds requests (activator.ts). */
+  pending: Upstream[];
   /** The upstream speaks h2c (prior knowledge): its EndpointSlice port is named h2c/http2 or has appProtocol kubernetes.io/h2c. */
   h2c: boolean;
   timeoutMs: number;
@@ -179,8 +181,9 @@ function indexSlices(slices: readonly EndpointSlice[]): Map<string, ServiceEndpo
   return m;
 }
 
-function resolveEndpoints(se: ServiceEndpoints | undefined, servicePort: number | string): { endpoints: Upstream[]; h2c: boolean } {
+function resolveEndpoints(se: ServiceEndpoints | undefined, servicePort: number | string): { endpoints: Upstream[]; pending: Upstream[]; h2c: boolean } {
   const endpoints: Upstream[] = [];
+  const pending: Upstream[] = [];
   let h2c = false;
   const seen = new Set<string>();
   for (const s of se?.slices ?? []) {
@@ -188,17 +191,20 @@ function resolveEndpoints(se: ServiceEndpoints | undefined, servicePort: number 
     if (!port || port.port === undefined) continue;
     if (isH2c(port)) h2c = true;
     for (const ep of s.endpoints ?? []) {
-      // A nil ready condition means ready (EndpointSlice API semantics).
-      if (ep.conditions?.ready === false) continue;
       const addr = ep.addresses[0];
       if (!addr) continue;
+      // A nil ready condition means ready (EndpointSlice API semantics).
+      if (ep.conditions?.ready === false) {
+        if (!ep.conditions.terminating) pending.push({ host: addr, port: port.port });
+        continue;
+      }
       const k = `${addr}:${port.port}`;
       if (seen.has(k)) continue;
       seen.add(k);
       endpoints.push({ host: addr, port: port.port });
     }
   }
-  return { endpoints, h2c };
+  return { endpoints, pending, h2c };
 }
 
 function headerPairs(...maps: (Record<string, string> | undefined)[]): [string, string][] {
@@ -230,7 +236,7 @@ function buildPath(
     const statsKey = `${namespace}/${revision}`;
     let st = stats.get(statsKey);
     if (!st) stats.set(statsKey, (st = { namespace, revision, inFlight: 0, requests: 0 }));
-    const { endpoints, h2c } = resolveEndpoints(slices.get(key), s.servicePort);
+    const { endpoints, pending, h2c } = resolveEndpoints(slices.get(key), s.servicePort);
     return {
       namespace,
       service: s.serviceName,
@@ -241,6 +247,7 @@ function buildPath(
       percent: raw.length === 1 && !s.percent ? 100 : Math.max(0, s.percent ?? 0),
       appendHeaders,
       endpoints,
+      pending,
       h2c,
       timeoutMs,
       rr: 0,

@@ -1,0 +1,210 @@
+// Activation inside the gateway (docs/adr/0012-gateway-activation.md): requests for a revision with
+// no ready endpoint are held here instead of in a separate activator hop.
+// - one FIFO queue per revision, bounded (full → 503 "pending request queue full", as upstream's
+//   activator breaker);
+// - each held request bounded by the revision's timeout (the route's timeoutMs) → 504 "activator
+//   request timeout", as upstream's activator TimeoutHandler;
+// - the first held request of a revision pokes the autoscaler at once (stats.ts);
+// - while requests are held, the revision's not-yet-ready endpoints (EndpointSlice addresses with
+//   ready=false) are probed directly every 200 ms (TCP connect within 300 ms, as the default
+//   readiness probe): the first that answers is added to the split and the queue is released in
+//   arrival order, without waiting for the kubelet's readiness period and EndpointSlice propagation;
+// - a table rebuild that brings ready endpoints releases the queue too;
+// - a client that disconnects while held leaves the queue at once.
+import net from 'node:net';
+import type { RoutingTable, Split, Upstream } from './table.ts';
+
+export const QUEUE_FULL = 'pending request queue full\n';
+export const HOLD_TIMEOUT = 'activator request timeout\n';
+/** Upstream's breakerQueueDepth. */
+export const DEFAULT_QUEUE_DEPTH = 10_000;
+
+export interface HeldRequest {
+  split: Split;
+  /** Dispatch again (the table now has an endpoint for it). */
+  retry(): void;
+  /** Answer with a status and a body (the request is not dispatched). */
+  reply(status: number, body: string): void;
+  /** Register a callback for the client going away. */
+  onClose(cb: () => void): void;
+  timer?: NodeJS.Timeout;
+  done?: boolean;
+}
+
+export interface ActivatorOptions {
+  queueDepth?: number;
+  probeIntervalMs?: number;
+  probeTimeoutMs?: number;
+  /** Called when a revision gets its first held request (poke the autoscaler). */
+  onPoke?(split: Split): void;
+  /** Probes one endpoint; default: a TCP connect. */
+  probe?(ep: Upstream, timeoutMs: number): Promise<boolean>;
+}
+
+export function tcpProbe(ep: Upstream, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: ep.host, port: ep.port });
+    const done = (ok: boolean) => {
+      clearTimeout(t);
+      s.destroy();
+      resolve(ok);
+    };
+    const t = setTimeout(() => done(false), timeoutMs);
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+interface Queue {
+  split: Split;
+  held: HeldRequest[];
+  probing: NodeJS.Timeout | undefined;
+  inProbe: boolean;
+}
+
+export class Activator {
+  private readonly queues = new Map<string, Queue>();
+  private readonly depth: number;
+  private readonly probeIntervalMs: number;
+  private readonly probeTimeoutMs: number;
+  private readonly onPoke: ((s: Split) => void) | undefined;
+  private readonly probe: (ep: Upstream, timeoutMs: number) => Promise<boolean>;
+  /** Counters (admin /metrics, tests). */
+  readonly counts = { held: 0, released: 0, timedOut: 0, rejected: 0, abandoned: 0, probesOk: 0 };
+
+  constructor(o: ActivatorOptions = {}) {
+    this.depth = o.queueDepth ?? DEFAULT_QUEUE_DEPTH;
+    this.probeIntervalMs = o.probeIntervalMs ?? 200;
+    this.probeTimeoutMs = o.probeTimeoutMs ?? 300;
+    this.onPoke = o.onPoke;
+    this.probe = o.probe ?? tcpProbe;
+  }
+
+  /** Requests held now, per revision key (`namespace/revision`), for the concurrency reports. */
+  heldByRevision(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const q of this.queues.values()) {
+      const k = `${q.split.namespace}/${q.split.revision}`;
+      out.set(k, (out.get(k) ?? 0) + q.held.length);
+    }
+    return out;
+  }
+
+  get heldCount(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.held.length;
+    return n;
+  }
+
+  hold(h: HeldRequest): void {
+    const key = h.split.key;
+    let q = this.queues.get(key);
+    if (q && q.held.length >= this.depth) {
+      this.counts.rejected++;
+      h.reply(503, QUEUE_FULL);
+      return;
+    }
+    const first = !q;
+    if (!q) this.queues.set(key, (q = { split: h.split, held: [], probing: undefined, inProbe: false }));
+    q.split = h.split;
+    q.held.push(h);
+    this.counts.held++;
+    h.timer = setTimeout(() => {
+      if (!this.remove(h)) return;
+      this.counts.timedOut++;
+      h.reply(504, HOLD_TIMEOUT);
+    }, h.split.timeoutMs);
+    h.onClose(() => {
+      if (this.remove(h)) this.counts.abandoned++;
+    });
+    if (first) {
+      this.onPoke?.(h.split);
+      this.startProbing(q);
+    }
+  }
+
+  private remove(h: HeldRequest): boolean {
+    if (h.done) return false;
+    h.done = true;
+    clearTimeout(h.timer);
+    const q = this.queues.get(h.split.key);
+    if (!q) return true;
+    const i = q.held.indexOf(h);
+    if (i >= 0) q.held.splice(i, 1);
+    if (q.held.length === 0) this.drop(h.split.key);
+    return true;
+  }
+
+  private drop(key: string): void {
+    const q = this.queues.get(key);
+    if (!q) return;
+    clearInterval(q.probing);
+    this.queues.delete(key);
+  }
+
+  /** Releases every held request of key, in arrival order. */
+  private release(key: string): void {
+    const q = this.queues.get(key);
+    if (!q) return;
+    this.drop(key);
+    for (const h of q.held) {
+      if (h.done) continue;
+      h.done = true;
+      clearTimeout(h.timer);
+      this.counts.released++;
+      h.retry();
+    }
+  }
+
+  /** A new routing table: queues whose split now has ready endpoints are released; the rest probe the new pending set. */
+  onTable(t: RoutingTable): void {
+    if (this.queues.size === 0) return;
+    const fresh = new Map<string, Split>();
+    const visit = (paths: { splits: Split[] }[] | undefined) => {
+      for (const p of paths ?? []) for (const s of p.splits) if (this.queues.has(s.key)) fresh.set(s.key, s);
+    };
+    for (const hr of t.hosts.values()) visit(hr.internal);
+    visit(t.wildcard?.internal);
+    for (const [key, s] of fresh) {
+      const q = this.queues.get(key);
+      if (!q) continue;
+      q.split = s;
+      if (s.endpoints.length > 0) this.release(key);
+    }
+  }
+
+  private startProbing(q: Queue): void {
+    const tick = () => {
+      if (q.inProbe || !this.queues.has(q.split.key)) return;
+      const split = q.split;
+      const cands = split.pending;
+      if (cands.length === 0) return;
+      q.inProbe = true;
+      void Promise.all(cands.map(async (ep) => ((await this.probe(ep, this.probeTimeoutMs)) ? ep : undefined))).then((res) => {
+        q.inProbe = false;
+        const up = res.filter((e): e is Upstream => e !== undefined);
+        if (up.length === 0 || this.queues.get(split.key) !== q) return;
+        this.counts.probesOk += up.length;
+        // The pod answers: route to it now (the next table rebuild brings it in as ready anyway).
+        for (const ep of up) if (!split.endpoints.some((e) => e.host === ep.host && e.port === ep.port)) split.endpoints.push(ep);
+        split.pending = split.pending.filter((e) => !up.includes(e));
+        this.release(split.key);
+      });
+    };
+    q.probing = setInterval(tick, this.probeIntervalMs);
+    q.probing.unref();
+    tick();
+  }
+
+  close(): void {
+    for (const [key, q] of [...this.queues]) {
+      this.drop(key);
+      for (const h of q.held) {
+        if (h.done) continue;
+        h.done = true;
+        clearTimeout(h.timer);
+        h.reply(503, 'gateway shutting down\n');
+      }
+    }
+  }
+}
