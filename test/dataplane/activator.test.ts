@@ -14,7 +14,7 @@ import { createStatsServer, listenStats } from '../../src/controller/autoscaling
 import { Activator, type HeldRequest } from '../../src/dataplane/gateway/activator.ts';
 import { Gateway } from '../../src/dataplane/gateway/proxy.ts';
 import { StatsReporter } from '../../src/dataplane/gateway/stats.ts';
-import { type EndpointSlice, type Split, type SplitStats, TIMEOUT_ANNOTATION, buildRoutingTable } from '../../src/dataplane/gateway/table.ts';
+import { CONTAINER_CONCURRENCY_LABEL, type EndpointSlice, type Split, type SplitStats, TIMEOUT_ANNOTATION, buildRoutingTable } from '../../src/dataplane/gateway/table.ts';
 
 const NS = 'default';
 const REV = 'hello-00001';
@@ -35,9 +35,9 @@ function ingress(timeoutSeconds?: number): Ingress {
   } as Ingress;
 }
 
-function slice(port: number, ready: boolean): EndpointSlice {
+function slice(port: number, ready: boolean, cc = 0): EndpointSlice {
   return {
-    metadata: { name: `${REV}-abc`, namespace: NS, labels: { 'kubernetes.io/service-name': REV } },
+    metadata: { name: `${REV}-abc`, namespace: NS, labels: { 'kubernetes.io/service-name': REV, ...(cc ? { [CONTAINER_CONCURRENCY_LABEL]: String(cc) } : {}) } },
     addressType: 'IPv4',
     endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready } }],
     ports: [{ name: 'http', port }],
@@ -224,6 +224,36 @@ for (const fastPath of [true, false]) {
       }
     });
 
+    it('containerConcurrency 1: the per-pod breaker sends one request at a time, the rest wait in arrival order', async () => {
+      const podPort = await freePort();
+      const pod = await startPod(podPort);
+      let inside = 0;
+      let most = 0;
+      pod.server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+        most = Math.max(most, ++inside);
+        res.once('finish', () => inside--);
+      });
+      try {
+        setTable([ingress()], [slice(podPort, true, 1)]);
+        const first = get(port, '/slow', { 'x-n': '1' });
+        await until(() => pod.seen.length === 1, 'the first request at the pod');
+        const rest = [2, 3, 4].map((n) => {
+          const r = get(port, '/', { 'x-n': String(n) });
+          return r;
+        });
+        await until(() => activator.heldCount === 3, 'three waiting for the busy pod');
+        assert.equal(pod.seen.length, 1, 'nothing else reached the busy pod');
+        pod.releaseSlow();
+        const rs = await Promise.all([first, ...rest].map((r) => r.done));
+        assert.deepEqual(rs.map((r) => r.status), [200, 200, 200, 200]);
+        assert.equal(most, 1, 'never more than containerConcurrency at once');
+        assert.deepEqual(pod.seen, ['1', '2', '3', '4'], 'arrival order');
+      } finally {
+        pod.server.closeAllConnections();
+        pod.server.close();
+      }
+    });
+
     it('reports time-averaged in-flight requests and requests per second', async () => {
       const podPort = await freePort();
       const pod = await startPod(podPort);
@@ -252,11 +282,11 @@ for (const fastPath of [true, false]) {
 describe('Activator queue order', () => {
   it('releases held requests in arrival order', () => {
     const a = new Activator({ probe: async () => false });
-    const split = { key: `${NS}/${REV}`, namespace: NS, revision: REV, endpoints: [], pending: [], timeoutMs: 10_000 } as unknown as Split;
+    const split = { key: `${NS}/${REV}`, namespace: NS, revision: REV, endpoints: [], pending: [], containerConcurrency: 0, timeoutMs: 10_000 } as unknown as Split;
     const order: number[] = [];
     const closers: (() => void)[] = [];
     for (let i = 0; i < 5; i++) {
-      const h: HeldRequest = { split, retry: () => order.push(i), reply: () => assert.fail('no reply expected'), onClose: (cb) => closers.push(cb) };
+      const h: HeldRequest = { split, id: {}, retry: () => order.push(i), reply: () => assert.fail('no reply expected'), onClose: (cb) => closers.push(cb) };
       a.hold(h);
     }
     const ready = { ...split, endpoints: [{ host: '127.0.0.1', port: 1 }] } as Split;

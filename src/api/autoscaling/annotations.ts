@@ -12,6 +12,13 @@ export const KPA = 'kpa.autoscaling.knative.dev';
 export const HPA = 'hpa.autoscaling.knative.dev';
 const DOMAIN = '.knative.dev';
 
+/**
+ * kn-ts extension: the revision's containerConcurrency as a label on the revision's Kubernetes
+ * Service (EndpointSlices carry their Service's labels), so the gateway's per-pod breaker knows it
+ * without reading Revisions. Absent: unlimited.
+ */
+export const CONTAINER_CONCURRENCY_LABEL = 'networking.kn-ts.dev/container-concurrency';
+
 export const CONCURRENCY = 'concurrency';
 export const RPS = 'rps';
 export const CPU = 'cpu';

@@ -10,7 +10,11 @@
 //   readiness probe): the first that answers is added to the split and the queue is released in
 //   arrival order, without waiting for the kubelet's readiness period and EndpointSlice propagation;
 // - a table rebuild that brings ready endpoints releases the queue too;
-// - a client that disconnects while held leaves the queue at once.
+// - a client that disconnects while held leaves the queue at once;
+// - with containerConcurrency > 0 (a per-pod breaker, as upstream's activator pod trackers): a
+//   request goes to the least-loaded endpoint below that many in flight; when every endpoint is
+//   full it waits in the same queue (same bound, same timeout) and takes the first slot that frees.
+//   A request keeps its deadline when it is re-queued.
 import net from 'node:net';
 import type { RoutingTable, Split, Upstream } from './table.ts';
 
@@ -21,6 +25,8 @@ export const DEFAULT_QUEUE_DEPTH = 10_000;
 
 export interface HeldRequest {
   split: Split;
+  /** Identity of the request across re-queues (its deadline is kept); the response object. */
+  id: object;
   /** Dispatch again (the table now has an endpoint for it). */
   retry(): void;
   /** Answer with a status and a body (the request is not dispatched). */
@@ -69,6 +75,11 @@ export class Activator {
   private readonly probeTimeoutMs: number;
   private readonly onPoke: ((s: Split) => void) | undefined;
   private readonly probe: (ep: Upstream, timeoutMs: number) => Promise<boolean>;
+  /** Requests in flight through the breaker, per endpoint "host:port". */
+  private readonly active = new Map<string, number>();
+  private readonly deadlines = new WeakMap<object, number>();
+  /** Set while a released request is dispatched again: it goes before the queue, not behind it. */
+  private bypass = false;
   /** Counters (admin /metrics, tests). */
   readonly counts = { held: 0, released: 0, timedOut: 0, rejected: 0, abandoned: 0, probesOk: 0 };
 
@@ -109,11 +120,14 @@ export class Activator {
     q.split = h.split;
     q.held.push(h);
     this.counts.held++;
+    const now = Date.now();
+    const deadline = this.deadlines.get(h.id) ?? now + h.split.timeoutMs;
+    this.deadlines.set(h.id, deadline);
     h.timer = setTimeout(() => {
       if (!this.remove(h)) return;
       this.counts.timedOut++;
       h.reply(504, HOLD_TIMEOUT);
-    }, h.split.timeoutMs);
+    }, Math.max(0, deadline - now));
     h.onClose(() => {
       if (this.remove(h)) this.counts.abandoned++;
     });
@@ -156,6 +170,67 @@ export class Activator {
     }
   }
 
+  /** In flight through the breaker on one endpoint. */
+  inFlight(ep: Upstream): number {
+    return this.active.get(`${ep.host}:${ep.port}`) ?? 0;
+  }
+
+  private pickFree(split: Split): Upstream | undefined {
+    let best: Upstream | undefined;
+    let bestN = Infinity;
+    for (const ep of split.endpoints) {
+      const n = this.inFlight(ep);
+      if (n < split.containerConcurrency && n < bestN) {
+        best = ep;
+        bestN = n;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The per-pod breaker (split.containerConcurrency > 0): go(pinned) dispatches to one endpoint
+   * with a free slot (pinned is the split with only that endpoint); else the request is held.
+   */
+  throttle(split: Split, h: HeldRequest, go: (pinned: Split) => void): void {
+    const q = this.queues.get(split.key);
+    const ep = !q || q.held.length === 0 || this.bypass ? this.pickFree(split) : undefined;
+    if (!ep) {
+      this.hold(h);
+      return;
+    }
+    const k = `${ep.host}:${ep.port}`;
+    this.active.set(k, (this.active.get(k) ?? 0) + 1);
+    let freed = false;
+    h.onClose(() => {
+      if (freed) return;
+      freed = true;
+      const n = (this.active.get(k) ?? 1) - 1;
+      if (n > 0) this.active.set(k, n);
+      else this.active.delete(k);
+      this.drain(split.key);
+    });
+    go({ ...split, endpoints: [ep] });
+  }
+
+  /** A breaker slot freed: the first held request of key takes it. */
+  private drain(key: string): void {
+    const q = this.queues.get(key);
+    if (!q || q.split.endpoints.length === 0 || !this.pickFree(q.split)) return;
+    const h = q.held.shift();
+    if (!h) return;
+    if (q.held.length === 0) this.drop(key);
+    h.done = true;
+    clearTimeout(h.timer);
+    this.counts.released++;
+    this.bypass = true;
+    try {
+      h.retry();
+    } finally {
+      this.bypass = false;
+    }
+  }
+
   /** A new routing table: queues whose split now has ready endpoints are released; the rest probe the new pending set. */
   onTable(t: RoutingTable): void {
     if (this.queues.size === 0) return;
@@ -169,7 +244,7 @@ export class Activator {
       const q = this.queues.get(key);
       if (!q) continue;
       q.split = s;
-      if (s.endpoints.length > 0) this.release(key);
+      if (s.endpoints.length > 0 && (!(s.containerConcurrency > 0) || this.pickFree(s))) this.release(key);
     }
   }
 

@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { HostRoutes, RoutePath, RoutingTable, Split, Upstream } from './table.ts';
 import { emptyTable, normalizeHost } from './table.ts';
 import { FastPath } from './fast.ts';
-import type { Activator } from './activator.ts'; // activation (issue #9)
+import type { Activator, HeldRequest } from './activator.ts'; // activation (issue #9)
 import type { Incoming, Listener, Resolved } from './fast.ts';
 
 export type { Listener } from './fast.ts';
@@ -307,6 +307,11 @@ export class Gateway {
       this.noEndpoints(req, res, listener, split, deadline);
       return;
     }
+    // activation (issue #9): with containerConcurrency, the per-pod breaker admits it (or holds it).
+    if (this.activator && split.containerConcurrency > 0) {
+      this.activator.throttle(split, this.heldRequest(req, res, listener, split), (pinned) => this.forward(req, res, pinned, r.host, r.extra));
+      return;
+    }
     this.forward(req, res, split, r.host, r.extra);
   }
 
@@ -315,10 +320,7 @@ export class Gateway {
   private noEndpoints(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener, split: Split, deadline: number): void {
     // activation (issue #9): the activator holds it (queue bound, revision timeout, poke, direct probes).
     if (this.activator) {
-      this.activator.hold({ split, retry: () => this.handle(req, res, listener, 0), reply: (st, body) => {
-          req.resume();
-          plain(res, st, body);
-        }, onClose: (cb) => res.once('close', cb) });
+      this.activator.hold(this.heldRequest(req, res, listener, split));
       return;
     }
     const now = Date.now();
@@ -344,6 +346,20 @@ export class Gateway {
       if (this.unhold(h)) clearTimeout(h.timer);
     });
     this.onHold?.(split);
+  }
+
+  /** activation (issue #9): a request as the activator holds it. */
+  private heldRequest(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener, split: Split): HeldRequest {
+    return {
+      split,
+      id: res,
+      retry: () => this.handle(req, res, listener, 0),
+      reply: (st, body) => {
+        req.resume();
+        plain(res, st, body);
+      },
+      onClose: (cb) => res.once('close', cb),
+    };
   }
 
   private unhold(h: Held): boolean {
