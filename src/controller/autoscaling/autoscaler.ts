@@ -127,7 +127,8 @@ export class Autoscaler {
     }
   }
 
-  private start(): void {
+  /** Ticks every TICK_MS (started by the first decider). */
+  start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
