@@ -36,7 +36,7 @@ const slice = (port: number, ready: boolean): EndpointSlice => ({
 
 const stats = new Map<string, SplitStats>();
 let reporter: StatsReporter | undefined;
-// PROBE_MS: the activator's probe period (default 25 ms; upstream's activator uses 200 ms).
+// PROBE_MS: the activator's probe period (default 10 ms; upstream's activator uses 200 ms).
 const activator = new Activator({ onPoke: (s) => reporter?.poke(s), ...(process.env.PROBE_MS ? { probeIntervalMs: Number(process.env.PROBE_MS) } : {}) });
 if (mode === 'metrics') {
   reporter = new StatsReporter({ url: intake, gateway: `bench-${process.pid}`, stats, activator });

@@ -11,6 +11,7 @@
 // Not here: (a) first request → pod Ready as Kubernetes sees it, and the whole cold start on kind:
 // they need the e2e tier's kind cluster.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -37,6 +38,7 @@ const children: ChildProcess[] = [];
 
 interface Gw {
   port: number;
+  pid: number;
   cmd(line: string): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ function startGateway(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Gw> 
   const next = () => new Promise<string>((r) => waiters.push(r));
   return next().then((first) => ({
     port: Number(first.split(' ')[1]),
+    pid: child.pid ?? 0,
     cmd: async (line: string) => {
       const p = next();
       child.stdin!.write(`${line}\n`);
@@ -74,6 +77,12 @@ function get(port: number): Promise<number> {
     });
     req.on('error', reject);
   });
+}
+/** CPU time (user + system) of a process so far, in µs (Linux /proc; 100 ticks a second). */
+function cpuMicros(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const body = Buffer.from('hello\n');
@@ -139,7 +148,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     table([
       ['', 'p50 ms', 'p99 ms', 'max ms'],
-      ['activation (probe every 25 ms, kn-ts default)', f(pct(cold, 0.5)), f(pct(cold, 0.99)), f(pct(cold, 1))],
+      ['activation (probe every 10 ms, kn-ts default)', f(pct(cold, 0.5)), f(pct(cold, 0.99)), f(pct(cold, 1))],
       ['anchor: probe every 200 ms (upstream activator period)', f(pct(cold200, 0.5)), f(pct(cold200, 0.99)), f(pct(cold200, 1))],
       ['anchor: pod already ready (plain proxying)', f(pct(hot, 0.5)), f(pct(hot, 0.99)), f(pct(hot, 1))],
     ]) + '\n',
@@ -156,24 +165,29 @@ async function main(): Promise<void> {
   await off.cmd(`ready ${upPort}`);
   await on.cmd(`ready ${upPort}`);
   const rps: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
   for (let r = 0; r < ROUNDS; r++) {
     for (const [name, gw] of (r % 2 ? [['on', on], ['off', off]] : [['off', off], ['on', on]]) as ['on' | 'off', Gw][]) {
+      const c0 = cpuMicros(gw.pid);
       const res = await autocannon({ url: `http://127.0.0.1:${gw.port}/`, connections: CONNS, duration: DURATION, headers: { host: HOST } });
+      const c1 = cpuMicros(gw.pid);
       if (res.non2xx > 0 || res.errors > 0) throw new Error(`${name}: ${res.non2xx} non-2xx, ${res.errors} errors`);
       rps[name].push(res.requests.average);
+      cpu[name].push((c1 - c0) / Math.max(1, res.requests.total));
     }
   }
   const med = (xs: number[]) => pct(xs, 0.5);
   const cost = (1 - med(rps.on) / med(rps.off)) * 100;
+  const cpuCost = (med(cpu.on) / med(cpu.off) - 1) * 100;
   process.stdout.write(`\n(c) gateway throughput, autocannon ${CONNS} connections, ${DURATION} s × ${ROUNDS} rounds each, alternating\n`);
   process.stdout.write(
     table([
-      ['', 'median req/s', 'rounds'],
-      ['request statistics off (anchor)', med(rps.off).toFixed(0), rps.off.map((x) => x.toFixed(0)).join(' ')],
-      ['request statistics on', med(rps.on).toFixed(0), rps.on.map((x) => x.toFixed(0)).join(' ')],
+      ['', 'median req/s', 'rounds', 'gateway CPU µs/req', 'rounds'],
+      ['request statistics off (anchor)', med(rps.off).toFixed(0), rps.off.map((x) => x.toFixed(0)).join(' '), f(med(cpu.off)), cpu.off.map(f).join(' ')],
+      ['request statistics on', med(rps.on).toFixed(0), rps.on.map((x) => x.toFixed(0)).join(' '), f(med(cpu.on)), cpu.on.map(f).join(' ')],
     ]) + '\n',
   );
-  process.stdout.write(`cost of statistics: ${cost.toFixed(1)} % (goal ≤ 5 %); autoscaler intake got ${autoscaler.counts.reports} reports\n`);
+  process.stdout.write(`cost of statistics: throughput ${cost.toFixed(1)} %, gateway CPU per request ${cpuCost.toFixed(1)} % (goal ≤ 5 %); autoscaler intake got ${autoscaler.counts.reports} reports; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}\n`);
   intake.close();
 }
 

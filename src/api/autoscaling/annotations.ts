@@ -127,30 +127,23 @@ export function validateAnnotations(m: Ann, cfg: Pick<AutoscalerConfig, 'maxScal
     else if (max < a && max !== 0) errs.push(generic(`max-scale=${max} is less than activation-scale=${a}`, act.key));
     else if (a < 2) errs.push(generic(`activation-scale=${a} must be greater than 1`, act.key));
   }
-  // floats
-  const pw = getKey(m, KEYS.panicWindowPercentage);
-  if (pw) {
-    const f = parseFloatGo(pw.value);
-    if (f === undefined) errs.push(invalid(pw.value, pw.key));
-    else if (f < 1 || f > 100) errs.push(outOfBounds(pw.value, 1, 100, pw.key));
-  }
-  const pt = getKey(m, KEYS.panicThresholdPercentage);
-  if (pt) {
-    const f = parseFloatGo(pt.value);
-    if (f === undefined) errs.push(invalid(pt.value, pt.key));
-    else if (f < 110 || f > 1000) errs.push(outOfBounds(pt.value, 110, 1000, pt.key));
+  // floats in a range
+  for (const [keys, lo, hi] of [
+    [KEYS.panicWindowPercentage, 1, 100],
+    [KEYS.panicThresholdPercentage, 110, 1000],
+    [KEYS.targetUtilization, 1, 100],
+  ] as const) {
+    const kv = getKey(m, keys);
+    if (!kv) continue;
+    const f = parseFloatGo(kv.value);
+    if (f === undefined) errs.push(invalid(kv.value, kv.key));
+    else if (f < lo || f > hi) errs.push(outOfBounds(kv.value, lo, hi, kv.key));
   }
   const tg = getKey(m, KEYS.target);
   if (tg) {
     const f = parseFloatGo(tg.value);
     if (f === undefined) errs.push(invalid(tg.value, tg.key));
     else if (f < TARGET_MIN) errs.push(generic(`target ${tg.value} should be at least ${TARGET_MIN}`, tg.key));
-  }
-  const tu = getKey(m, KEYS.targetUtilization);
-  if (tu) {
-    const f = parseFloatGo(tu.value);
-    if (f === undefined) errs.push(invalid(tu.value, tu.key));
-    else if (f < 1 || f > 100) errs.push(outOfBounds(tu.value, 1, 100, tu.key));
   }
   const tbc = getKey(m, KEYS.targetBurstCapacity);
   if (tbc) {
