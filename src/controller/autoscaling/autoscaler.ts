@@ -44,6 +44,8 @@ interface Entry {
 export class Autoscaler {
   private readonly entries = new Map<string, Entry>();
   private readonly gateways = new Map<string, number>();
+  /** Pokes for PAs without a decider yet (a controller that just started): recorded when it is created. */
+  private readonly pendingPokes = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   /** Set by the PA reconciler: reconcile this PA (namespace/name) soon. */
@@ -61,6 +63,7 @@ export class Autoscaler {
     if (!e) {
       e = { decider: new Decider(spec, this.now(), readyPods), ready: readyPods, lastDesired: -1 };
       this.entries.set(key, e);
+      if (this.pendingPokes.delete(key)) e.decider.record(this.now(), 1);
       this.start();
     } else {
       e.decider.update(spec);
@@ -100,8 +103,12 @@ export class Autoscaler {
     for (const p of r.poke ?? []) {
       const key = `${p.namespace}/${p.revision}`;
       const e = this.entries.get(key);
-      if (!e) continue;
       this.counts.pokes++;
+      if (!e) {
+        if (this.pendingPokes.size < 10_000) this.pendingPokes.add(key);
+        this.enqueue?.(key);
+        continue;
+      }
       // As the activator's first report for a revision: one request in flight.
       e.decider.record(now, 1);
       const before = e.lastDesired;
