@@ -136,7 +136,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     o.autoscaler = new Autoscaler();
     const stats = createStatsServer(o.autoscaler);
-    const port = await listenStats(stats, o.autoscalerPort ?? 8080, '0.0.0.0');
+    const port = await listenStats(stats, o.autoscalerPort ?? 8080, o.metricsHost ?? '0.0.0.0');
     stats.unref();
     log.info({ port }, 'autoscaler: taking gateway statistics');
     mgr = await startController(o, undefined, log);

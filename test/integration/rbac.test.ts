@@ -172,7 +172,7 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
     }
     const ctrlKc = await saKubeconfig('knative-serving', 'controller');
     const gwKc = await saKubeconfig('kourier-system', 'gateway');
-    const ctrl = startComponent('controller', ['controller', '--kubeconfig', ctrlKc, '--metrics-port', '0', '--metrics-host', '127.0.0.1'], { POD_NAME: 'controller-rbac-test' });
+    const ctrl = startComponent('controller', ['controller', '--kubeconfig', ctrlKc, '--metrics-port', '0', '--metrics-host', '127.0.0.1', '--autoscaler-port', '0'], { POD_NAME: 'controller-rbac-test' });
     const adminPort = await freePort();
     const hasGateway = existsSync(join(REPO, 'dist/dataplane/gateway/main.js'));
     const gw = hasGateway
