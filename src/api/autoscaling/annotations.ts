@@ -4,7 +4,7 @@
 // together with config-autoscaler (serving:pkg/reconciler/autoscaling/resources/target.go,
 // kpa/resources/decider.go, pa_lifecycle.go ScaleBounds). Pure.
 import type { AutoscalerConfig } from '../serving/config.ts';
-import { DEFAULT_SERVING_CONFIG } from '../serving/config.ts';
+import { DEFAULT_SERVING_CONFIG, formatDuration } from '../serving/config.ts';
 import { parseDurationSeconds } from '../serving/defaults.ts';
 import type { FieldError } from '../serving/validation.ts';
 
@@ -71,19 +71,8 @@ function parseGoDuration(v: string): number | undefined {
   return parseDurationSeconds(v);
 }
 
-/** A Go time.Duration as fmt prints it ("6s", "1h0m0s", "1m30s", "0s"). */
-export function goDuration(seconds: number): string {
-  if (seconds === 0) return '0s';
-  const neg = seconds < 0;
-  let s = Math.abs(seconds);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  const sec = Number.isInteger(s) ? String(s) : String(Number(s.toFixed(9)));
-  const out = h > 0 ? `${h}h${m}m${sec}s` : m > 0 ? `${m}m${sec}s` : `${sec}s`;
-  return neg ? `-${out}` : out;
-}
+/** A Go time.Duration as fmt prints it, from seconds. */
+const goDuration = (seconds: number): string => formatDuration(seconds * 1000);
 
 const invalid = (v: unknown, path: string): FieldError => ({ message: `invalid value: ${String(v)}`, paths: [path] });
 const outOfBounds = (v: unknown, lo: unknown, hi: unknown, path: string): FieldError => ({ message: `expected ${String(lo)} <= ${String(v)} <= ${String(hi)}`, paths: [path] });
