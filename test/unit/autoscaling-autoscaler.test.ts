@@ -74,6 +74,18 @@ describe('Autoscaler', () => {
     a.stop();
   });
 
+  it('drops the decider of a PA that no longer exists', () => {
+    const { a } = setup();
+    let there = true;
+    a.exists = () => there;
+    a.ensure(KEY, spec, 1);
+    a.tick();
+    assert.ok(a.has(KEY));
+    there = false;
+    a.tick();
+    assert.ok(!a.has(KEY));
+  });
+
   it('parseReport accepts reports and rejects anything else', () => {
     assert.deepEqual(parseReport('{"gateway":"g","stats":[{"namespace":"n","revision":"r","concurrency":1.5,"rps":2}]}')?.stats.length, 1);
     for (const bad of ['', 'null', '{"gateway":1,"stats":[]}', '{"gateway":"g","stats":[{"namespace":"n"}]}', '{"gateway":"g","stats":[],"poke":[1]}']) assert.equal(parseReport(bad), undefined, bad);

@@ -50,6 +50,8 @@ export class Autoscaler {
   private readonly now: () => number;
   /** Set by the PA reconciler: reconcile this PA (namespace/name) soon. */
   enqueue: ((key: string) => void) | undefined;
+  /** Set by the PA reconciler: whether the PA still exists (deciders of deleted PAs are dropped on the tick). */
+  exists: ((key: string) => boolean) | undefined;
   /** Counters for /metrics and tests. */
   readonly counts = { reports: 0, pokes: 0, ticks: 0 };
 
@@ -127,6 +129,10 @@ export class Autoscaler {
       else if (now - t > 10 * ALIVE_MS) this.gateways.delete(g);
     }
     for (const [key, e] of this.entries) {
+      if (this.exists && !this.exists(key)) {
+        this.forget(key);
+        continue;
+      }
       if (alive) e.decider.record(now, 0);
       const before = e.lastDesired;
       const r = this.decide(key);

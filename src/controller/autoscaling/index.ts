@@ -113,6 +113,10 @@ export function makePodAutoscalerReconciler(a: Autoscaler): Reconciler<PodAutosc
     },
     async reconcile(pa, ctx) {
       a.enqueue ??= (key) => ctx.enqueueAfter(key, 0);
+      a.exists ??= (key) => {
+        const [ns, name] = key.split('/');
+        return ctx.lister<PodAutoscaler>(R.PodAutoscaler).get(name ?? '', ns) !== undefined;
+      };
       const { as, progressDeadlineMs } = autoscalerConfig(ctx);
       const cls = paClass(pa, as);
       const key = `${pa.metadata.namespace}/${pa.metadata.name}`;
