@@ -329,7 +329,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     // BENCH_NODE_FLAGS: V8 flags for the controller process (e.g. --max-semi-space-size=8), to try what a NODE_OPTIONS in its Deployment would do.
     const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? manifestNodeOptions()).split(' ').filter(Boolean);
-    ctl = spawn(process.execPath, [...nodeFlags, ...controllerEntry(), '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--leader-elect=false', '--workers', process.env.WORKERS ?? '8'], {
+    ctl = spawn(process.execPath, [...nodeFlags, ...controllerEntry(), '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--autoscaler-port', '0', '--leader-elect=false', '--workers', process.env.WORKERS ?? '8'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });

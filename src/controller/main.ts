@@ -9,9 +9,13 @@
 //   --workers N            concurrent reconciles per reconciler (4)
 //   --leader-elect=false   lead at once (one replica, tests)
 //   --webhook-port N       the defaulting admission webhook's HTTPS port (WEBHOOK_PORT, 8443; off = none)
+//   --autoscaler-port N    gateways POST their request statistics here (AUTOSCALER_PORT, 8080; 0 = any free port)
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { KubeClient } from '../kube/client.ts';
+import { Autoscaler } from './autoscaling/autoscaler.ts';
+import { makePodAutoscalerReconciler } from './autoscaling/index.ts';
+import { createStatsServer, listenStats } from './autoscaling/stats-server.ts';
 import { configurationReconciler } from './configuration/index.ts';
 import { makeDomainMappingReconciler } from './domainmapping/reconciler.ts';
 import { makeGCReconciler } from './gc/gc.ts';
@@ -38,6 +42,9 @@ export interface ControllerOptions {
   retryPeriodMs?: number;
   /** The defaulting webhook's HTTPS port; undefined = no webhook. */
   webhookPort?: number;
+  autoscalerPort?: number;
+  /** The KPA's deciders (tests pass their own to feed it). */
+  autoscaler?: Autoscaler;
 }
 
 export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ControllerOptions {
@@ -53,6 +60,7 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
       workers: { type: 'string' },
       'leader-elect': { type: 'string' },
       'webhook-port': { type: 'string' },
+      'autoscaler-port': { type: 'string' },
     },
     strict: true,
   });
@@ -76,6 +84,7 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
     leaseDurationSeconds: num(env.KN_TS_LEASE_DURATION_SECONDS, 15, 'KN_TS_LEASE_DURATION_SECONDS'),
     renewDeadlineMs: num(env.KN_TS_RENEW_DEADLINE_MS, 10_000, 'KN_TS_RENEW_DEADLINE_MS'),
     retryPeriodMs: num(env.KN_TS_RETRY_PERIOD_MS, 2_000, 'KN_TS_RETRY_PERIOD_MS'),
+    autoscalerPort: num(values['autoscaler-port'] ?? env.AUTOSCALER_PORT, 8080, '--autoscaler-port'),
   };
 }
 
@@ -84,7 +93,7 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
  * Route, DomainMapping and labeler reconcilers keep reference trackers: one Manager, one set). A
  * new reconciler is registered by adding it here.
  */
-export function servingReconcilers(): Reconciler[] {
+export function servingReconcilers(autoscaler = new Autoscaler()): Reconciler[] {
   return [
     serviceReconciler,
     configurationReconciler,
@@ -93,6 +102,7 @@ export function servingReconcilers(): Reconciler[] {
     makeDomainMappingReconciler(),
     makeLabelerReconciler(),
     makeGCReconciler(),
+    makePodAutoscalerReconciler(autoscaler),
   ] as unknown as Reconciler[];
 }
 
@@ -108,7 +118,7 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
   const c = client ?? (await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' }));
   const mgr = new Manager({
     client: c,
-    reconcilers: servingReconcilers(),
+    reconcilers: servingReconcilers(o.autoscaler),
     log,
     systemNamespace: o.namespace,
     workers: o.workers,
@@ -158,6 +168,11 @@ export async function main(argv: string[]): Promise<void> {
     const client = await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' });
     // The webhook first: the reconcilers' own writes pass through it.
     if (o.webhookPort !== undefined) webhook = await startWebhook(o, client, log.child({ component: 'webhook' }));
+    o.autoscaler = new Autoscaler();
+    const stats = createStatsServer(o.autoscaler);
+    const port = await listenStats(stats, o.autoscalerPort ?? 8080, o.metricsHost ?? '0.0.0.0');
+    stats.unref();
+    log.info({ port }, 'autoscaler: taking gateway statistics');
     mgr = await startController(o, client, log);
     log.info({ identity: o.identity, port: mgr.port, namespace: o.namespace }, 'controller started');
   } catch (e) {

@@ -497,6 +497,10 @@ function parseNetwork(data: Record<string, string> | undefined, warnings: string
   };
 }
 
+// The checks and messages of upstream's autoscaler config validate() (serving:pkg/autoscaler/config/config.go).
+// Upstream rejects the whole ConfigMap on the first bad value; kn-ts keeps that key's default and
+// warns with upstream's message, so one typo does not stop autoscaling.
+const goFloat = (v: number) => v.toFixed(6);
 function parseAutoscaler(data: Record<string, string> | undefined, warnings: string[]): AutoscalerConfig {
   const r = new Reader('config-autoscaler', data, warnings);
   const d = DEFAULT_SERVING_CONFIG.autoscaler;
@@ -507,43 +511,58 @@ function parseAutoscaler(data: Record<string, string> | undefined, warnings: str
       const n = parseFloatStrict(v);
       return n === undefined ? undefined : n > 1 ? n / 100 : n;
     },
-    (v) => (v > 0 && v <= 1 ? undefined : 'must be in (0, 100]'),
+    (v) => (v > 0 && v <= 1 ? undefined : `container-concurrency-target-percentage = ${goFloat(v)} is outside of valid range of (0, 100]`),
   );
+  const durationCheck = (key: string, ok: (v: number) => boolean, what: string) => (v: number) => (ok(v) ? undefined : `${key} ${what}, was: ${formatDuration(v)}`);
+  const rate = (key: string) => (v: number) => (v > 1 ? undefined : `${key} = ${v}, must be greater than 1.0`);
   const c: AutoscalerConfig = {
     podAutoscalerClass: r.str(d.podAutoscalerClass, 'pod-autoscaler-class', (v) => (v ? undefined : 'must not be empty')),
     enableScaleToZero: r.bool(d.enableScaleToZero, 'enable-scale-to-zero'),
     containerConcurrencyTargetFraction: fraction,
     containerConcurrencyTargetDefault: r.float(d.containerConcurrencyTargetDefault, 'container-concurrency-target-default', (v) =>
-      v * fraction >= 0.01 ? undefined : 'its product with container-concurrency-target-percentage must be at least 0.01',
+      v * fraction >= 0.01
+        ? undefined
+        : `container-concurrency-target-percentage and container-concurrency-target-default yield target concurrency of ${v * fraction}, can't be less than 0.01`,
     ),
-    rpsTargetDefault: r.float(d.rpsTargetDefault, 'requests-per-second-target-default', atLeast(0.01)),
-    targetBurstCapacity: r.float(d.targetBurstCapacity, 'target-burst-capacity', (v) => (v >= 0 || v === -1 ? undefined : 'must be at least 0, or -1')),
-    stableWindowMs: r.duration(d.stableWindowMs, 'stable-window', all(between(6 * S, HOUR), wholeSeconds)),
-    panicWindowPercentage: r.float(d.panicWindowPercentage, 'panic-window-percentage', between(1, 100)),
-    panicThresholdPercentage: r.float(d.panicThresholdPercentage, 'panic-threshold-percentage', between(110, 1000)),
-    maxScaleUpRate: r.float(d.maxScaleUpRate, 'max-scale-up-rate', above(1)),
-    maxScaleDownRate: r.float(d.maxScaleDownRate, 'max-scale-down-rate', above(1)),
-    scaleToZeroGracePeriodMs: r.duration(d.scaleToZeroGracePeriodMs, 'scale-to-zero-grace-period', above(0)),
-    scaleToZeroPodRetentionPeriodMs: r.duration(d.scaleToZeroPodRetentionPeriodMs, 'scale-to-zero-pod-retention-period', atLeast(0)),
-    scaleDownDelayMs: r.duration(d.scaleDownDelayMs, 'scale-down-delay', all(atLeast(0), wholeSeconds)),
-    activatorCapacity: r.float(d.activatorCapacity, 'activator-capacity', atLeast(1)),
+    rpsTargetDefault: r.float(d.rpsTargetDefault, 'requests-per-second-target-default', (v) => (v >= 0.01 ? undefined : `requests-per-second-target-default must be at least 0.01, was: ${v}`)),
+    targetBurstCapacity: r.float(d.targetBurstCapacity, 'target-burst-capacity', (v) =>
+      v >= 0 || v === -1 ? undefined : `target-burst-capacity must be either non-negative or -1 (for unlimited), was: ${goFloat(v)}`,
+    ),
+    stableWindowMs: r.duration(d.stableWindowMs, 'stable-window', (v) =>
+      v < 6 * S || v > HOUR
+        ? `stable-window = ${formatDuration(v)}, must be in [6s; 1h0m0s] range`
+        : v % S !== 0
+          ? `stable-window = ${formatDuration(v)}, must be specified with at most second precision`
+          : undefined,
+    ),
+    panicWindowPercentage: r.float(d.panicWindowPercentage, 'panic-window-percentage', (v) => (v >= 1 && v <= 100 ? undefined : `panic-window-percentage = ${v}, must be in [1, 100] interval`)),
+    // Not validated in the ConfigMap upstream (only the annotation is): kn-ts applies the annotation's range.
+    panicThresholdPercentage: r.float(d.panicThresholdPercentage, 'panic-threshold-percentage', (v) => (v >= 110 && v <= 1000 ? undefined : `panic-threshold-percentage = ${v}, must be in [110, 1000] interval`)),
+    maxScaleUpRate: r.float(d.maxScaleUpRate, 'max-scale-up-rate', rate('max-scale-up-rate')),
+    maxScaleDownRate: r.float(d.maxScaleDownRate, 'max-scale-down-rate', rate('max-scale-down-rate')),
+    scaleToZeroGracePeriodMs: r.duration(d.scaleToZeroGracePeriodMs, 'scale-to-zero-grace-period', durationCheck('scale-to-zero-grace-period', (v) => v > 0, 'must be positive')),
+    scaleToZeroPodRetentionPeriodMs: r.duration(d.scaleToZeroPodRetentionPeriodMs, 'scale-to-zero-pod-retention-period', durationCheck('scale-to-zero-pod-retention-period', (v) => v >= 0, 'cannot be negative')),
+    scaleDownDelayMs: r.duration(d.scaleDownDelayMs, 'scale-down-delay', (v) =>
+      v < 0 ? `scale-down-delay cannot be negative, was: ${formatDuration(v)}` : v % S !== 0 ? `scale-down-delay = ${formatDuration(v)}, must be specified with at most second precision` : undefined,
+    ),
+    activatorCapacity: r.float(d.activatorCapacity, 'activator-capacity', (v) => (v >= 1 ? undefined : `activator-capacity = ${v}, must be at least 1`)),
     allowZeroInitialScale: r.bool(d.allowZeroInitialScale, 'allow-zero-initial-scale'),
     initialScale: 0,
-    minScale: r.int(d.minScale, 'min-scale', atLeast(0)),
-    maxScale: r.int(d.maxScale, 'max-scale', atLeast(0)),
-    maxScaleLimit: r.int(d.maxScaleLimit, 'max-scale-limit', atLeast(0)),
+    minScale: r.int(d.minScale, 'min-scale', (v) => (v >= 0 ? undefined : `min-scale = ${v}, must be at least 0`)),
+    maxScale: r.int(d.maxScale, 'max-scale', (v) => (v >= 0 ? undefined : `max-scale = ${v}, must be at least 0`)),
+    maxScaleLimit: r.int(d.maxScaleLimit, 'max-scale-limit', (v) => (v >= 0 ? undefined : `max-scale-limit = ${v}, must be at least 0`)),
   };
   c.initialScale = r.int(d.initialScale, 'initial-scale', (v) =>
-    v < 0 ? 'must be at least 0' : v === 0 && !c.allowZeroInitialScale ? 'may be 0 only when allow-zero-initial-scale is true' : undefined,
+    v < 0 || (v === 0 && !c.allowZeroInitialScale) ? `initial-scale = ${v}, must be at least 0 (or at least 1 when allow-zero-initial-scale is false)` : undefined,
   );
   if (c.maxScale > 0 && c.minScale > c.maxScale) {
-    warnings.push(`config-autoscaler: min-scale (${c.minScale}) must be less than or equal to max-scale (${c.maxScale}); using the defaults`);
+    warnings.push(`config-autoscaler: min-scale (${c.minScale}) must be less than max-scale (${c.maxScale}); using the defaults`);
     c.minScale = d.minScale;
     c.maxScale = d.maxScale;
   }
   if (c.maxScaleLimit > 0 && (c.maxScale === 0 || c.maxScale > c.maxScaleLimit)) {
     if (r.raw('max-scale')) {
-      warnings.push(`config-autoscaler: max-scale (${c.maxScale}) must be between 1 and max-scale-limit (${c.maxScaleLimit}); using max-scale-limit`);
+      warnings.push(`config-autoscaler: max-scale = ${c.maxScale}, must be in [1, max-scale-limit(${c.maxScaleLimit})] range; using max-scale-limit`);
     }
     c.maxScale = c.maxScaleLimit;
   }

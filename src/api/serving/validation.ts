@@ -7,6 +7,7 @@
 // (serving:pkg/apis/serving/k8s_validation.go, v1/*_validation.go, autoscaling annotation_validation.go)
 import type { V1Container } from '@kubernetes/client-node';
 import type { ObjectMeta } from '../meta.ts';
+import { validateAnnotations } from '../autoscaling/annotations.ts';
 import { A } from './labels.ts';
 import { DEFAULTS, parseDurationSeconds, type ServingDefaults, servingContainerIndex } from './defaults.ts';
 import type { Configuration, RevisionSpec, RevisionTemplateSpec, Service, TrafficTarget } from './types.ts';
@@ -61,38 +62,13 @@ function validateObjectMetaAnnotations(meta: ObjectMeta | undefined): FieldError
   return bad.length ? [generic('autoscaling annotations must be put under spec.template.metadata.annotations to work', ...bad.map((k) => `metadata.annotations.${k}`))] : [];
 }
 
-function annotationInt(ann: Record<string, string>, key: string, legacy?: string): { key: string; value?: number; raw?: string } {
-  const k = ann[key] !== undefined ? key : legacy && ann[legacy] !== undefined ? legacy : key;
-  const raw = ann[k];
-  if (raw === undefined) return { key: k };
-  return /^\d+$/.test(raw.trim()) ? { key: k, value: Number(raw), raw } : { key: k, raw };
-}
-
+/** The autoscaling annotations (upstream's ValidateAnnotations, src/api/autoscaling/annotations.ts) and progress-deadline. */
 function validateAutoscalingAnnotations(ann: Record<string, string>, d: ServingDefaults, prefix: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const p = (k: string) => `${prefix}.${k}`;
-  const min = annotationInt(ann, A.minScale, 'autoscaling.knative.dev/minScale');
-  const max = annotationInt(ann, A.maxScale, 'autoscaling.knative.dev/maxScale');
-  const init = annotationInt(ann, A.initialScale, 'autoscaling.knative.dev/initialScale');
-  for (const a of [min, max, init]) if (a.raw !== undefined && a.value === undefined) errs.push(invalid(a.raw, p(a.key)));
-  if (min.value !== undefined && max.value !== undefined && max.value !== 0 && max.value < min.value) {
-    errs.push(invalid(`max-scale=${max.value} is less than min-scale=${min.value}`, p(max.key)));
-  }
-  if (d.maxScaleLimit > 0 && max.value !== undefined && (max.value === 0 || max.value > d.maxScaleLimit)) {
-    errs.push(outOfBounds(max.value, 1, d.maxScaleLimit, p(max.key)));
-  }
-  if (init.value === 0 && !d.allowZeroInitialScale) errs.push(invalid(0, p(init.key), 'initial-scale=0 not allowed by cluster'));
-  const cls = ann[A.autoscalingClass];
-  if (cls !== undefined && cls.endsWith('.knative.dev') && cls !== 'kpa.autoscaling.knative.dev' && cls !== 'hpa.autoscaling.knative.dev') {
-    errs.push(invalid(cls, p(A.autoscalingClass)));
-  }
-  const target = ann[A.target];
-  if (target !== undefined && !(Number(target) >= 0.01)) errs.push(outOfBounds(Number(target), 0.01, Infinity, p(A.target)));
-  for (const k of [A.progressDeadline, A.window, A.scaleDownDelay]) {
-    const v = ann[k];
-    if (v === undefined) continue;
+  const errs = validateAnnotations(ann, d).map((e) => ({ ...e, paths: e.paths.map((p) => `${prefix}.${p}`) }));
+  const v = ann[A.progressDeadline];
+  if (v !== undefined) {
     const s = parseDurationSeconds(v);
-    if (s === undefined || s < 0 || !Number.isInteger(s)) errs.push(invalid(v, p(k)));
+    if (s === undefined || s < 0 || !Number.isInteger(s)) errs.push(invalid(v, `${prefix}.${A.progressDeadline}`));
   }
   return errs;
 }

@@ -7,6 +7,7 @@
 // revision's Kubernetes Service selects the pods and targets the user port.
 import type { V1Container, V1EnvVar, V1PodSpec, V1Probe } from '@kubernetes/client-node';
 import { controllerRef, type KubeObject } from '../../api/meta.ts';
+import { CONTAINER_CONCURRENCY_LABEL } from '../../api/autoscaling/annotations.ts';
 import type { PodAutoscaler } from '../../api/autoscaling/types.ts';
 import { DEFAULTS, parseDurationSeconds, type ServingDefaults, servingContainerIndex } from '../../api/serving/defaults.ts';
 import { A, L } from '../../api/serving/labels.ts';
@@ -216,7 +217,13 @@ export function makeK8sService(rev: Revision): K8sService {
     metadata: {
       name: k8sServiceName(name),
       namespace: rev.metadata.namespace,
-      labels: { ...makeLabels(rev), [L.serverlessService]: name, [L.serviceType]: 'Public' },
+      labels: {
+        ...makeLabels(rev),
+        [L.serverlessService]: name,
+        [L.serviceType]: 'Public',
+        // The gateway's per-pod breaker reads it from the EndpointSlices (activation, issue #9).
+        ...((rev.spec.containerConcurrency ?? 0) > 0 ? { [CONTAINER_CONCURRENCY_LABEL]: String(rev.spec.containerConcurrency) } : {}),
+      },
       annotations: deploymentAnnotations(rev),
       ownerReferences: [controllerRef(rev)],
     },

@@ -271,7 +271,8 @@ class ClientConn {
         continue;
       }
       const split = r.split;
-      if (split.endpoints.length === 0 || split.h2c || !this.fast.safeSplit(split, r.extra, r.host)) return this.handOver();
+      // containerConcurrency > 0: node:http's path, where the activator's per-pod breaker is (issue #9).
+      if (split.endpoints.length === 0 || split.h2c || split.containerConcurrency > 0 || !this.fast.safeSplit(split, r.extra, r.host)) return this.handOver();
       const ep = pickEndpoint(split);
       const headers = upstreamHeaders(req, split, r.host, r.extra, false);
       let head = `${req.method} ${req.url} HTTP/1.1\r\n`;

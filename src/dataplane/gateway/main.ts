@@ -11,6 +11,7 @@ import { R } from '../../api/resources.ts';
 import { KubeClient } from '../../kube/client.ts';
 import { Informer } from '../../kube/informer.ts';
 import { LeaderElector } from '../../kube/lease.ts';
+import { wireActivation } from './activation-wiring.ts';
 import { createAdminServer } from './admin.ts';
 import { type Logger, accessLogFromEnv, gatewayLogger } from './log.ts';
 import { gatewayMetrics } from './metrics.ts';
@@ -32,6 +33,9 @@ const USAGE = `usage: control-plane.js gateway [flags]
   --no-status              do not write KIngress status
   --no-fast-path           serve every request through node:http + undici (no raw-socket HTTP/1.1 fast path)
   --access-log             one JSON log line per request (also: KN_TS_GATEWAY_ACCESS_LOG=1)
+  --autoscaler-url URL     report request statistics to the autoscaler and hold requests for revisions
+                           at zero (activation) [$AUTOSCALER_URL; unset: neither]
+  --queue-depth N          held requests per revision before 503              [10000]
   --identity NAME          leader-election identity                         [$POD_NAME or hostname]
   --kubeconfig PATH        (default: in-cluster, then $KUBECONFIG)
 `;
@@ -79,6 +83,8 @@ function parseFlags(argv: string[]) {
       'no-status': { type: 'boolean' },
       'no-fast-path': { type: 'boolean' },
       'access-log': { type: 'boolean' },
+      'autoscaler-url': { type: 'string' },
+      'queue-depth': { type: 'string' },
       identity: { type: 'string' },
       kubeconfig: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -117,7 +123,12 @@ export async function startGateway(argv: string[], log: Logger = gatewayLogger()
     throw new Error(`cannot load the Kubernetes configuration (${(e as Error).message}): pass --kubeconfig, or run in a pod with a service account`, { cause: e });
   }
   const stats = new Map<string, SplitStats>();
-  const gateway = new Gateway({ holdTimeoutMs: holdMs, fastPath: !v['no-fast-path'], log, accessLog: v['access-log'] === true || accessLogFromEnv() });
+  // activation (issue #9): with an autoscaler, hold requests for revisions at zero and report statistics.
+  const autoscalerUrl = v['autoscaler-url'] ?? process.env.AUTOSCALER_URL;
+  const { activator, reporter } = autoscalerUrl
+    ? wireActivation({ url: autoscalerUrl, stats, gateway: v.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`, queueDepth: num(v['queue-depth'], 10_000, 'queue-depth') })
+    : { activator: undefined, reporter: undefined };
+  const gateway = new Gateway({ holdTimeoutMs: holdMs, fastPath: !v['no-fast-path'], log, accessLog: v['access-log'] === true || accessLogFromEnv(), activator });
   const ingresses = new Informer<Ingress>(client, R.Ingress);
   const slices = new Informer<EndpointSlice>(client, R.EndpointSlice);
   const logError = (what: string) => (e: unknown) => log.warn({ err: e }, `${what}: ${(e as Error)?.message ?? String(e)}; retrying`);
@@ -188,6 +199,7 @@ export async function startGateway(argv: string[], log: Logger = gatewayLogger()
     ports,
     async stop() {
       clearTimeout(timer);
+      reporter?.stop();
       statusWriter?.stop();
       await elector?.stop();
       ingresses.stop();

@@ -17,6 +17,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { FastPath } from './fast.ts';
+import type { Activator, HeldRequest } from './activator.ts'; // activation (issue #9)
 import { Holder } from './hold.ts';
 import { AccessLog, type Logger } from './log.ts';
 import { NodeForwarder } from './node-upstream.ts';
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   log?: Logger;
   /** One log line per answered request (log.ts), through `log`. Default false. */
   accessLog?: boolean;
+  /** activation (issue #9): holds requests for revisions without ready endpoints (activator.ts); replaces holdTimeoutMs. */
+  activator?: Activator;
 }
 
 export class Gateway {
@@ -58,6 +61,7 @@ export class Gateway {
   private readonly holder: Holder;
   private readonly tunnels = new Tunnels();
   private readonly fast: FastPath | undefined;
+  private readonly activator: Activator | undefined; // activation (issue #9)
   private readonly log: Logger | undefined;
   private readonly access: AccessLog | undefined;
   /** The split each node:http response went to (kept only with the access log on). */
@@ -65,6 +69,7 @@ export class Gateway {
 
   constructor(o: GatewayOptions = {}) {
     const maxSockets = o.maxSocketsPerEndpoint ?? 1024;
+    this.activator = o.activator; // activation (issue #9)
     this.log = o.log;
     this.access = o.accessLog && o.log ? new AccessLog(o.log) : undefined;
     this.forwarder = new NodeForwarder(maxSockets);
@@ -95,6 +100,7 @@ export class Gateway {
   setTable(t: RoutingTable): void {
     this.table = t;
     this.hostCache = new Map();
+    this.activator?.onTable(t); // activation (issue #9)
     this.holder.release(t);
     this.dropUnusedPools();
   }
@@ -142,6 +148,7 @@ export class Gateway {
   }
 
   close(): void {
+    this.activator?.close(); // activation (issue #9)
     this.holder.close();
     this.forwarder.close();
     this.tunnels.close();
@@ -209,10 +216,31 @@ export class Gateway {
     const split = r.split;
     if (this.access) this.splitOf.set(res, split);
     if (split.endpoints.length === 0) {
-      this.holder.hold(req, res, listener, split, deadline);
+      // activation (issue #9): the activator holds it (queue bound, revision timeout, poke, direct probes).
+      if (this.activator) this.activator.hold(this.heldRequest(req, res, listener, split));
+      else this.holder.hold(req, res, listener, split, deadline);
+      return;
+    }
+    // activation (issue #9): with containerConcurrency, the per-pod breaker admits it (or holds it).
+    if (this.activator && split.containerConcurrency > 0) {
+      this.activator.throttle(split, this.heldRequest(req, res, listener, split), (pinned) => this.forwarder.forward(req, res, pinned, r.host, r.extra));
       return;
     }
     this.forwarder.forward(req, res, split, r.host, r.extra);
+  }
+
+  /** activation (issue #9): a request as the activator holds it. */
+  private heldRequest(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener, split: Split): HeldRequest {
+    return {
+      split,
+      id: res,
+      retry: () => this.handle(req, res, listener, 0),
+      reply: (st, body) => {
+        req.resume();
+        plain(res, st, body);
+      },
+      onClose: (cb) => res.once('close', cb),
+    };
   }
 
   /** Writes the request's access-log line when its response ends (or the client goes). */

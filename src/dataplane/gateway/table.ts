@@ -5,6 +5,7 @@
 import type { KubeObject } from '../../api/meta.ts';
 import type { HTTPIngressPath, Ingress, IngressBackendSplit, IngressVisibility } from '../../api/networking/types.ts';
 import { KOURIER_INGRESS_CLASS } from '../../api/networking/types.ts';
+import { CONTAINER_CONCURRENCY_LABEL } from '../../api/autoscaling/annotations.ts';
 import { A, H } from '../../api/serving/labels.ts';
 
 /** discovery.k8s.io/v1 EndpointSlice, the fields the gateway reads. */
@@ -27,6 +28,7 @@ export const INGRESS_CLASS_ALT = 'networking.knative.dev/ingress-class';
 export const TIMEOUT_ANNOTATION = 'networking.kn-ts.dev/timeout-seconds';
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
+export { CONTAINER_CONCURRENCY_LABEL };
 
 /** Per-revision counters the proxy bumps and the admin port exports; shared across table rebuilds. */
 export interface SplitStats {
@@ -58,6 +60,10 @@ export interface Split {
   appendHeaders: [string, string][];
   /** Ready endpoints, in a stable order. */
   endpoints: Upstream[];
+  /** Endpoints not ready yet (not terminating): the activator probes these directly while it holds requests (activator.ts). */
+  pending: Upstream[];
+  /** Requests one endpoint takes at once (CONTAINER_CONCURRENCY_LABEL); 0: unlimited. */
+  containerConcurrency: number;
   /** The upstream speaks h2c (prior knowledge): its EndpointSlice port is named h2c/http2 or has appProtocol kubernetes.io/h2c. */
   h2c: boolean;
   timeoutMs: number;
@@ -179,26 +185,33 @@ function indexSlices(slices: readonly EndpointSlice[]): Map<string, ServiceEndpo
   return m;
 }
 
-function resolveEndpoints(se: ServiceEndpoints | undefined, servicePort: number | string): { endpoints: Upstream[]; h2c: boolean } {
+function resolveEndpoints(se: ServiceEndpoints | undefined, servicePort: number | string): { endpoints: Upstream[]; pending: Upstream[]; h2c: boolean; containerConcurrency: number } {
   const endpoints: Upstream[] = [];
+  const pending: Upstream[] = [];
   let h2c = false;
+  let containerConcurrency = 0;
   const seen = new Set<string>();
   for (const s of se?.slices ?? []) {
+    const cc = Number(s.metadata.labels?.[CONTAINER_CONCURRENCY_LABEL]);
+    if (Number.isInteger(cc) && cc > 0) containerConcurrency = cc;
     const port = pickPort(s.ports ?? [], servicePort);
     if (!port || port.port === undefined) continue;
     if (isH2c(port)) h2c = true;
     for (const ep of s.endpoints ?? []) {
-      // A nil ready condition means ready (EndpointSlice API semantics).
-      if (ep.conditions?.ready === false) continue;
       const addr = ep.addresses[0];
       if (!addr) continue;
+      // A nil ready condition means ready (EndpointSlice API semantics).
+      if (ep.conditions?.ready === false) {
+        if (!ep.conditions.terminating) pending.push({ host: addr, port: port.port });
+        continue;
+      }
       const k = `${addr}:${port.port}`;
       if (seen.has(k)) continue;
       seen.add(k);
       endpoints.push({ host: addr, port: port.port });
     }
   }
-  return { endpoints, h2c };
+  return { endpoints, pending, h2c, containerConcurrency };
 }
 
 function headerPairs(...maps: (Record<string, string> | undefined)[]): [string, string][] {
@@ -230,7 +243,7 @@ function buildPath(
     const statsKey = `${namespace}/${revision}`;
     let st = stats.get(statsKey);
     if (!st) stats.set(statsKey, (st = { namespace, revision, inFlight: 0, requests: 0 }));
-    const { endpoints, h2c } = resolveEndpoints(slices.get(key), s.servicePort);
+    const { endpoints, pending, h2c, containerConcurrency } = resolveEndpoints(slices.get(key), s.servicePort);
     return {
       namespace,
       service: s.serviceName,
@@ -241,6 +254,8 @@ function buildPath(
       percent: raw.length === 1 && !s.percent ? 100 : Math.max(0, s.percent ?? 0),
       appendHeaders,
       endpoints,
+      pending,
+      containerConcurrency,
       h2c,
       timeoutMs,
       rr: 0,

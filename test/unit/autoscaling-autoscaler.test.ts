@@ -1,0 +1,93 @@
+// src/controller/autoscaling/autoscaler.ts with a hand-driven clock: gateway reports add up, idle
+// is recorded only while gateways report, a poke decides at once (even before the decider exists),
+// and the intake rejects what is not a report.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { makeDeciderSpec } from '../../src/api/autoscaling/annotations.ts';
+import { Autoscaler } from '../../src/controller/autoscaling/autoscaler.ts';
+import { parseReport } from '../../src/controller/autoscaling/stats-server.ts';
+
+const spec = makeDeciderSpec({}, { reachability: 'Reachable' });
+const KEY = 'default/hello-00001';
+const stat = (concurrency: number) => ({ namespace: 'default', revision: 'hello-00001', concurrency, rps: concurrency });
+
+function setup() {
+  let now = 1_000_000;
+  const a = new Autoscaler({ now: () => now });
+  const enq: string[] = [];
+  a.enqueue = (k) => enq.push(k);
+  return { a, enq, advance: (ms: number) => (now += ms) };
+}
+
+describe('Autoscaler', () => {
+  it('adds up the reports of several gateway replicas in the same second', () => {
+    const { a } = setup();
+    a.ensure(KEY, spec, 1);
+    a.ingest({ gateway: 'gw-1', stats: [stat(70)] });
+    a.ingest({ gateway: 'gw-2', stats: [stat(70)] });
+    assert.equal(a.decide(KEY)?.desired, 2, '140 concurrent / 70 per pod');
+    a.stop();
+  });
+
+  it('no gateway reporting: no data, the scale is kept (-1); reporting gateways make idle a 0', () => {
+    const { a, advance } = setup();
+    a.ensure(KEY, spec, 1);
+    for (let i = 0; i < 5; i++) {
+      advance(2_000);
+      a.tick();
+    }
+    assert.equal(a.decide(KEY)?.desired, -1);
+    a.ingest({ gateway: 'gw-1', stats: [] });
+    a.tick();
+    assert.equal(a.decide(KEY)?.desired, 0);
+    a.stop();
+  });
+
+  it('a tick enqueues the PA when the decision changes, not when it stays', () => {
+    const { a, enq, advance } = setup();
+    a.ensure(KEY, spec, 1);
+    a.ingest({ gateway: 'gw-1', stats: [stat(140)] });
+    a.tick();
+    assert.deepEqual(enq, [KEY]);
+    advance(100);
+    a.ingest({ gateway: 'gw-1', stats: [] });
+    a.tick();
+    assert.deepEqual(enq, [KEY], 'same second, same decision');
+    a.stop();
+  });
+
+  it('a poke for a revision at zero decides at once and enqueues', () => {
+    const { a, enq } = setup();
+    a.ensure(KEY, spec, 0);
+    a.ingest({ gateway: 'gw-1', stats: [], poke: [{ namespace: 'default', revision: 'hello-00001' }] });
+    assert.deepEqual(enq, [KEY]);
+    assert.equal(a.decide(KEY)?.desired, 1);
+    a.stop();
+  });
+
+  it('a poke before the decider exists is kept for it', () => {
+    const { a, enq } = setup();
+    a.ingest({ gateway: 'gw-1', stats: [], poke: [{ namespace: 'default', revision: 'hello-00001' }] });
+    assert.deepEqual(enq, [KEY], 'the PA is reconciled, which creates the decider');
+    a.ensure(KEY, spec, 0);
+    assert.equal(a.decide(KEY)?.desired, 1);
+    a.stop();
+  });
+
+  it('drops the decider of a PA that no longer exists', () => {
+    const { a } = setup();
+    let there = true;
+    a.exists = () => there;
+    a.ensure(KEY, spec, 1);
+    a.tick();
+    assert.ok(a.has(KEY));
+    there = false;
+    a.tick();
+    assert.ok(!a.has(KEY));
+  });
+
+  it('parseReport accepts reports and rejects anything else', () => {
+    assert.deepEqual(parseReport('{"gateway":"g","stats":[{"namespace":"n","revision":"r","concurrency":1.5,"rps":2}]}')?.stats.length, 1);
+    for (const bad of ['', 'null', '{"gateway":1,"stats":[]}', '{"gateway":"g","stats":[{"namespace":"n"}]}', '{"gateway":"g","stats":[],"poke":[1]}']) assert.equal(parseReport(bad), undefined, bad);
+  });
+});
