@@ -18,6 +18,7 @@ import { Manager } from './runtime/manager.ts';
 import type { Logger, Reconciler } from './runtime/types.ts';
 import { makeReconcilers as makeRouteReconcilers } from './route/index.ts';
 import { serviceReconciler } from './service/index.ts';
+import { eventingReconcilers } from './eventing.ts';
 
 export interface ControllerOptions {
   kubeconfig?: string;
@@ -79,7 +80,7 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
   const c = client ?? (await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' }));
   const mgr = new Manager({
     client: c,
-    reconcilers: servingReconcilers(),
+    reconcilers: [...servingReconcilers(), ...(await eventingReconcilers(c))],
     log,
     systemNamespace: o.namespace,
     workers: o.workers,
