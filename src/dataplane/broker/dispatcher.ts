@@ -224,9 +224,9 @@ export class Engine {
     const msg = route.format === 'json' ? encodeStructured(attrs, j.ev.data) : encodeBinary(attrs, j.ev.data);
     const headers: Record<string, string> = { ...j.ev.headers, ...msg.headers, prefer: 'reply', 'kn-namespace': route.namespace };
     this.stats.deliveries++;
-    let status = 0;
+    let status: number;
     let rh: Record<string, string | string[] | undefined> = {};
-    let body: Buffer = Buffer.alloc(0);
+    let body: Buffer;
     try {
       const res = await request(target, {
         method: 'POST',

@@ -1,7 +1,7 @@
 // The broker's HTTP front: the ingress (POST /<namespace>/<broker>, upstream's status codes) and
 // the admin listener (/healthz, /readyz, /metrics, and /tail/<namespace>/<broker>: the events a
 // Broker accepts, live, as NDJSON, optionally filtered by a CESQL expression).
-import http from 'node:http';
+import type http from 'node:http';
 import { compileCesql } from '../../api/eventing/cesql.ts';
 import type { Engine } from './dispatcher.ts';
 import { BadEvent, parseEvent } from './event.ts';
