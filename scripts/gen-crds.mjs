@@ -792,12 +792,12 @@ const ABS_URI = "self.matches('^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+')";
 const kreference = (desc) =>
   obj(
     {
-      address: str('Address points to a specific Address Name.'),
-      apiVersion: str('API version of the referent.'),
-      group: str('Group of the API, without the version of the group (feature kreference-group).'),
-      kind: str('Kind of the referent.'),
-      name: str('Name of the referent.'),
-      namespace: str('Namespace of the referent; defaults to the namespace of the object.'),
+      address: str('Address points to a specific Address Name.', { maxLength: 253 }),
+      apiVersion: str('API version of the referent.', { maxLength: 317 }),
+      group: str('Group of the API, without the version of the group (feature kreference-group).', { maxLength: 253 }),
+      kind: str('Kind of the referent.', { maxLength: 63 }),
+      name: str('Name of the referent.', { maxLength: 253 }),
+      namespace: str('Namespace of the referent; defaults to the namespace of the object.', { maxLength: 63 }),
     },
     { description: desc, required: ['kind', 'name'] },
   );
@@ -807,7 +807,7 @@ const destination = (desc) =>
       CACerts: str('PEM encoded CA certificates used to verify the destination.'),
       audience: str('OIDC audience of the destination.'),
       ref: kreference('Ref points to an Addressable.'),
-      uri: str('URI is an absolute URL (alone) or a path relative to the resolved Ref.'),
+      uri: str('URI is an absolute URL (alone) or a path relative to the resolved Ref.', { maxLength: 4096 }),
     },
     {
       description: desc,
@@ -820,13 +820,14 @@ const destination = (desc) =>
   );
 const delivery = obj(
   {
-    backoffDelay: str('The delay before retrying, an ISO 8601 duration (e.g. PT0.2S).', { 'x-kubernetes-validations': isoRule('backoffDelay') }),
+    backoffDelay: str('The delay before retrying, an ISO 8601 duration (e.g. PT0.2S).', { maxLength: 64, 'x-kubernetes-validations': isoRule('backoffDelay') }),
     backoffPolicy: str('linear or exponential.', { 'x-kubernetes-validations': [rule("self in ['linear', 'exponential']", "='invalid value: %s: backoffPolicy'.format([self])")] }),
     deadLetterSink: destination('The sink receiving events that could not be delivered.'),
     format: str('Forces the content mode of deliveries: json (structured) or binary.', { enum: ['json', 'binary'] }),
     retry: i32('The minimum number of retries, in addition to the first attempt.', { 'x-kubernetes-validations': [rule('self >= 0', "='invalid value: %d: retry'.format([self])")] }),
-    retryAfterMax: str('Cap on the Retry-After wait of 429/503 answers, an ISO 8601 duration (feature delivery-retryafter).', { 'x-kubernetes-validations': isoRule('retryAfterMax', true) }),
+    retryAfterMax: str('Cap on the Retry-After wait of 429/503 answers, an ISO 8601 duration (feature delivery-retryafter).', { maxLength: 64, 'x-kubernetes-validations': isoRule('retryAfterMax', true) }),
     timeout: str('Timeout of each attempt, an ISO 8601 duration (feature delivery-timeout).', {
+      maxLength: 64,
       'x-kubernetes-validations': [...isoRule('timeout', true), rule("!self.matches('^[-+]?P(T)?([0.,]+[YMWDHS])*(T([0.,]+[HMS])*)?$')", "='invalid value: %s: timeout'.format([self])")],
     }),
   },
@@ -847,7 +848,8 @@ const broker = crd({
     { config: kreference('Config is a KReference to the configuration of the broker class (a ConfigMap).'), delivery },
     {
       description: 'BrokerSpec.',
-      rules: [rule('has(self.config) == has(oldSelf.config) && (!has(self.config) || self.config == oldSelf.config)', 'Immutable fields changed (-old +new): spec.config')],
+      // Immutable once set; setting it where it was missing is the controller filling in upstream's default.
+      rules: [rule('!has(oldSelf.config) || (has(self.config) && self.config == oldSelf.config)', 'Immutable fields changed (-old +new): spec.config')],
     },
   ),
   status: duckStatus(
@@ -856,7 +858,10 @@ const broker = crd({
   ),
 });
 const ATTR_KEYS = rule("self.all(k, k.matches('^[a-z][a-z0-9]*$'))", 'Attribute name must start with a letter and can only contain lowercase alphanumeric');
-const dialectMap = (desc) => d({ type: 'object', additionalProperties: { type: 'string' }, 'x-kubernetes-validations': [ATTR_KEYS] }, desc);
+// CEL's cost budget allows the key rule on the one attributes map only (bounded); the keys of the
+// filters[] dialects are checked by the reconciler (SubscriptionReady False) and by kn.
+const attributesMap = (desc) => d({ type: 'object', maxProperties: 64, additionalProperties: { type: 'string' }, 'x-kubernetes-validations': [ATTR_KEYS] }, desc);
+const dialectMap = (desc) => d({ type: 'object', maxProperties: 64, additionalProperties: { type: 'string' } }, desc);
 // Nested all/any/not are open, as upstream's schema; their contents are checked by the reconciler.
 const nestedFilters = (desc) => d({ type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, desc);
 const DIALECTS = ['all', 'any', 'not', 'exact', 'prefix', 'suffix', 'cesql'];
@@ -888,8 +893,8 @@ const trigger = crd({
       broker: str('Broker is the broker that this trigger receives events from.'),
       brokerRef: kreference('BrokerRef names the broker (feature cross-namespace-event-links for another namespace).'),
       delivery: d(delivery, 'Delivery options; when set they fully override the Broker\'s.'),
-      filter: obj({ attributes: dialectMap('Exact match on context attributes and extensions; "" matches any value.') }, { description: 'Filter is the filter to apply against all events from the Broker.' }),
-      filters: arr(filterItem, { description: 'Filters in the CloudEvents Subscriptions API dialects; a non-empty list overrides filter.' }),
+      filter: obj({ attributes: attributesMap('Exact match on context attributes and extensions; "" matches any value.') }, { description: 'Filter is the filter to apply against all events from the Broker.' }),
+      filters: arr(filterItem, { description: 'Filters in the CloudEvents Subscriptions API dialects; a non-empty list overrides filter. At most 64 (a bound for CEL\'s cost budget).', maxItems: 64 }),
       subscriber: destination('Subscriber is the addressable that receives events from the Broker that pass the Filter.'),
     },
     {
@@ -965,7 +970,8 @@ write(
 # storage, v1beta1). Same group, versions, names, categories and printer columns as upstream
 # knative/eventing. No admission webhook: what upstream's webhook validates and CEL can express is in
 # CEL rules (messages worded as upstream's); the rest is checked by the reconcilers (False condition):
-# CESQL syntax, the dialects of nested filters, the broker class annotation's immutability.
+# CESQL syntax, the dialects of nested filters, attribute names in filters[] dialects, the broker
+# class annotation's immutability.
 #
 # Open structure (x-kubernetes-preserve-unknown-fields) only at: trigger spec.filters[].all[],
 # .any[] and .not (recursive, open in upstream's schema too).`,

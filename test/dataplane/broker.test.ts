@@ -154,7 +154,9 @@ describe('broker ingress', () => {
     });
     assert.equal(s.status, 202);
     await sub.waitFor(n + 2);
-    const [bin, st] = [sub.got[n]!, sub.got[n + 1]!].sort((a, b) => String(a.headers['ce-id']).localeCompare(String(b.headers['ce-id'])));
+    const sorted = [sub.got[n]!, sub.got[n + 1]!].sort((a, b) => String(a.headers['ce-id']).localeCompare(String(b.headers['ce-id'])));
+    const bin = sorted[0]!;
+    const st = sorted[1]!;
     assert.equal(bin.headers['ce-myext'], 'v');
     assert.equal(bin.headers['ce-subject'], 'sub');
     assert.equal(bin.headers['ce-time'], undefined, 'the broker adds no time');

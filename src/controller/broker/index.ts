@@ -35,7 +35,6 @@ export function brokerDefaultsPatch(b: Broker, d: BrokerDefaults): { metadata?: 
   const patch: { metadata?: object; spec?: Record<string, unknown> } = {};
   if (!cls) patch.metadata = { annotations: { [BROKER_CLASS_ANNOTATION]: def.brokerClass } };
   if (!b.spec?.config && def.config) (patch.spec ??= {}).config = def.config;
-  else if (b.spec?.config && !b.spec.config.namespace) (patch.spec ??= {}).config = { ...b.spec.config, namespace: ns };
   if (!b.spec?.delivery && def.delivery) (patch.spec ??= {}).delivery = def.delivery;
   return patch.metadata || patch.spec ? patch : undefined;
 }
