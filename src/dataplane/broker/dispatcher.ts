@@ -237,7 +237,11 @@ export class Engine {
       });
       status = res.statusCode;
       rh = res.headers;
-      body = await readLimited(res.body, this.o.maxResponseBytes);
+      // The common answer (an empty 2xx) is drained without reading it chunk by chunk.
+      if (res.headers['content-length'] === '0') {
+        await res.body.dump();
+        body = EMPTY;
+      } else body = await readLimited(res.body, this.o.maxResponseBytes);
     } catch (e) {
       status = 0;
       body = Buffer.from(`dispatch error: ${(e as Error).message}`);
@@ -306,6 +310,7 @@ export class Engine {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 async function readLimited(body: AsyncIterable<Buffer | Uint8Array> & { destroy?(): void }, max: number): Promise<Buffer> {
