@@ -36,6 +36,52 @@ const isJson = (ct: string | undefined) => !ct || /^application\/(.+\+)?json\b/i
  * unknown specversion, a batch, a missing id/source/type, a bad attribute).
  */
 export function parseEvent(headers: Record<string, string | string[] | undefined>, body: Buffer): BrokerEvent {
+  const fast = parseBinaryFast(headers, body);
+  if (fast) return fast;
+  return parseWithSdk(headers, body);
+}
+
+const EXT_NAME = /^[a-z0-9]{1,}$/;
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
+/**
+ * Binary mode without the SDK's per-event costs (about 100 µs for its header sanitising, parsers
+ * and frozen CloudEvent): the ce-* headers of a plain 1.0 event, percent-decoded, checked against
+ * the same rules (required id, source, type; RFC 3339 time; lower-case alphanumeric names). Anything
+ * unusual (0.3, a bad attribute, an odd header) returns undefined and goes through the SDK, which
+ * also words the error.
+ */
+function parseBinaryFast(headers: Record<string, string | string[] | undefined>, body: Buffer): BrokerEvent | undefined {
+  if (headers['ce-specversion'] !== '1.0') return undefined;
+  const attrs: Record<string, unknown> = {};
+  for (const k in headers) {
+    if (k.length < 4 || k.charCodeAt(0) !== 99 || k.charCodeAt(1) !== 101 || k.charCodeAt(2) !== 45) continue; // "ce-"
+    const v = headers[k];
+    if (typeof v !== 'string') return undefined;
+    const name = k.slice(3);
+    if (!EXT_NAME.test(name) || name === 'datacontenttype') return undefined;
+    let val = v;
+    if (v.includes('%') || v.includes('"')) {
+      try {
+        val = decodeURIComponent(v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v);
+      } catch {
+        return undefined;
+      }
+    }
+    attrs[name] = val;
+  }
+  if (!attrs.id || !attrs.source || !attrs.type) return undefined;
+  if (attrs.time !== undefined && !RFC3339.test(attrs.time as string)) return undefined;
+  if (attrs.dataschema !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(attrs.dataschema as string)) return undefined;
+  const ct = headers['content-type'];
+  if (typeof ct === 'string' && ct) {
+    if (ct.toLowerCase().startsWith('application/cloudevents')) return undefined;
+    attrs.datacontenttype = ct;
+  }
+  const data = body.length ? body : undefined;
+  return { attrs, data, headers: passThrough(headers), size: (data?.length ?? 0) + 512 };
+}
+
+function parseWithSdk(headers: Record<string, string | string[] | undefined>, body: Buffer): BrokerEvent {
   const ct = String(headers['content-type'] ?? '');
   const structured = ct.toLowerCase().startsWith('application/cloudevents');
   if (ct.toLowerCase().startsWith('application/cloudevents-batch')) throw new BadEvent('batched events are not supported');
