@@ -11,6 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
@@ -97,7 +99,7 @@ function load(url, o = {}) {
     if (o.onTick) inst.on('tick', o.onTick);
   });
 }
-const metric = async (admin, name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${admin}/metrics`)).text())?.[1] ?? NaN);
+const metric = async (admin, name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await globalThis.fetch(`${admin}/metrics`)).text())?.[1] ?? NaN);
 async function drain(admin, maxMs = 120_000) {
   const t0 = Date.now();
   while (Date.now() - t0 < maxMs) {

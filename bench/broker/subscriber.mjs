@@ -3,6 +3,7 @@
 // the producer's ce-sentat extension (performance.timeOrigin + now(), microseconds) and the ids it
 // delivered or dead-lettered. The parent asks for the figures over IPC.
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { fail: { type: 'string', default: '0' } } });
