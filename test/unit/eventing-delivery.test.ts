@@ -105,3 +105,31 @@ describe('destination resolution', () => {
   });
   it('a relative uri alone is an error', () => assert.match(resolveDestination({ uri: '/x' }, 'ns', lookup).error ?? '', /not absolute/));
 });
+
+describe('kn event send / kn broker tail (pure parts)', async () => {
+  const { buildEvent, proxyTarget, prettyEvent, tailPath } = await import('../../src/cli/eventing/event.ts');
+  it('an event from flags, binary mode', () => {
+    const { headers, body } = buildEvent({ type: 't', source: '/s', id: 'x', data: '{"a":1}', extension: ['myext=v w'] });
+    assert.equal(headers['ce-id'], 'x');
+    assert.equal(headers['ce-type'], 't');
+    assert.equal(headers['ce-myext'], 'v%20w');
+    assert.equal(headers['content-type'], 'application/json');
+    assert.equal(body.toString(), '{"a":1}');
+    assert.equal(buildEvent({ data: 'plain' }).headers['content-type'], 'text/plain');
+    assert.throws(() => buildEvent({ data: 'a', 'data-file': 'f' }), /use only one of --data and --data-file/);
+    assert.throws(() => buildEvent({ extension: ['id=1'] }), /use --id/);
+  });
+  it('service proxy paths', () => {
+    assert.deepEqual(proxyTarget(parseSink('broker:default', 'ns')), { proxyPath: '/api/v1/namespaces/knative-eventing/services/broker-ingress:http/proxy/ns/default' });
+    assert.deepEqual(proxyTarget(parseSink('svc:rcv:other', 'ns')), { proxyPath: '/api/v1/namespaces/other/services/rcv/proxy/' });
+    assert.deepEqual(proxyTarget(parseSink('ksvc:hello', 'ns'), 'hello-00002'), { proxyPath: '/api/v1/namespaces/ns/services/hello-00002/proxy/' });
+    assert.deepEqual(proxyTarget(parseSink('http://x.example/', 'ns')), { url: 'http://x.example/' });
+    assert.throws(() => proxyTarget(parseSink('ksvc:hello', 'ns')), /has no ready revision/);
+    assert.equal(tailPath('ns', 'default'), '/api/v1/namespaces/knative-eventing/services/broker-ingress:admin/proxy/tail/ns/default');
+  });
+  it('pretty-printed event', () =>
+    assert.equal(
+      prettyEvent({ specversion: '1.0', type: 't', source: '/s', id: '1', myext: 'v', data: { a: 1 } }),
+      '☁️  cloudevents.Event\nContext Attributes,\n  specversion: 1.0\n  type: t\n  source: /s\n  id: 1\nExtensions,\n  myext: v\nData,\n  {\n    "a": 1\n  }\n',
+    ));
+});
