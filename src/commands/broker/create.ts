@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { KnCommand } from '../../cli/base.ts';
-import { int, namespaceFlag, str } from '../../cli/flags.ts';
+import { deliveryFlags, targetFlag } from '../../cli/eventing/flags.ts';
+import { namespaceFlag, str } from '../../cli/flags.ts';
 
 export default class BrokerCreate extends KnCommand {
   static override summary = 'Create a broker';
@@ -20,13 +21,8 @@ export default class BrokerCreate extends KnCommand {
     ...namespaceFlag,
     class: str('Broker class like \'MTChannelBasedBroker\' or \'Kafka\' (if available).'),
     'broker-config': str('Reference to the broker configuration For example, a pointer to a ConfigMap (cm:, configmap:), Secret(sc:, secret:), RabbitmqCluster(rmq:, rabbitmq: rabbitmqcluster:) etc. It should be used in conjunction with --class flag. The format for specifying the object is a colon separated string consisting of at most 4 slices: Length 1: <object-name> (the object will be assumed to be ConfigMap with the same name) Length 2: <kind>:<object-name> (the APIVersion will be determined for ConfigMap, Secret, and RabbitmqCluster types) Length 3: <kind>:<object-name>:<namespace> (the APIVersion will be determined only for ConfigMap, Secret, and RabbitmqCluster types. Otherwise it will be interpreted as: <apiVersion>:<kind>:<object-name>) Length 4: <apiVersion>:<kind>:<object-name>:<namespace> For example: --broker-config cm:spec-cm --broker-config rmq:myrmq --broker-config rabbitmq.com/v1beta1:RabbitmqCluster:test-cluster:test-ns'),
-    'dl-sink': str('The sink receiving event that could not be sent to a destination.'),
-    retry: int('The minimum number of retries the sender should attempt when sending an event before moving it to the dead letter sink.', { helpValue: 'int32' }),
-    timeout: str('The timeout of each single request. The value must be greater than 0.'),
-    'backoff-policy': str('The retry backoff policy (linear, exponential).'),
-    'backoff-delay': str('The delay before retrying.'),
-    'retry-after-max': str('An optional upper bound on the duration specified in a "Retry-After" header when calculating backoff times for retrying 429 and 503 response codes. Setting the value to zero ("PT0S") can be used to opt-out of respecting "Retry-After" header values altogether. This value only takes effect if "Retry" is configured, and also depends on specific implementations (Channels, Sources, etc.) choosing to provide this capability.'),
-    target: str('Work on local directory instead of a remote cluster (experimental)'),
+    ...deliveryFlags,
+    ...targetFlag,
   };
 
   async run(): Promise<void> {

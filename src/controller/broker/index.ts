@@ -16,6 +16,8 @@ import {
   type Broker,
   type BrokerStatus,
   brokerAddress,
+  type DeliverySpec,
+  type DeliveryStatus,
   EVENTING_NAMESPACE,
   MT_BROKER_CLASS,
 } from '../../api/eventing/types.ts';
@@ -39,6 +41,36 @@ export function brokerDefaultsPatch(b: Broker, d: BrokerDefaults): { metadata?: 
   return patch.metadata || patch.spec ? patch : undefined;
 }
 
+/**
+ * status.deadLetterSink* and DeadLetterSinkResolved from a DeliverySpec (Broker and Trigger alike);
+ * `inherited` is the Broker's resolved sink for a Trigger without delivery of its own.
+ */
+export function markDeadLetterSink(
+  status: DeliveryStatus,
+  cm: ConditionManager,
+  delivery: DeliverySpec | undefined,
+  ns: string,
+  lookup: Lookup,
+  inherited?: DeliveryStatus,
+): void {
+  delete status.deadLetterSinkUri;
+  delete status.deadLetterSinkCACerts;
+  delete status.deadLetterSinkAudience;
+  const errs = deliveryErrors(delivery);
+  if (errs.length) return cm.markFalse('DeadLetterSinkResolved', 'InvalidDelivery', errs.join('; '));
+  let r: DeliveryStatus = {};
+  if (delivery?.deadLetterSink) {
+    const x = resolveDestination(delivery.deadLetterSink, ns, lookup);
+    if (!x.url) return cm.markFalse('DeadLetterSinkResolved', DLS_FAILED_REASON, x.error ?? '');
+    r = { deadLetterSinkUri: x.url, deadLetterSinkCACerts: x.CACerts, deadLetterSinkAudience: x.audience };
+  } else if (!delivery && inherited?.deadLetterSinkUri) r = inherited;
+  if (!r.deadLetterSinkUri) return cm.markTrue('DeadLetterSinkResolved', DLS_NOT_CONFIGURED.reason, DLS_NOT_CONFIGURED.message);
+  status.deadLetterSinkUri = r.deadLetterSinkUri;
+  if (r.deadLetterSinkCACerts) status.deadLetterSinkCACerts = r.deadLetterSinkCACerts;
+  if (r.deadLetterSinkAudience) status.deadLetterSinkAudience = r.deadLetterSinkAudience;
+  cm.markTrue('DeadLetterSinkResolved');
+}
+
 export interface BrokerInputs {
   /** Whether the broker-ingress Service has a ready endpoint; a string is the error reading them. */
   ingress: boolean | string;
@@ -56,22 +88,7 @@ export function brokerStatus(b: Broker, inp: BrokerInputs): BrokerStatus {
   cm.markTrue('TriggerChannelReady');
   cm.markTrue('EventPoliciesReady', EP_DISABLED.reason, EP_DISABLED.message);
 
-  const errs = deliveryErrors(b.spec?.delivery);
-  const dls = b.spec?.delivery?.deadLetterSink;
-  delete status.deadLetterSinkUri;
-  delete status.deadLetterSinkCACerts;
-  delete status.deadLetterSinkAudience;
-  if (errs.length) cm.markFalse('DeadLetterSinkResolved', 'InvalidDelivery', errs.join('; '));
-  else if (!dls) cm.markTrue('DeadLetterSinkResolved', DLS_NOT_CONFIGURED.reason, DLS_NOT_CONFIGURED.message);
-  else {
-    const r = resolveDestination(dls, ns, inp.lookup);
-    if (r.url) {
-      status.deadLetterSinkUri = r.url;
-      if (r.CACerts) status.deadLetterSinkCACerts = r.CACerts;
-      if (r.audience) status.deadLetterSinkAudience = r.audience;
-      cm.markTrue('DeadLetterSinkResolved');
-    } else cm.markFalse('DeadLetterSinkResolved', DLS_FAILED_REASON, r.error ?? '');
-  }
+  markDeadLetterSink(status, cm, b.spec?.delivery, ns, inp.lookup);
 
   if (inp.ingress !== true) {
     const [reason, message] = typeof inp.ingress === 'string' ? ['ServiceFailure', inp.ingress] : ['EndpointSlicesUnavailable', 'EndpointSlices are unavailable.'];

@@ -4,13 +4,12 @@
 // Broker's). There is no Subscription: the broker process reads Triggers itself. A subscriber or
 // Broker that does not exist yet is a False condition that resolves when it appears (the Broker
 // and Knative Service informers enqueue the Triggers that name them).
-import { deliveryErrors } from '../../api/eventing/delivery.ts';
 import { type Lookup, resolveDestination } from '../../api/eventing/destination.ts';
 import { filterErrors } from '../../api/eventing/filters.ts';
 import { BROKER_LABEL, type Broker, type Trigger, TRIGGER_CONDITIONS, type TriggerStatus, triggerBroker } from '../../api/eventing/types.ts';
 import { getCondition } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
-import { cacheLookup, DLS_FAILED_REASON, DLS_NOT_CONFIGURED, EventingConfig, isOurs } from '../broker/index.ts';
+import { cacheLookup, EventingConfig, isOurs, markDeadLetterSink } from '../broker/index.ts';
 import { ConditionManager } from '../route/conditions.ts';
 import { Tracker } from '../route/tracker.ts';
 import type { Reconciler } from '../runtime/types.ts';
@@ -75,27 +74,7 @@ export function triggerStatus(t: Trigger, inp: TriggerInputs): TriggerStatus {
     cm.markFalse('SubscriberResolved', SUBSCRIBER_FAILED_REASON, sub.error ?? '');
   }
 
-  delete status.deadLetterSinkUri;
-  delete status.deadLetterSinkCACerts;
-  delete status.deadLetterSinkAudience;
-  const derrs = deliveryErrors(t.spec?.delivery);
-  const own = t.spec?.delivery?.deadLetterSink;
-  if (derrs.length) cm.markFalse('DeadLetterSinkResolved', 'InvalidDelivery', derrs.join('; '));
-  else if (own) {
-    const r = resolveDestination(own, ns, inp.lookup);
-    if (r.url) {
-      status.deadLetterSinkUri = r.url;
-      if (r.CACerts) status.deadLetterSinkCACerts = r.CACerts;
-      if (r.audience) status.deadLetterSinkAudience = r.audience;
-      cm.markTrue('DeadLetterSinkResolved');
-    } else cm.markFalse('DeadLetterSinkResolved', DLS_FAILED_REASON, r.error ?? '');
-  } else if (!t.spec?.delivery && b?.status?.deadLetterSinkUri) {
-    // No delivery of its own: the Broker's applies, with its dead-letter sink.
-    status.deadLetterSinkUri = b.status.deadLetterSinkUri;
-    if (b.status.deadLetterSinkCACerts) status.deadLetterSinkCACerts = b.status.deadLetterSinkCACerts;
-    if (b.status.deadLetterSinkAudience) status.deadLetterSinkAudience = b.status.deadLetterSinkAudience;
-    cm.markTrue('DeadLetterSinkResolved');
-  } else cm.markTrue('DeadLetterSinkResolved', DLS_NOT_CONFIGURED.reason, DLS_NOT_CONFIGURED.message);
+  markDeadLetterSink(status, cm, t.spec?.delivery, ns, inp.lookup, b?.status);
   return status;
 }
 
