@@ -1,5 +1,5 @@
 // Eventing against the real API server: the CRDs' CEL rules, the Broker and Trigger reconcilers
-// (run in-process through startController) and `kn broker|trigger`. The broker-ingress
+// (run in-process in a Manager of their own) and `kn broker|trigger`. The broker-ingress
 // EndpointSlice is written by the test (TEST-NET address, never dialled): there is no kubelet.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -7,9 +7,9 @@ import { parse } from 'yaml';
 import type { Broker, Trigger } from '../../src/api/eventing/types.ts';
 import type { Condition, KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
-import { startController } from '../../src/controller/main.ts';
+import { eventingReconcilers } from '../../src/controller/eventing.ts';
 import { makeLogger, silentLogger } from '../../src/controller/runtime/log.ts';
-import type { Manager } from '../../src/controller/runtime/manager.ts';
+import { Manager } from '../../src/controller/runtime/manager.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { KubeError } from '../../src/kube/errors.ts';
 import { waitFor } from '../../src/kube/wait.ts';
@@ -42,7 +42,10 @@ before(async () => {
   await installEventing(c);
   await ingressEndpoints(false);
   ns = await freshNamespace('eventing');
-  mgr = await startController({ namespace: 'knative-serving', metricsPort: 0, metricsHost: '127.0.0.1', identity: 'broker-test', leaseName: 'broker-test', workers: 2, leaderElect: false }, c, process.env.BROKER_TEST_LOG ? makeLogger({ name: 'controller' }) : silentLogger());
+  // Only the Eventing reconcilers: the API server is shared with other test files, whose Services a
+  // Serving reconciler here would write to.
+  mgr = new Manager({ client: c, reconcilers: await eventingReconcilers(c), log: process.env.BROKER_TEST_LOG ? makeLogger({ name: 'controller' }) : silentLogger(), systemNamespace: 'knative-serving', workers: 2, leaderElection: false });
+  await mgr.start();
 });
 after(async () => {
   await mgr?.stop();
