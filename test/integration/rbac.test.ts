@@ -55,6 +55,7 @@ const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: stri
   { user: CONTROLLER, group: 'autoscaling.internal.knative.dev', resource: 'podautoscalers', verb: 'update', why: 'a PodAutoscaler drifted from the Revision' },
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'brokers', verb: 'get', why: 'Broker status write conflict: re-read' },
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'triggers', verb: 'get', why: 'Trigger status write conflict: re-read' },
+  { user: BROKER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'create', why: 'only with eventtype-auto-create enabled in config-features (disabled by default)' },
 ];
 
 interface AuditEvent {

@@ -101,6 +101,8 @@ export class Engine {
   readonly o: EngineOptions;
   bytes = 0;
   readonly stats: Stats = { accepted: 0, rejected: 0, backpressure: 0, deliveries: 0, delivered: 0, deadLettered: 0, failed: 0, dropped: 0, retries: 0, replies: 0 };
+  /** Called for every event a Broker accepts (EventType auto-creation). */
+  onAccepted: ((brokerKey: string, attrs: Record<string, unknown>) => void) | undefined;
   /** Called when an event reaches its end (delivered, dead-lettered, failed or dropped): tests and benchmarks count with it. */
   onDone: ((outcome: 'delivered' | 'deadLettered' | 'failed' | 'dropped', trigger: string) => void) | undefined;
 
@@ -164,6 +166,7 @@ export class Engine {
     ev.attrs[TTL_EXTENSION] = ttl;
     ev.attrs[ARRIVAL_EXTENSION] = new Date().toISOString();
     this.stats.accepted++;
+    this.onAccepted?.(brokerKey, ev.attrs);
     const tails = this.tails.get(brokerKey);
     if (tails) for (const t of tails) if (!t.filter || t.filter(ev.attrs)) t.write(`${toJSON(ev)}\n`);
     if (!matched.length) return 202;

@@ -105,8 +105,16 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     }
     await Promise.all([brokers.start(), triggers.start()]);
     rebuild();
+    const { EventTypeCreator } = await import('./eventtypes.ts');
+    const eventTypes = new EventTypeCreator(client, log);
+    await eventTypes.start();
+    engine.onAccepted = (key, attrs) => {
+      const i = key.indexOf('/');
+      eventTypes.observe(brokers.get(key.slice(i + 1), key.slice(0, i)), attrs);
+    };
     ready = true;
     stops.push(() => {
+      eventTypes.stop();
       brokers.stop();
       triggers.stop();
       client.close();
