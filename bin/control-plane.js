@@ -2,12 +2,14 @@
 // The control-plane image's entry point: `control-plane.js <component>`.
 //   controller   reconcilers for the Knative APIs (leader-elected)
 //   gateway      the Kourier-like gateway (routing, and later activation)
+//   broker       the in-memory broker: ingress, trigger fan-out and delivery for every Broker
 import module from 'node:module';
 
 module.enableCompileCache?.();
 const components = {
   controller: '../dist/controller/main.js',
   gateway: '../dist/dataplane/gateway/main.js',
+  broker: '../dist/dataplane/broker/main.js',
 };
 const [component, ...args] = process.argv.slice(2);
 if (!component || !(component in components)) {

@@ -801,4 +801,211 @@ write(
 ${OPEN_NOTE('nowhere')}`,
   [pa, metric],
 );
+
+// ---------- eventing.knative.dev (Broker, Trigger, EventType) ----------
+// Kept apart from the Serving section above. Rules that CEL cannot express (a CESQL expression
+// that does not parse, nested filter dialects, the broker class annotation's immutability) are
+// checked by the reconcilers and reported as a False condition.
+const EVENTING = ['all', 'knative', 'eventing'];
+const evLabels = (extra = {}) => ({
+  'app.kubernetes.io/name': 'knative-eventing',
+  'app.kubernetes.io/version': 'devel',
+  'eventing.knative.dev/release': 'devel',
+  'knative.dev/crd-install': 'true',
+  ...extra,
+});
+const ISO_PERIOD = '^[-+]?P(\\\\d+([.,]\\\\d+)?Y)?(\\\\d+([.,]\\\\d+)?M)?(\\\\d+([.,]\\\\d+)?W)?(\\\\d+([.,]\\\\d+)?D)?(T(\\\\d+([.,]\\\\d+)?H)?(\\\\d+([.,]\\\\d+)?M)?(\\\\d+([.,]\\\\d+)?S)?)?$';
+const isoRule = (what, nonNegative) => [
+  rule(`self.matches('${ISO_PERIOD}') && self != 'P' && !self.endsWith('T')`, `='invalid value: %s: ${what}'.format([self])`),
+  ...(nonNegative ? [rule("!self.startsWith('-')", `='invalid value: %s: ${what}'.format([self])`)] : []),
+];
+const ABS_URI = "self.matches('^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+')";
+const kreference = (desc) =>
+  obj(
+    {
+      address: str('Address points to a specific Address Name.', { maxLength: 253 }),
+      apiVersion: str('API version of the referent.', { maxLength: 317 }),
+      group: str('Group of the API, without the version of the group (feature kreference-group).', { maxLength: 253 }),
+      kind: str('Kind of the referent.', { maxLength: 63 }),
+      name: str('Name of the referent.', { maxLength: 253 }),
+      namespace: str('Namespace of the referent; defaults to the namespace of the object.', { maxLength: 63 }),
+    },
+    { description: desc, required: ['kind', 'name'] },
+  );
+const destination = (desc) =>
+  obj(
+    {
+      CACerts: str('PEM encoded CA certificates used to verify the destination.'),
+      audience: str('OIDC audience of the destination.'),
+      ref: kreference('Ref points to an Addressable.'),
+      uri: str('URI is an absolute URL (alone) or a path relative to the resolved Ref.', { maxLength: 4096 }),
+    },
+    {
+      description: desc,
+      rules: [
+        rule('has(self.ref) || has(self.uri)', 'expected at least one, got none: ref, uri'),
+        rule(`!has(self.ref) || !has(self.uri) || !(${ABS_URI.replace(/self/g, 'self.uri')})`, 'Absolute URI is not allowed when Ref or [apiVersion, kind, name] is present: ref, uri'),
+        rule(`has(self.ref) || !has(self.uri) || ${ABS_URI.replace(/self/g, 'self.uri')}`, 'URI is not absolute (both scheme and host should be non-empty): uri'),
+      ],
+    },
+  );
+const delivery = obj(
+  {
+    backoffDelay: str('The delay before retrying, an ISO 8601 duration (e.g. PT0.2S).', { maxLength: 64, 'x-kubernetes-validations': isoRule('backoffDelay') }),
+    backoffPolicy: str('linear or exponential.', { 'x-kubernetes-validations': [rule("self in ['linear', 'exponential']", "='invalid value: %s: backoffPolicy'.format([self])")] }),
+    deadLetterSink: destination('The sink receiving events that could not be delivered.'),
+    format: str('Forces the content mode of deliveries: json (structured) or binary.', { enum: ['json', 'binary'] }),
+    retry: i32('The minimum number of retries, in addition to the first attempt.', { 'x-kubernetes-validations': [rule('self >= 0', "='invalid value: %d: retry'.format([self])")] }),
+    retryAfterMax: str('Cap on the Retry-After wait of 429/503 answers, an ISO 8601 duration (feature delivery-retryafter).', { maxLength: 64, 'x-kubernetes-validations': isoRule('retryAfterMax', true) }),
+    timeout: str('Timeout of each attempt, an ISO 8601 duration (feature delivery-timeout).', {
+      maxLength: 64,
+      'x-kubernetes-validations': [...isoRule('timeout', true), rule("!self.matches('^[-+]?P(T)?([0.,]+[YMWDHS])*(T([0.,]+[HMS])*)?$')", "='invalid value: %s: timeout'.format([self])")],
+    }),
+  },
+  { description: 'Delivery options.' },
+);
+const deliveryStatus = {
+  deadLetterSinkAudience: str('OIDC audience of the dead letter sink.'),
+  deadLetterSinkCACerts: str('CA certificates of the dead letter sink.'),
+  deadLetterSinkUri: str('The resolved URI of the dead letter sink.'),
+};
+const policies = arr(obj({ apiVersion: str(), name: str() }, { required: ['apiVersion', 'name'] }), { description: 'The EventPolicies applied.' });
+const broker = crd({
+  group: 'eventing.knative.dev', version: 'v1', kind: 'Broker', plural: 'brokers', categories: EVENTING,
+  labels: evLabels({ 'duck.knative.dev/addressable': 'true' }),
+  description: 'Broker collects a pool of events that are consumable using Triggers. Brokers provide a well-known endpoint for event delivery that senders can use with minimal knowledge of the event routing strategy.',
+  columns: [{ name: 'URL', type: 'string', jsonPath: '.status.address.url' }, { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }, ...READY],
+  spec: obj(
+    { config: kreference('Config is a KReference to the configuration of the broker class (a ConfigMap).'), delivery },
+    {
+      description: 'BrokerSpec.',
+      // Immutable once set; setting it where it was missing is the controller filling in upstream's default.
+      rules: [rule('!has(oldSelf.config) || (has(self.config) && self.config == oldSelf.config)', 'Immutable fields changed (-old +new): spec.config')],
+    },
+  ),
+  status: duckStatus(
+    { address: addressable, addresses: arr(addressable, { description: 'Addresses of the broker (transport-encryption).' }), policies, ...deliveryStatus },
+    'The observed state of the Broker.',
+  ),
+});
+const ATTR_KEYS = rule("self.all(k, k.matches('^[a-z][a-z0-9]*$'))", 'Attribute name must start with a letter and can only contain lowercase alphanumeric');
+// CEL's cost budget allows the key rule on the one attributes map only (bounded); the keys of the
+// filters[] dialects are checked by the reconciler (SubscriptionReady False) and by kn.
+const attributesMap = (desc) => d({ type: 'object', maxProperties: 64, additionalProperties: { type: 'string' }, 'x-kubernetes-validations': [ATTR_KEYS] }, desc);
+const dialectMap = (desc) => d({ type: 'object', maxProperties: 64, additionalProperties: { type: 'string' } }, desc);
+// Nested all/any/not are open, as upstream's schema; their contents are checked by the reconciler.
+const nestedFilters = (desc) => d({ type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, desc);
+const DIALECTS = ['all', 'any', 'not', 'exact', 'prefix', 'suffix', 'cesql'];
+const filterItem = obj(
+  {
+    all: nestedFilters('All evaluates to true if all its nested filters evaluate to true.'),
+    any: nestedFilters('Any evaluates to true if at least one of its nested filters evaluates to true.'),
+    cesql: str('CESQL is a CloudEvents SQL v1 expression that must evaluate to true.'),
+    exact: dialectMap('Exact: every attribute equals the value.'),
+    not: d({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, 'Not evaluates to true if its nested filter evaluates to false.'),
+    prefix: dialectMap('Prefix: every attribute starts with the value.'),
+    suffix: dialectMap('Suffix: every attribute ends with the value.'),
+  },
+  { rules: [rule(`[${DIALECTS.map((x) => `has(self.${x})`).join(', ')}].filter(x, x).size() <= 1`, 'multiple dialects found, filters can have only one dialect set')] },
+);
+const trigger = crd({
+  group: 'eventing.knative.dev', version: 'v1', kind: 'Trigger', plural: 'triggers', categories: EVENTING,
+  labels: evLabels(),
+  description: 'Trigger represents a request to have events delivered to a subscriber from a Broker\'s event pool.',
+  columns: [
+    { name: 'Broker', type: 'string', jsonPath: '.spec.broker' },
+    { name: 'Subscriber_URI', type: 'string', jsonPath: '.status.subscriberUri' },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ...READY,
+  ],
+  specRequired: true,
+  spec: obj(
+    {
+      broker: str('Broker is the broker that this trigger receives events from.'),
+      brokerRef: kreference('BrokerRef names the broker (feature cross-namespace-event-links for another namespace).'),
+      delivery: d(delivery, 'Delivery options; when set they fully override the Broker\'s.'),
+      filter: obj({ attributes: attributesMap('Exact match on context attributes and extensions; "" matches any value.') }, { description: 'Filter is the filter to apply against all events from the Broker.' }),
+      filters: arr(filterItem, { description: 'Filters in the CloudEvents Subscriptions API dialects; a non-empty list overrides filter. At most 64 (a bound for CEL\'s cost budget).', maxItems: 64 }),
+      subscriber: destination('Subscriber is the addressable that receives events from the Broker that pass the Filter.'),
+    },
+    {
+      description: 'TriggerSpec.',
+      required: ['subscriber'],
+      rules: [
+        rule("(has(self.broker) && self.broker != '') || has(self.brokerRef)", 'missing field(s): broker'),
+        rule("!(has(self.broker) && self.broker != '' && has(self.brokerRef))", 'expected exactly one, got both: broker, brokerRef'),
+        rule("!has(self.brokerRef) || !has(self.brokerRef.namespace) || self.brokerRef.namespace == ''", 'disallowed field: brokerRef.namespace (feature cross-namespace-event-links is disabled)'),
+        rule("(has(self.broker) ? self.broker : '') == (has(oldSelf.broker) ? oldSelf.broker : '')", 'Immutable fields changed (-old +new): spec.broker'),
+      ],
+    },
+  ),
+  status: duckStatus(
+    {
+      auth: obj({ serviceAccountName: str(), serviceAccountNames: strs() }, { description: 'The OIDC identity of the Trigger.' }),
+      subscriberAudience: str('OIDC audience of the subscriber.'),
+      subscriberCACerts: str('CA certificates of the subscriber.'),
+      subscriberUri: str('The resolved URI of the subscriber.'),
+      ...deliveryStatus,
+    },
+    'The observed state of the Trigger.',
+  ),
+});
+// EventType: v1beta3, v1beta2 (storage) and v1beta1 are served as upstream. kn-ts has no conversion
+// webhook, so every version carries the union of the fields (v1beta1/2: type, source, schema,
+// schemaData, broker; v1beta3: attributes) and nothing is pruned whichever version reads it.
+const eventTypeBase = crd({
+  group: 'eventing.knative.dev', version: 'v1beta2', kind: 'EventType', plural: 'eventtypes', categories: EVENTING,
+  labels: evLabels(),
+  description: 'EventType represents a type of event that can be consumed from a Broker or another addressable.',
+  spec: obj(
+    {
+      attributes: arr(obj({ name: str(), required: bool(), value: str() }, { required: ['name'] }), { description: 'CloudEvent attributes of the type (v1beta3).' }),
+      broker: str('Deprecated: use reference.'),
+      description: str('Description is an optional field used to describe the EventType, in any meaningful way.'),
+      reference: kreference('Reference is a KReference to the belonging addressable.'),
+      schema: str('Schema is a URI, it represents the CloudEvents schemaurl extension attribute.'),
+      schemaData: str('SchemaData allows the CloudEvents schema to be stored directly in the EventType.'),
+      source: str('Source is a URI, it represents the CloudEvents source.'),
+      type: str('Type represents the CloudEvents type. It is authoritative.'),
+    },
+    { description: 'EventTypeSpec.', rules: [rule('self == oldSelf', 'Immutable fields changed (-old +new): spec')] },
+  ),
+  status: duckStatus({}, 'The observed state of the EventType.'),
+});
+const etV2Columns = [
+  { name: 'Type', type: 'string', jsonPath: '.spec.type' },
+  { name: 'Source', type: 'string', jsonPath: '.spec.source' },
+  { name: 'Schema', type: 'string', jsonPath: '.spec.schema' },
+  { name: 'Reference Name', type: 'string', jsonPath: '.spec.reference.name' },
+  { name: 'Reference Kind', type: 'string', jsonPath: '.spec.reference.kind' },
+  { name: 'Description', type: 'string', jsonPath: '.spec.description' },
+  ...READY,
+];
+const etV3Columns = [
+  { name: 'Type', type: 'string', jsonPath: ".spec.attributes[?(@.name=='type')].value" },
+  { name: 'Source', type: 'string', jsonPath: ".spec.attributes[?(@.name=='source')].value" },
+  { name: 'Reference Name', type: 'string', jsonPath: '.spec.reference.name' },
+  { name: 'Reference Kind', type: 'string', jsonPath: '.spec.reference.kind' },
+  { name: 'Description', type: 'string', jsonPath: '.spec.description' },
+  ...READY,
+];
+const etSchema = eventTypeBase.spec.versions[0].schema;
+eventTypeBase.spec.versions = [
+  { name: 'v1beta3', served: true, storage: false, subresources: { status: {} }, additionalPrinterColumns: etV3Columns, schema: clean(etSchema) },
+  { name: 'v1beta2', served: true, storage: true, subresources: { status: {} }, additionalPrinterColumns: etV2Columns, schema: clean(etSchema) },
+  { name: 'v1beta1', served: true, storage: false, subresources: { status: {} }, additionalPrinterColumns: etV2Columns, schema: clean(etSchema) },
+];
+write(
+  '110-crd-eventing.yaml',
+  `# Knative Eventing CRDs: eventing.knative.dev/v1 Broker and Trigger, EventType (v1beta3, v1beta2 =
+# storage, v1beta1). Same group, versions, names, categories and printer columns as upstream
+# knative/eventing. No admission webhook: what upstream's webhook validates and CEL can express is in
+# CEL rules (messages worded as upstream's); the rest is checked by the reconcilers (False condition):
+# CESQL syntax, the dialects of nested filters, attribute names in filters[] dialects, the broker
+# class annotation's immutability.
+#
+# Open structure (x-kubernetes-preserve-unknown-fields) only at: trigger spec.filters[].all[],
+# .any[] and .not (recursive, open in upstream's schema too).`,
+  [broker, trigger, eventTypeBase],
+);
 console.log('ok');

@@ -27,6 +27,7 @@ import { Manager } from './runtime/manager.ts';
 import type { Logger, Reconciler } from './runtime/types.ts';
 import { serviceReconciler } from './service/index.ts';
 import { DefaultingWebhook } from './webhook/server.ts';
+import { eventingReconcilers } from './eventing.ts';
 
 export interface ControllerOptions {
   kubeconfig?: string;
@@ -118,7 +119,7 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
   const c = client ?? (await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' }));
   const mgr = new Manager({
     client: c,
-    reconcilers: servingReconcilers(o.autoscaler),
+    reconcilers: [...servingReconcilers(o.autoscaler), ...(await eventingReconcilers(c))],
     log,
     systemNamespace: o.namespace,
     workers: o.workers,

@@ -357,6 +357,30 @@ export class KubeClient {
   }
 
   /** Closes idle keep-alive sockets so a CLI process can exit at once. */
+  /**
+   * A request through the API server whose answer is handed over as a stream (the service proxy:
+   * `kn event send` posts a CloudEvent with its own headers, `kn broker tail` reads NDJSON live).
+   * Resolves with the response once its head arrives; the caller reads or destroys it.
+   */
+  async stream(method: string, path: string, o: { headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<HttpNS.IncomingMessage> {
+    await this.refreshAuth();
+    const t = this.transport;
+    const url = new URL(path, t.server);
+    const mod = url.protocol === 'https:' ? https : http;
+    const headers: Record<string, string | string[] | number> = { ...t.headers, ...(o.headers ?? {}) };
+    if (o.body !== undefined) headers['Content-Length'] = Buffer.byteLength(o.body);
+    this.log?.request(method, url.toString(), headers, o.body === undefined ? undefined : String(o.body));
+    return new Promise((resolve, reject) => {
+      const req = mod.request(url, { ...t.base, method, agent: t.agent, headers }, (res) => {
+        this.log?.response(res.statusCode ?? 0, url.toString(), res.headers, '<stream>');
+        resolve(res);
+      });
+      req.on('error', (e) => reject(wrapNetError(this.server, e)));
+      if (o.body !== undefined) req.write(o.body);
+      req.end();
+    });
+  }
+
   close(): void {
     this.transport.agent.destroy();
   }

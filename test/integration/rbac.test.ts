@@ -1,8 +1,8 @@
-// manifests/200-rbac.yaml is exactly what the control plane needs. The controller and the gateway
+// manifests/200-rbac.yaml is exactly what the control plane needs. The controller, the gateway and the broker
 // run as real processes (bin/control-plane.js) under their own ServiceAccounts' identities (tokens
 // from the TokenRequest API) against a private API server with the audit log on, while a Knative
 // Service goes to Ready, gets a new Revision, a tag that is then removed, and old Revisions are
-// garbage-collected. Then, from the audit log:
+// garbage-collected, then a Broker and a Trigger go Ready. Then, from the audit log:
 //   (a) no request of either identity was forbidden (a missing rule fails here), and
 //   (b) every verb of every rule was used by some request (an unused rule fails here), except
 //       those listed in NOT_EVERY_RUN, which the code uses only on some runs or other scenarios.
@@ -27,6 +27,7 @@ import { makeDeploymentsAvailable } from '../quickstart/available.ts';
 
 const CONTROLLER = 'system:serviceaccount:knative-serving:controller';
 const GATEWAY = 'system:serviceaccount:kourier-system:gateway';
+const BROKER = 'system:serviceaccount:knative-eventing:broker';
 
 /**
  * Verbs granted for paths a healthy run takes only sometimes (a write conflict, an AlreadyExists,
@@ -58,6 +59,9 @@ const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: stri
   { user: CONTROLLER, group: '', resource: 'events', verb: 'patch', why: 'an event repeated: count++' },
   { user: CONTROLLER, group: 'apps', resource: 'deployments', verb: 'update', why: 'a Deployment drifted from the Revision' },
   { user: CONTROLLER, group: 'autoscaling.internal.knative.dev', resource: 'podautoscalers', verb: 'update', why: 'a PodAutoscaler drifted from the Revision' },
+  { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'brokers', verb: 'get', why: 'Broker status write conflict: re-read' },
+  { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'triggers', verb: 'get', why: 'Trigger status write conflict: re-read' },
+  { user: BROKER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'create', why: 'only with eventtype-auto-create enabled in config-features (disabled by default)' },
 ];
 
 interface AuditEvent {
@@ -133,7 +137,7 @@ before(async () => {
       'omitStages: ["RequestReceived"]',
       'rules:',
       '- level: Metadata',
-      `  users: ["${CONTROLLER}", "${GATEWAY}"]`,
+      `  users: ["${CONTROLLER}", "${GATEWAY}", "${BROKER}"]`,
       '- level: None',
       '',
     ].join('\n'),
@@ -167,7 +171,7 @@ after(async () => {
 });
 
 describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
-  it('the controller and the gateway need every rule they have and no other', async (t) => {
+  it('the controller, the gateway and the broker need every rule they have and no other', async (t) => {
     if (!existsSync(join(REPO, 'dist/controller/main.js'))) {
       t.skip('dist/controller/main.js is not built (run through scripts/test.sh)');
       return;
@@ -197,6 +201,10 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
         ])
       : undefined;
 
+    const hasBroker = existsSync(join(REPO, 'dist/dataplane/broker/main.js'));
+    const brokerProc = hasBroker
+      ? startComponent('broker', ['broker', '--kubeconfig', await saKubeconfig('knative-eventing', 'broker'), '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0'])
+      : undefined;
     const ns = 'rbac-test';
     await admin.create(R.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     const avail = makeDeploymentsAvailable(admin, [ns], { maxMs: 180_000 });
@@ -222,11 +230,29 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
       await waitServiceReady(ns, 'hello', (o) => (o.status as { latestReadyRevisionName?: string }).latestReadyRevisionName === 'hello-00003');
       await waitFor(admin, R.Revision, 'hello-00001', ns, (o) => (o ? 'wait' : 'done'), 30_000).catch(() => undefined);
       await waitFor(admin, R.KService, 'old-hello', ns, (o) => (o ? 'wait' : 'done'), 30_000).catch(() => undefined);
+      // 4. Eventing: a Broker without class (the controller fills in the defaults), its ingress
+      //    endpoints (TEST-NET, never dialled), a Trigger without the broker label; both go Ready.
+      await admin.apply(
+        R.EndpointSlice,
+        {
+          apiVersion: 'discovery.k8s.io/v1',
+          kind: 'EndpointSlice',
+          metadata: { name: 'broker-ingress-rbac', namespace: 'knative-eventing', labels: { 'kubernetes.io/service-name': 'broker-ingress' } },
+          addressType: 'IPv4',
+          endpoints: [{ addresses: ['203.0.113.9'], conditions: { ready: true } }],
+          ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+        } as KubeObject,
+        { fieldManager: 'rbac-test' },
+      );
+      await admin.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'default', namespace: ns } });
+      await admin.create(R.Trigger, { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: 't', namespace: ns }, spec: { broker: 'default', subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'hello' } } } } as KubeObject);
+      await waitFor(admin, R.Trigger, 't', ns, (o) => (o && cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), 60_000);
     } finally {
       await avail.stop();
       // SIGTERM: the leaders release their Leases (update).
       await stop(ctrl);
       if (gw) await stop(gw);
+      if (brokerProc) await stop(brokerProc);
     }
 
     const events = readFileSync(join(dir, 'audit.log'), 'utf8')
@@ -250,6 +276,7 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
     for (const [user, ns, sa] of [
       [CONTROLLER, 'knative-serving', 'controller'],
       ...(gw ? [[GATEWAY, 'kourier-system', 'gateway']] : []),
+      ...(hasBroker ? [[BROKER, 'knative-eventing', 'broker']] : []),
     ] as [string, string, string][]) {
       for (const b of objects.map((m) => m.object).filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')) {
         const subjects = (b.subjects as { kind: string; name: string; namespace?: string }[]) ?? [];

@@ -95,7 +95,7 @@ describe('install plan', () => {
     const p = installPlan({ objects, image: 'img:1', domain: 'example.com', serving: true, eventing: true, extra: [ingressService('NodePort')] });
     assert.ok(p.crds.length > 0 && p.crds.every((m) => m.object.kind === 'CustomResourceDefinition'));
     assert.deepEqual(p.namespaces.map((m) => m.object.metadata.name).sort(), ['knative-eventing', 'knative-serving', 'kourier-system']);
-    assert.deepEqual(p.deployments.map((m) => `${m.object.metadata.namespace}/${m.object.metadata.name}`).sort(), ['knative-serving/controller', 'kourier-system/3scale-kourier-gateway']);
+    assert.deepEqual(p.deployments.map((m) => `${m.object.metadata.namespace}/${m.object.metadata.name}`).sort(), ['knative-eventing/mt-broker-ingress', 'knative-serving/controller', 'kourier-system/3scale-kourier-gateway']);
     for (const d of p.deployments) {
       const spec = d.object.spec as { template: { spec: { containers: { image: string }[] } } };
       assert.equal(spec.template.spec.containers[0]!.image, 'img:1');

@@ -1,0 +1,173 @@
+// `control-plane.js broker`: the in-memory broker, one process for every Broker of the cluster
+// (class MTChannelBasedBroker). It reads Brokers and Triggers through informers, or with
+// --config FILE from a YAML file of Broker and Trigger objects (tests, benchmarks; SIGHUP reloads).
+//
+//   --kubeconfig PATH     else KUBECONFIG, ~/.kube/config or the in-cluster service account
+//   --config FILE         serve the Brokers/Triggers in FILE instead of reading the cluster
+//   --bind ADDR           (0.0.0.0)
+//   --port N              ingress (8080; 0 = any free port)
+//   --admin-port N        /healthz /readyz /metrics /tail (9092; 0 = any free port)
+//   --max-bytes N         bytes of events held at once (33554432)
+//   --max-pending N       deliveries pending per Trigger (10000)
+//   --concurrency N       requests in flight per Trigger (100)
+// On start it prints one JSON line with the ports it listens on.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import type { Broker, Trigger } from '../../api/eventing/types.ts';
+import type { KubeObject } from '../../api/meta.ts';
+import { R } from '../../api/resources.ts';
+import { Engine } from './dispatcher.ts';
+import { adminHandler, ingressHandler } from './server.ts';
+import { buildTable } from './table.ts';
+
+export interface BrokerProcess {
+  engine: Engine;
+  port: number;
+  adminPort: number;
+  stop(): Promise<void>;
+}
+
+function loadFile(file: string): { brokers: Broker[]; triggers: Trigger[] } {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject | null).filter((o): o is KubeObject => !!o);
+  const items = docs.flatMap((d) => (d.kind === 'List' ? ((d as { items?: KubeObject[] }).items ?? []) : [d]));
+  return { brokers: items.filter((o) => o.kind === 'Broker') as Broker[], triggers: items.filter((o) => o.kind === 'Trigger') as Trigger[] };
+}
+
+export async function startBroker(argv: string[]): Promise<BrokerProcess> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: 'string' },
+      config: { type: 'string' },
+      bind: { type: 'string' },
+      port: { type: 'string' },
+      'admin-port': { type: 'string' },
+      'max-bytes': { type: 'string' },
+      'max-pending': { type: 'string' },
+      concurrency: { type: 'string' },
+    },
+    strict: true,
+  });
+  const num = (v: string | undefined, d: number, what: string) => {
+    if (v === undefined) return d;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got "${v}"`);
+    return n;
+  };
+  const engine = new Engine({
+    maxBytes: num(values['max-bytes'], 32 << 20, '--max-bytes'),
+    maxPending: num(values['max-pending'], 10_000, '--max-pending'),
+    concurrency: Math.max(1, num(values.concurrency, 100, '--concurrency')),
+  });
+  const log = (o: object, msg: string) => process.stderr.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), ...o, msg })}\n`);
+  let ready = false;
+  const stops: (() => void)[] = [];
+  if (values.config) {
+    const file = values.config;
+    const load = () => {
+      const { brokers, triggers } = loadFile(file);
+      engine.setTable(buildTable(brokers, triggers));
+      log({ brokers: brokers.length, triggers: triggers.length }, 'configuration loaded');
+    };
+    load();
+    const onHup = () => {
+      try {
+        load();
+      } catch (e) {
+        log({ err: (e as Error).message }, 'configuration not reloaded');
+      }
+    };
+    process.on('SIGHUP', onHup);
+    stops.push(() => process.off('SIGHUP', onHup));
+    ready = true;
+  } else {
+    const { KubeClient } = await import('../../kube/client.ts');
+    const { Informer, leanObject } = await import('../../kube/informer.ts');
+    const client = await KubeClient.connect({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-broker' });
+    const transform = leanObject({ dropLastApplied: true });
+    const brokers = new Informer<Broker>(client, R.Broker, { transform });
+    const triggers = new Informer<Trigger>(client, R.Trigger, { transform });
+    let scheduled = false;
+    const rebuild = () => {
+      if (scheduled) return;
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        engine.setTable(buildTable(brokers.list(), triggers.list(), undefined));
+      });
+    };
+    for (const inf of [brokers, triggers]) {
+      inf.onError = (e) => log({ err: String((e as Error)?.message ?? e), resource: inf.resource.plural }, 'informer error; retrying');
+      inf.on({ add: rebuild, update: rebuild, delete: rebuild });
+    }
+    await Promise.all([brokers.start(), triggers.start()]);
+    rebuild();
+    const { EventTypeCreator } = await import('./eventtypes.ts');
+    const eventTypes = new EventTypeCreator(client, log);
+    await eventTypes.start();
+    engine.onAccepted = (key, attrs) => {
+      const i = key.indexOf('/');
+      eventTypes.observe(brokers.get(key.slice(i + 1), key.slice(0, i)), attrs);
+    };
+    ready = true;
+    stops.push(() => {
+      eventTypes.stop();
+      brokers.stop();
+      triggers.stop();
+      client.close();
+    });
+  }
+  const bind = values.bind ?? '0.0.0.0';
+  const ingress = http.createServer({ keepAliveTimeout: 65_000 }, ingressHandler(engine, log));
+  const metrics = async () => {
+    const s = engine.stats;
+    const lines = Object.entries(s).map(([k, v]) => `kn_ts_broker_events_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total ${v}`);
+    lines.push(`kn_ts_broker_pending_deliveries ${engine.pending}`, `kn_ts_broker_held_bytes ${engine.bytes}`);
+    return `${lines.join('\n')}\n`;
+  };
+  const admin = http.createServer(adminHandler(engine, () => ready, metrics));
+  const listen = (s: http.Server, port: number) => new Promise<number>((res, rej) => s.once('error', rej).listen(port, bind, () => res((s.address() as AddressInfo).port)));
+  const port = await listen(ingress, num(values.port, 8080, '--port'));
+  const adminPort = await listen(admin, num(values['admin-port'], 9092, '--admin-port'));
+  return {
+    engine,
+    port,
+    adminPort,
+    async stop() {
+      ready = false;
+      for (const s of stops) s();
+      await new Promise<void>((r) => ingress.close(() => r()));
+      ingress.closeAllConnections();
+      admin.closeAllConnections();
+      await new Promise<void>((r) => admin.close(() => r()));
+      await engine.close();
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let p: BrokerProcess;
+  try {
+    p = await startBroker(argv);
+  } catch (e) {
+    process.stderr.write(`Error: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`${JSON.stringify({ msg: 'broker started', port: p.port, adminPort: p.adminPort })}\n`);
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    const hard = setTimeout(() => process.exit(1), 10_000);
+    hard.unref();
+    void p.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}

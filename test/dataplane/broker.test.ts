@@ -1,0 +1,303 @@
+// The real broker process (bin/control-plane.js broker --config FILE) with real HTTP subscribers on
+// 127.0.0.1: ingress status codes, fan-out and filters, retries and backoff timing bounds,
+// dead-lettering with the knativeerror* extensions, replies, TTL ending a reply loop, a dead
+// subscriber that does not slow the others, and backpressure.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { REPO } from '../harness/env.ts';
+
+interface Received {
+  at: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+interface Sub {
+  url: string;
+  got: Received[];
+  server: http.Server;
+  /** Answer for the n-th request (0-based). */
+  answer: (n: number, r: Received, res: http.ServerResponse) => void;
+  waitFor(n: number, ms?: number): Promise<void>;
+}
+
+const subs: Sub[] = [];
+async function subscriber(answer: Sub['answer'] = (_n, _r, res) => res.writeHead(202).end()): Promise<Sub> {
+  const s: Sub = {
+    url: '',
+    got: [],
+    server: http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        const r = { at: Date.now(), headers: req.headers, body };
+        s.got.push(r);
+        s.answer(s.got.length - 1, r, res);
+      });
+    }),
+    answer,
+    async waitFor(n, ms = 10_000) {
+      const deadline = Date.now() + ms;
+      while (s.got.length < n) {
+        if (Date.now() > deadline) throw new Error(`${s.url}: got ${s.got.length} events, want ${n}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+  await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', () => r()));
+  s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}/`;
+  subs.push(s);
+  return s;
+}
+
+let dir: string;
+const procs: ChildProcess[] = [];
+
+async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; proc: ChildProcess }> {
+  const file = join(dir, `cfg-${procs.length}.yaml`);
+  writeFileSync(file, yaml);
+  const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(proc);
+  let err = '';
+  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const line = await new Promise<string>((res, rej) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) res(out.split('\n')[0]!);
+    });
+    proc.once('exit', (code) => rej(new Error(`broker exited ${code}: ${err}`)));
+  });
+  const { port, adminPort } = JSON.parse(line) as { port: number; adminPort: number };
+  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, proc };
+}
+
+const broker = (name = 'default', delivery?: object) => `apiVersion: eventing.knative.dev/v1
+kind: Broker
+metadata: {name: ${name}, namespace: ns}
+${delivery ? `spec: {delivery: ${JSON.stringify(delivery)}}` : ''}
+---
+`;
+const trigger = (name: string, sub: string, extra: object = {}) =>
+  `apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: {name: ${name}, namespace: ns, uid: uid-${name}}
+spec: ${JSON.stringify({ broker: 'default', subscriber: { uri: sub }, ...extra })}
+---
+`;
+
+let seq = 0;
+async function send(url: string, attrs: Record<string, string> = {}, body = '{"hello":"world"}', headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers }> {
+  const h: Record<string, string> = { 'ce-specversion': '1.0', 'ce-id': `id-${++seq}`, 'ce-source': '/test', 'ce-type': 'dev.test', 'content-type': 'application/json', ...headers };
+  for (const [k, v] of Object.entries(attrs)) h[`ce-${k}`] = v;
+  const r = await fetch(url, { method: 'POST', headers: h, body });
+  await r.arrayBuffer();
+  return { status: r.status, headers: r.headers };
+}
+const metric = async (admin: string, name: string) => Number(/\s(\d+)$/m.exec((await (await fetch(`${admin}/metrics`)).text()).split('\n').find((l) => l.startsWith(name + ' ')) ?? '')?.[1] ?? NaN);
+
+before(() => {
+  if (!existsSync(join(REPO, 'dist/dataplane/broker/main.js'))) throw new Error('dist/ is not built (run through scripts/test.sh)');
+  dir = mkdtempSync(join(tmpdir(), 'kn-ts-broker-'));
+});
+after(async () => {
+  for (const p of procs) p.kill('SIGKILL');
+  for (const s of subs) {
+    s.server.closeAllConnections();
+    s.server.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('broker ingress', () => {
+  let url: string;
+  let sub: Sub;
+  before(async () => {
+    sub = await subscriber();
+    ({ url } = await startBroker(broker() + trigger('all', sub.url)));
+  });
+  it('answers as upstream: OPTIONS 200, GET 405, / 404, bad path 400, unknown broker 404', async () => {
+    const o = await fetch(`${url}/ns/default`, { method: 'OPTIONS' });
+    assert.equal(o.status, 200);
+    assert.equal(o.headers.get('webhook-allowed-origin'), '*');
+    const g = await fetch(`${url}/ns/default`);
+    assert.equal(g.status, 405);
+    assert.equal(g.headers.get('allow'), 'POST, OPTIONS');
+    assert.equal((await send(`${url}/`)).status, 404);
+    assert.equal((await send(`${url}/ns`)).status, 400);
+    assert.equal((await send(`${url}/ns/default/extra`)).status, 400);
+    assert.equal((await send(`${url}/ns/nope`)).status, 404);
+  });
+  it('400 for a bad event: no specversion, an unknown one, missing source/type/id, a batch', async () => {
+    const bad = async (headers: Record<string, string>, body = '{}') => (await fetch(`${url}/ns/default`, { method: 'POST', headers, body })).status;
+    assert.equal(await bad({ 'content-type': 'application/json' }), 400);
+    assert.equal(await bad({ 'ce-specversion': '2.0', 'ce-id': '1', 'ce-source': '/s', 'ce-type': 't' }), 400);
+    assert.equal(await bad({ 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': 't' }), 400);
+    assert.equal(await bad({ 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/s' }), 400);
+    assert.equal(await bad({ 'ce-specversion': '1.0', 'ce-source': '/s', 'ce-type': 't' }), 400);
+    assert.equal(await bad({ 'content-type': 'application/cloudevents-batch+json' }, '[]'), 400);
+    assert.equal(await bad({ 'content-type': 'application/cloudevents+json' }, '{"specversion":"1.0","id":"1","source":"/s"}'), 400);
+  });
+  it('202 for binary and structured events; delivered in binary mode with the attributes, data and headers upstream sends', async () => {
+    const n = sub.got.length;
+    assert.equal((await send(`${url}/ns/default`, { myext: 'v', subject: 'sub' }, '{"a":1}', { 'x-request-id': 'rid', 'x-other': 'no' })).status, 202);
+    const s = await fetch(`${url}/ns/default`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify({ specversion: '1.0', id: 'st-1', source: '/st', type: 'dev.structured', datacontenttype: 'application/json', data: { b: 2 } }),
+    });
+    assert.equal(s.status, 202);
+    await sub.waitFor(n + 2);
+    const sorted = [sub.got[n]!, sub.got[n + 1]!].sort((a, b) => String(a.headers['ce-id']).localeCompare(String(b.headers['ce-id'])));
+    const bin = sorted[0]!;
+    const st = sorted[1]!;
+    assert.equal(bin.headers['ce-myext'], 'v');
+    assert.equal(bin.headers['ce-subject'], 'sub');
+    assert.equal(bin.headers['ce-time'], undefined, 'the broker adds no time');
+    assert.equal(bin.body, '{"a":1}');
+    assert.equal(bin.headers.prefer, 'reply');
+    assert.equal(bin.headers['kn-namespace'], 'ns');
+    assert.equal(bin.headers['x-request-id'], 'rid');
+    assert.equal(bin.headers['x-other'], undefined);
+    assert.match(String(bin.headers['ce-knativearrivaltime']), /^\d{4}-\d\d-\d\dT/);
+    assert.equal(bin.headers['ce-knativebrokerttl'], undefined, 'the TTL stays inside the broker');
+    assert.equal(st.headers['ce-type'], 'dev.structured');
+    assert.equal(st.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(st.body), { b: 2 });
+  });
+});
+
+describe('fan-out and filters', () => {
+  it('every matching trigger gets the event once; the others none', async () => {
+    const matching = await Promise.all(Array.from({ length: 10 }, () => subscriber()));
+    const other = await Promise.all(Array.from({ length: 10 }, () => subscriber()));
+    let yaml = broker();
+    matching.forEach((s, i) => (yaml += trigger(`m${i}`, s.url, i % 2 ? { filter: { attributes: { type: 'dev.match' } } } : { filters: [{ prefix: { type: 'dev.ma' } }] })));
+    other.forEach((s, i) => (yaml += trigger(`o${i}`, s.url, i % 2 ? { filter: { attributes: { type: 'dev.other' } } } : { filters: [{ cesql: "type = 'x'" }] })));
+    const { url } = await startBroker(yaml);
+    assert.equal((await send(`${url}/ns/default`, { type: 'dev.match' })).status, 202);
+    await Promise.all(matching.map((s) => s.waitFor(1)));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(matching.map((s) => s.got.length), Array(10).fill(1));
+    assert.deepEqual(other.map((s) => s.got.length), Array(10).fill(0));
+  });
+});
+
+describe('delivery', () => {
+  it('retries with linear backoff within timing bounds, then succeeds', async () => {
+    const sub = await subscriber((n, _r, res) => res.writeHead(n < 3 ? 503 : 200).end());
+    const { url } = await startBroker(broker() + trigger('t', sub.url, { delivery: { retry: 5, backoffPolicy: 'linear', backoffDelay: 'PT0.2S' } }));
+    await send(`${url}/ns/default`);
+    await sub.waitFor(4);
+    const gaps = sub.got.slice(1, 4).map((r, i) => r.at - sub.got[i]!.at);
+    // Upstream's runtime: linear waits delay·(k-1): 0, 200, 400 ms.
+    assert.ok(gaps[0]! < 390, `first retry is immediate, well before the third retry's 400 ms (${gaps[0]} ms)`);
+    assert.ok(gaps[1]! >= 190 && gaps[1]! < 5000, `second after ~200 ms (${gaps[1]} ms)`);
+    assert.ok(gaps[2]! >= 390 && gaps[2]! < 5000, `third after ~400 ms (${gaps[2]} ms)`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(sub.got.length, 4, 'no attempt after the success');
+  });
+  it('retries with exponential backoff within timing bounds', async () => {
+    const sub = await subscriber((_n, _r, res) => res.writeHead(500).end());
+    const { url, admin } = await startBroker(broker() + trigger('t', sub.url, { delivery: { retry: 3, backoffPolicy: 'exponential', backoffDelay: 'PT0.1S' } }));
+    await send(`${url}/ns/default`);
+    await sub.waitFor(4);
+    const gaps = sub.got.slice(1).map((r, i) => r.at - sub.got[i]!.at);
+    [100, 200, 400].forEach((w, i) => assert.ok(gaps[i]! >= w - 10 && gaps[i]! < w + 5000, `retry ${i + 1} after ~${w} ms (${gaps[i]} ms)`));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(sub.got.length, 4, '1 + retry attempts');
+    assert.equal(await metric(admin, 'kn_ts_broker_events_failed_total'), 1);
+  });
+  it('dead-letters a non-retryable answer at once, with knativeerrordest, knativeerrorcode and knativeerrordata', async () => {
+    const sub = await subscriber((_n, _r, res) => res.writeHead(422, { 'content-type': 'text/plain' }).end('no thanks'));
+    const dls = await subscriber();
+    const { url } = await startBroker(broker() + trigger('t', sub.url, { delivery: { retry: 3, deadLetterSink: { uri: dls.url } } }));
+    await send(`${url}/ns/default`, { myext: 'keep' });
+    await dls.waitFor(1);
+    const d = dls.got[0]!;
+    assert.equal(sub.got.length, 1, '422 is not retried');
+    assert.equal(d.headers['ce-knativeerrordest'], sub.url);
+    assert.equal(d.headers['ce-knativeerrorcode'], '422');
+    assert.equal(d.headers['ce-knativeerrordata'], Buffer.from('no thanks').toString('base64'));
+    assert.equal(d.headers['ce-myext'], 'keep');
+    assert.equal(d.body, '{"hello":"world"}');
+  });
+  it('dead-letters an unreachable subscriber after its retries (code 500, dispatch error data)', async () => {
+    const gone = await subscriber();
+    const goneUrl = gone.url;
+    gone.server.close();
+    const dls = await subscriber();
+    const { url } = await startBroker(broker() + trigger('t', goneUrl, { delivery: { retry: 2, deadLetterSink: { uri: dls.url } } }));
+    await send(`${url}/ns/default`);
+    await dls.waitFor(1);
+    assert.equal(dls.got[0]!.headers['ce-knativeerrordest'], goneUrl);
+    assert.equal(dls.got[0]!.headers['ce-knativeerrorcode'], '500');
+    assert.match(Buffer.from(String(dls.got[0]!.headers['ce-knativeerrordata']), 'base64').toString(), /^dispatch error: /);
+  });
+  it('a reply re-enters the broker and reaches the trigger that matches it', async () => {
+    const first = await subscriber((_n, r, res) => res.writeHead(200, { 'ce-specversion': '1.0', 'ce-id': `reply-${String(r.headers['ce-id'])}`, 'ce-source': '/replier', 'ce-type': 'dev.reply', 'content-type': 'text/plain' }).end('pong'));
+    const second = await subscriber();
+    const { url } = await startBroker(broker() + trigger('a', first.url, { filter: { attributes: { type: 'dev.test' } } }) + trigger('b', second.url, { filter: { attributes: { type: 'dev.reply' } } }));
+    await send(`${url}/ns/default`, { id: 'ping-1' });
+    await second.waitFor(1);
+    assert.equal(second.got[0]!.headers['ce-id'], 'reply-ping-1');
+    assert.equal(second.got[0]!.body, 'pong');
+    assert.equal(first.got.length, 1);
+  });
+  it('the TTL ends a reply loop, and the refused reply is dead-lettered with the broker as destination', async () => {
+    const loop = await subscriber((n, _r, res) => res.writeHead(200, { 'ce-specversion': '1.0', 'ce-id': `loop-${n}`, 'ce-source': '/loop', 'ce-type': 'dev.test' }).end());
+    const dls = await subscriber();
+    const { url } = await startBroker(broker() + trigger('loop', loop.url, { delivery: { deadLetterSink: { uri: dls.url } } }));
+    await send(`${url}/ns/default`, { knativebrokerttl: '5' });
+    await dls.waitFor(1);
+    await new Promise((r) => setTimeout(r, 300));
+    // TTL 5 → 4, 3, 2, 1 accepted; the reply at 1 would be 0: refused (400).
+    assert.equal(loop.got.length, 4);
+    assert.equal(dls.got[0]!.headers['ce-knativeerrorcode'], '400');
+    assert.equal(dls.got[0]!.headers['ce-knativeerrordest'], 'http://broker-ingress.knative-eventing.svc.cluster.local/ns/default');
+  });
+  it('a dead (hanging) subscriber does not slow the others', async () => {
+    const held: http.ServerResponse[] = [];
+    const dead = await subscriber((_n, _r, res) => held.push(res));
+    const fast = await subscriber();
+    const { url } = await startBroker(broker() + trigger('dead', dead.url) + trigger('fast', fast.url), ['--concurrency', '20']);
+    for (let i = 0; i < 200; i++) assert.equal((await send(`${url}/ns/default`)).status, 202);
+    // Every event reaches the fast subscriber while the dead one still holds all it was given:
+    // its 20 slots, none answered (no timing bound: the proof is that nothing waited for it).
+    await fast.waitFor(200, 60_000);
+    assert.equal(held.filter((r) => !r.writableEnded).length, 20);
+    assert.equal(dead.got.length, 20, 'the dead subscriber holds only its own 20 slots');
+    for (const r of held) r.destroy();
+  });
+  it('backpressure: a full queue answers 429 with Retry-After, never a 202 it cannot honour', async () => {
+    const held: http.ServerResponse[] = [];
+    const slow = await subscriber((_n, _r, res) => held.push(res));
+    const other = await subscriber();
+    const { url, admin } = await startBroker(broker() + trigger('slow', slow.url, { filter: { attributes: { type: 'dev.slow' } } }) + trigger('other', other.url, { filter: { attributes: { type: 'dev.other' } } }), ['--max-pending', '5', '--concurrency', '2']);
+    const codes: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 8; i++) {
+      const r = await send(`${url}/ns/default`, { type: 'dev.slow' });
+      codes.push(r.status);
+      if (r.status === 429) retryAfter = r.headers.get('retry-after');
+    }
+    assert.deepEqual(codes, [202, 202, 202, 202, 202, 429, 429, 429]);
+    assert.equal(retryAfter, '1');
+    // Events for another trigger are still accepted and delivered.
+    assert.equal((await send(`${url}/ns/default`, { type: 'dev.other' })).status, 202);
+    await other.waitFor(1);
+    // Once the slow subscriber answers, every accepted event is delivered.
+    for (const r of held.splice(0)) r.writeHead(202).end();
+    slow.answer = (_n, _r, res) => res.writeHead(202).end();
+    await slow.waitFor(5);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await metric(admin, 'kn_ts_broker_events_delivered_total'), 6);
+    assert.equal(await metric(admin, 'kn_ts_broker_pending_deliveries'), 0);
+  });
+});
