@@ -1,15 +1,17 @@
 // `kn quickstart kind|minikube` end to end, with recording fakes of kind, docker and minikube on
-// PATH (test/quickstart/fake-bin: there is no Docker engine here). The fake `kind create cluster`
+// PATH (test/quickstart/fake-bin: there is no Docker engine here). Each scenario's PATH is a folder
+// holding only the fakes it means (fakes.ts), so a docker or kind installed on the machine is
+// never found. The fake `kind create cluster`
 // points the "cluster" at a REAL kube-apiserver, so every manifest really goes through
 // server-side apply. The server is a private one (startCluster), not the shared one, so that the
 // "a re-run changes nothing" check cannot be disturbed by another test file applying the same
 // CRDs. There is no kubelet: Deployments are made Available by the test (available.ts, a loop
 // that writes Deployment status).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.ts';
@@ -18,8 +20,8 @@ import { KubeClient } from '../../src/kube/client.ts';
 import { startCluster, type TestCluster } from '../harness/cluster.ts';
 import { REPO, runKn, type KnResult } from '../harness/env.ts';
 import { makeDeploymentsAvailable } from './available.ts';
+import { installFakes } from './fakes.ts';
 
-const FAKES = join(REPO, 'test/quickstart/fake-bin');
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 const IMAGE = `dev.local/kn-ts/control-plane:${VERSION}`;
 const CP_NAMESPACES = ['knative-serving', 'kourier-system', 'knative-eventing'];
@@ -38,17 +40,15 @@ let n = 0;
 /** A scenario: its own PATH (only the fakes asked for), state, log and KUBECONFIG. */
 function scenario(tools: string[] = ['kind', 'docker'], env: Record<string, string> = {}) {
   const dir = join(work, `s${++n}`);
-  const bin = join(dir, 'bin');
-  mkdirSync(bin, { recursive: true });
-  for (const t of tools) symlinkSync(join(FAKES, t), join(bin, t));
+  const path = installFakes(join(dir, 'bin'), tools);
   const log = join(dir, 'calls.log');
   const state = join(dir, 'state');
   return {
     dir,
     state,
     env: {
-      // The fakes, node, and the basic system tools — not /usr/local/bin (a docker CLI lives there).
-      PATH: [bin, dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
+      // Only the fakes asked for: no system folder, where a real docker or kind may be installed.
+      PATH: path,
       FAKE_LOG: log,
       FAKE_STATE_DIR: state,
       FAKE_TARGET_KUBECONFIG: cluster.kubeconfig,
@@ -184,7 +184,7 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
       '$ kind create cluster --name knative --image kindest/node:v1.34.0 --config - <<EOF',
       'hostPort: 8080',
       'listenAddress: "127.0.0.1"',
-      `$ docker build -t ${IMAGE} -f ${REPO}/Dockerfile ${REPO}`,
+      `$ docker build --network=none -t ${IMAGE} <staged folder>`,
       `$ kind load docker-image ${IMAGE} --name knative`,
       'Deployment knative-serving/controller',
       'Deployment kourier-system/3scale-kourier-gateway',
@@ -213,13 +213,14 @@ describe('kn quickstart kind on a fresh machine, then again', () => {
     }
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const calls = first.calls();
-    assert.deepEqual(calls.map(line), [
+    // The build context is staged in a fresh temporary folder (src/quickstart/image.ts).
+    assert.deepEqual(calls.map(line).map((l) => l.replace(/kn-ts-image-\w+$/, 'kn-ts-image-X')), [
       'docker info --format {{.ServerVersion}}',
       'kind version -q',
       'kind get clusters',
       'kind create cluster --name knative --image kindest/node:v1.34.0 --config -',
       'kind get kubeconfig --name knative',
-      `docker build -t ${IMAGE} -f ${REPO}/Dockerfile ${REPO}`,
+      `docker build --network=none -t ${IMAGE} ${join(tmpdir(), 'kn-ts-image-X')}`,
       `kind load docker-image ${IMAGE} --name knative`,
     ]);
     // The kind config: host 127.0.0.1:80 → node port 31080.
