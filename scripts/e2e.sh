@@ -298,6 +298,8 @@ up() {
   phase "packages"; packages
   phase "go binaries"; gobins
   phase "network namespace, dockerd"; runc_wrapper; netns_up; dockerd_up
+  # The tier starts from nothing: no cluster or container left by an interrupted run.
+  remove_clusters
   phase "node image"; node_image
   phase "node:24-slim image"; node24_image
   tool_path
@@ -305,11 +307,13 @@ up() {
   log "up in $(( $(date +%s) - t0 ))s; docker data root $(du -sh "$E2E/docker" 2>/dev/null | cut -f1)"
 }
 
+remove_clusters() {
+  local c; for c in $("$BIN/kind" get clusters 2>/dev/null); do "$BIN/kind" delete cluster --name "$c" >/dev/null 2>&1 || true; done
+  docker ps -aq | xargs -r /usr/bin/docker rm -f >/dev/null 2>&1 || true
+}
+
 down() {
-  if docker info >/dev/null 2>&1; then
-    local c; for c in $("$BIN/kind" get clusters 2>/dev/null); do "$BIN/kind" delete cluster --name "$c" >/dev/null 2>&1 || true; done
-    docker ps -aq | xargs -r docker rm -f >/dev/null 2>&1 || true
-  fi
+  docker info >/dev/null 2>&1 && remove_clusters
   if [ -f "$RUN/dockerd.pid" ]; then
     local pid; pid=$(cat "$RUN/dockerd.pid")
     if kill "$pid" 2>/dev/null; then
@@ -330,3 +334,4 @@ case "${1:-up}" in
   bins) phase packages; packages; phase "go binaries"; gobins; phase ;;
   *) echo "usage: scripts/e2e.sh up|down|env|bins" >&2; exit 2 ;;
 esac
+exit
