@@ -67,12 +67,16 @@ export function productionPackages(lockText: string | undefined): string[] | und
     .sort();
 }
 
+/** What a package ships that Node never loads at run time: type declarations and source maps. */
+export const NOT_RUNTIME = /\.(d\.[cm]?ts|map)$/;
+
 /**
  * Puts the file or folder `from` at `to`: files as hard links where the file system allows it (the
  * context is only read, by docker, and is removed after the build: nothing is written but folders),
- * else as copies. With skipNodeModules, nested node_modules folders are left out.
+ * else as copies. In node_modules, NOT_RUNTIME files are left out (runtimeOnly), and with skipNested
+ * the nested node_modules folders of a package (the lock file lists those packages on their own).
  */
-export function stageTree(from: string, to: string, skipNodeModules = false): void {
+export function stageTree(from: string, to: string, o: { runtimeOnly?: boolean; skipNested?: boolean } = {}): void {
   const st = statSync(from);
   if (!st.isDirectory()) {
     mkdirSync(dirname(to), { recursive: true });
@@ -88,9 +92,9 @@ export function stageTree(from: string, to: string, skipNodeModules = false): vo
     const src = join(from, e.name);
     const dst = join(to, e.name);
     if (e.isDirectory()) {
-      if (!(skipNodeModules && e.name === 'node_modules')) stageTree(src, dst, skipNodeModules);
+      if (!(o.skipNested && e.name === 'node_modules')) stageTree(src, dst, o);
     } else if (e.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
-    else if (e.isFile()) stageTree(src, dst);
+    else if (e.isFile() && !(o.runtimeOnly && NOT_RUNTIME.test(e.name))) stageTree(src, dst);
   }
 }
 
@@ -99,15 +103,16 @@ function stageNodeModules(root: string, dest: string): void {
   const lockFile = join(root, 'package-lock.json');
   const pkgs = productionPackages(existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : undefined);
   if (!pkgs) {
-    stageTree(join(root, 'node_modules'), join(dest, 'node_modules'));
+    stageTree(join(root, 'node_modules'), join(dest, 'node_modules'), { runtimeOnly: true });
     return;
   }
   for (const p of pkgs) {
     const from = join(root, p);
     // Optional packages for other platforms are in the lock file but not installed.
     if (!existsSync(from)) continue;
-    // Each package without its nested node_modules: nested packages are entries of their own.
-    stageTree(from, join(dest, p), true);
+    // Each package without its nested node_modules (nested packages are entries of their own) and
+    // without what is never loaded at run time.
+    stageTree(from, join(dest, p), { runtimeOnly: true, skipNested: true });
   }
 }
 

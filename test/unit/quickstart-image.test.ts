@@ -83,6 +83,7 @@ describe('stageImageContext', () => {
     for (const p of ['node_modules/a/node_modules/b', 'node_modules/dev', 'node_modules/a/node_modules/devnested']) {
       mkdirSync(join(root, p), { recursive: true });
       writeFileSync(join(root, p, 'index.js'), p);
+      for (const f of ['index.d.ts', 'index.js.map', 'types.d.mts']) writeFileSync(join(root, p, f), 'not loaded at run time');
     }
     if (o.lock !== false) {
       writeFileSync(
@@ -104,6 +105,7 @@ describe('stageImageContext', () => {
       assert.ok(!existsSync(join(dir, 'node_modules/dev')), 'a dev package is not staged');
       assert.ok(!existsSync(join(dir, 'node_modules/a/node_modules/devnested')), 'a nested dev package is not staged');
       assert.ok(!existsSync(join(dir, 'package-lock.json')), 'only what the Dockerfile copies');
+      assert.ok(!existsSync(join(dir, 'node_modules/a/node_modules/b/index.d.ts')) && !existsSync(join(dir, 'node_modules/a/index.js.map')), 'no declarations or source maps');
       assert.equal(statSync(join(dir, 'package.json')).ino, statSync(join(root, 'package.json')).ino, 'same file system: a hard link, nothing copied');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -114,6 +116,8 @@ describe('stageImageContext', () => {
     const dir = stageImageContext(install({ lock: false }));
     try {
       assert.ok(existsSync(join(dir, 'node_modules/dev/index.js')));
+      assert.ok(existsSync(join(dir, 'node_modules/a/node_modules/b/index.js')), 'nested packages too');
+      assert.ok(!existsSync(join(dir, 'node_modules/dev/types.d.mts')));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
