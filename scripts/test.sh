@@ -21,8 +21,9 @@ run_e2e() {
   fi
   trap 'bash scripts/e2e.sh down' EXIT
   trap 'exit 130' INT TERM
-  bash scripts/e2e.sh up
-  eval "$(bash scripts/e2e.sh env)"
+  # Explicit returns: set -e does not apply where run_e2e's status is tested.
+  bash scripts/e2e.sh up || return 1
+  eval "$(bash scripts/e2e.sh env)" || return 1
   local ns=(nsenter "--net=/run/netns/$KN_E2E_NETNS")
   if "${ns[@]}" ip route get 1.1.1.1 >/dev/null 2>&1; then
     echo "npm test: the e2e namespace has a route off this machine; refusing to run" >&2; return 1
