@@ -1,7 +1,13 @@
 # The kn-ts control-plane image: one image, one entry point per component
-# (`node bin/control-plane.js controller|gateway`). `kn quickstart kind` builds it as
-#   docker build -t dev.local/kn-ts/control-plane:<package version> -f Dockerfile .
-# and loads it into the kind node.
+# (`node bin/control-plane.js controller|gateway`).
+#
+# By hand, with a registry in reach (the first two stages run `npm ci`):
+#   docker build -t dev.local/kn-ts/control-plane:<package version> .
+# `kn quickstart kind` needs no network inside the build: it stages a context from the local install
+# (what the runtime stage copies, with production node_modules only), reads each
+# `COPY --from=<stage> /path/x dest` of the runtime stage as `COPY x dest`, builds only that stage
+# with `docker build --network=none`, and loads the image into the kind node
+# (src/quickstart/image.ts). Keep the runtime stage to plain COPY lines of top-level files/folders.
 
 # --- build: compile TypeScript to dist/ and write oclif.manifest.json ----------------------------
 FROM node:24-slim AS build

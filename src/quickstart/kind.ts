@@ -4,10 +4,10 @@ import { applySteps, buildPlan, nextSteps } from './common.ts';
 import { QuickstartError } from './errors.ts';
 import { controlPlaneImage, ingressService, kindConfig, MIN_KIND_VERSION, NODE_PORT, parseVersion, type QuickstartOptions, versionBelow } from './options.ts';
 import { type Ctx, type Deps, runQuickstart, type Step } from './steps.ts';
-import { checkDependencies, describeInvocation, docker, kind, parseKindClusters, runOrFail } from './tools.ts';
+import { checkDependencies, describeInvocation, docker, kind, lastLine, parseKindClusters, runOrFail } from './tools.ts';
 import { planUsesImage } from './manifests.ts';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { stageImageContext, stagedBuild, stagedBuildPlan } from './image.ts';
 
 const INSTALL_DOCKER = "install Docker (https://docs.docker.com/get-docker/; Debian/Ubuntu: 'sudo apt-get install docker.io'), or Podman with KIND_EXPERIMENTAL_PROVIDER=podman";
 const INSTALL_KIND = "install kind v0.30 or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation, e.g. 'go install sigs.k8s.io/kind@v0.30.0')";
@@ -58,13 +58,16 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
               `host port ${o.port} on 127.0.0.1 is already in use: stop what listens there (another web server or kind cluster) or pass --port ${o.port === 80 ? 8080 : o.port + 1}`,
             );
           }
-          await runOrFail(
-            runner,
-            kind.create(o),
-            `creating the kind cluster '${o.name}'`,
-            `kind removes a cluster it could not create; fix the cause (see kind's output above) and run 'kn quickstart kind' again`,
-            (l) => io.output(l),
-          );
+          const create = kind.create(o);
+          const r = await runner.run(create.cmd, create.args, { input: create.input, onLine: (l) => io.output(l) });
+          if (r.exitCode !== 0) {
+            // kind removes a cluster it could not create: nothing is left half-made.
+            const nodeImage = create.args[create.args.indexOf('--image') + 1]!;
+            const fix = /failed to pull image|pull access denied|No such image/i.test(`${r.stderr}\n${r.stdout}`)
+              ? `the node image ${nodeImage} is neither in the local Docker nor pullable: pull or 'docker load' it, or pass --node-image with one that is; ${again}`
+              : `kind removes a cluster it could not create; fix the cause (see kind's output above) and run 'kn quickstart kind' again`;
+            throw new QuickstartError(`creating the kind cluster '${o.name}' failed (kind exited with ${r.exitCode}): ${lastLine(r)}; ${fix}`);
+          }
           ctx.clusterExisted = false;
         }
         const kc = await runOrFail(runner, kind.getKubeconfig(o.name), `reading the kubeconfig of kind cluster '${o.name}'`, `check 'kind get kubeconfig --name ${o.name}'`);
@@ -79,19 +82,21 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
         ? [`skipped: --image ${o.image} is pulled by the node`]
         : o.skipBuild
           ? ['skipped: --skip-build (the image must already be in the local Docker)']
-          : [`${describeInvocation(docker.build(o))}   (cached layers make a re-run quick)`],
+          : stagedBuildPlan(o.root, image),
       skip: () => unused ?? (o.image ? `Using published image ${o.image}` : o.skipBuild ? `Skipping the build of ${image} (--skip-build)` : false),
       run: async (ctx, io) => {
-        if (!existsSync(join(o.root, 'Dockerfile'))) {
-          throw new QuickstartError(`there is no Dockerfile in ${o.root} to build ${image} from: run kn from a kn-ts source checkout, or pass --image <published image>`);
+        const context = stageImageContext(o.root);
+        try {
+          await runOrFail(
+            ctx.deps.runner,
+            stagedBuild(image, context),
+            `building the control-plane image ${image}`,
+            `fix the build (see docker's output above), or pass --image <published image>`,
+            (l) => io.output(l),
+          );
+        } finally {
+          rmSync(context, { recursive: true, force: true });
         }
-        await runOrFail(
-          ctx.deps.runner,
-          docker.build(o),
-          `building the control-plane image ${image}`,
-          `fix the build (see docker's output above), or pass --image <published image>`,
-          (l) => io.output(l),
-        );
       },
     },
     {
@@ -103,7 +108,7 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
           ctx.deps.runner,
           kind.load(image, o.name),
           `loading ${image} into kind cluster '${o.name}'`,
-          o.skipBuild ? `build it first ('${describeInvocation(docker.build(o)).slice(2)}') or drop --skip-build` : `check 'docker images ${image}'`,
+          o.skipBuild ? `build it first (run 'kn quickstart kind' without --skip-build once) or drop --skip-build` : `check 'docker images ${image}'`,
           (l) => io.output(l),
         );
       },

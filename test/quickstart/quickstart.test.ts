@@ -249,7 +249,7 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
       '$ kind create cluster --name knative --image kindest/node:v1.34.0 --config - <<EOF',
       'hostPort: 8080',
       'listenAddress: "127.0.0.1"',
-      `$ docker build -t ${IMAGE} -f ${REPO}/Dockerfile ${REPO}`,
+      `$ docker build --network=none -t ${IMAGE} <staged folder>`,
       `$ kind load docker-image ${IMAGE} --name knative`,
       'config-network gets autocreate-cluster-domain-claims: "true"',
       'Deployment knative-serving/controller',
@@ -279,13 +279,14 @@ describe('kn quickstart kind on a fresh machine, then again', () => {
     }
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const calls = first.calls();
-    assert.deepEqual(calls.map(line), [
+    // The build context is staged in a fresh temporary folder (src/quickstart/image.ts).
+    assert.deepEqual(calls.map(line).map((l) => l.replace(/kn-ts-image-\w+$/, 'kn-ts-image-X')), [
       'docker version --format {{json .}}',
       'kind version -q',
       'kind get clusters',
       'kind create cluster --name knative --image kindest/node:v1.34.0 --config -',
       'kind get kubeconfig --name knative',
-      `docker build -t ${IMAGE} -f ${REPO}/Dockerfile ${REPO}`,
+      `docker build --network=none -t ${IMAGE} ${join(tmpdir(), 'kn-ts-image-X')}`,
       `kind load docker-image ${IMAGE} --name knative`,
     ]);
     // The kind config: host 127.0.0.1:80 → node port 31080.

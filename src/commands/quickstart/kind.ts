@@ -82,16 +82,31 @@ export default class QuickstartKind extends KnCommand {
     'kn quickstart kind --port 8080 --name dev',
     'kn quickstart kind --dry-run',
     'kn quickstart kind --image ghcr.io/example/kn-ts-control-plane:0.1.0',
+    'kn quickstart kind --node-image kindest/node:v1.34.0',
   ];
   static override flags = {
     ...commonFlags,
     port: int('Host port on 127.0.0.1 that reaches the gateway (default 80)', { aliases: ['host-port'], min: 1, max: 65535 }),
     extraMountHostPath: str('Host path to mount into the kind node (with --extraMountContainerPath)'),
     extraMountContainerPath: str('Path in the kind node to mount --extraMountHostPath at'),
+    'node-image': str('kind node image to create the cluster from, e.g. one loaded from a file on an air-gapped machine (instead of --kubernetes-version)', {
+      helpValue: 'image',
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(QuickstartKind);
-    await runQuickstartCommand(this, 'kind', optionsFrom(this, flags), flags.registry);
+    const o = optionsFrom(this, flags);
+    const nodeImage = flags['node-image'];
+    if (nodeImage !== undefined) {
+      if (flags['kubernetes-version'] !== undefined) throw this.userError('only one of --node-image and --kubernetes-version may be specified');
+      // name:tag or name@digest: a ':' in the last path part.
+      if (!/^[a-z0-9][\w./-]*(:[\w][\w.-]*)?(@sha256:[0-9a-f]{64})?$/.test(nodeImage) || !/[:@]/.test(nodeImage.split('/').pop()!)) {
+        throw this.userError(`invalid node image "${nodeImage}": give a full reference with a tag, such as kindest/node:v1.34.0`);
+      }
+      // A value with ':' is a full node image reference (kindNodeImage).
+      o.kubernetesVersion = nodeImage;
+    }
+    await runQuickstartCommand(this, 'kind', o, flags.registry);
   }
 }
