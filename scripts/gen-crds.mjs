@@ -348,7 +348,7 @@ const trafficTarget = (ctx) => {
       latestRevision: bool('Must be true exactly when revisionName is empty.'),
       percent: i64('Percent of traffic for this target (0-100); the percents of all targets sum to 100.', {
         'x-kubernetes-validations': ctx === 'status' ? undefined : [rule('self >= 0 && self <= 100', "='expected 0 <= %d <= 100'.format([self])")],
-        // Defaulting (ADR 0012): upstream's webhook writes percent 0 when it is left out.
+        // Defaulting (ADR 0016): upstream's webhook writes percent 0 when it is left out.
         ...(ctx === 'status' ? {} : { default: TRAFFIC_DEFAULTS.percent }),
       }),
       revisionName: str('A specific revision to send this portion of traffic to; mutually exclusive with configurationName.', { maxLength: 253 }),
@@ -373,7 +373,7 @@ const specTraffic = (ctx) => {
       rule("self.all(a, !has(a.tag) || a.tag == '' || self.exists_one(b, has(b.tag) && b.tag == a.tag))", 'expected exactly one, got both: traffic targets must have unique tags'),
     ],
   });
-  // Defaulting (ADR 0012): a Service without traffic sends 100% to its latest revision, as the
+  // Defaulting (ADR 0016): a Service without traffic sends 100% to its latest revision, as the
   // webhook does, so this holds even while no webhook answers (failurePolicy Ignore).
   return ctx === 'service' ? { ...a, default: TRAFFIC_DEFAULTS.serviceTraffic } : a;
 };

@@ -1,4 +1,4 @@
-// Admission benchmark for ADR 0012 (defaulting): what the defaulting webhook costs and what happens
+// Admission benchmark for ADR 0016 (defaulting): what the defaulting webhook costs and what happens
 // when it is down. Prints figures; asserts nothing.
 //
 //   KN_TS_TEST_BINS="$(scripts/build-test-bins.sh)" unshare -rn bash -c \

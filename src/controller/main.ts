@@ -107,7 +107,7 @@ export function servingReconcilers(autoscaler = new Autoscaler()): Reconciler[] 
   ] as unknown as Reconciler[];
 }
 
-/** Starts the defaulting webhook (ADR 0012) on every replica, leader or not. */
+/** Starts the defaulting webhook (ADR 0016) on every replica, leader or not. */
 export async function startWebhook(o: { namespace: string; webhookPort?: number; webhookHost?: string; webhookIPs?: string[] }, client: KubeClient, log: Logger = makeLogger()): Promise<DefaultingWebhook> {
   const wh = new DefaultingWebhook({ client, log, namespace: o.namespace, port: o.webhookPort ?? 8443, ...(o.webhookHost ? { host: o.webhookHost } : {}), ...(o.webhookIPs ? { ips: o.webhookIPs } : {}) });
   await wh.start();

@@ -33,7 +33,7 @@ async function applyIn(c: KubeClient, ns: string, o: KubeObject): Promise<KubeOb
   return c.apply(typeOf(o), inNamespace(o, ns), { fieldManager: 'crds-test' });
 }
 
-/** The spec as the schema's defaults (ADR 0012) store it: a Service's traffic, each target's percent. */
+/** The spec as the schema's defaults (ADR 0016) store it: a Service's traffic, each target's percent. */
 function schemaDefaulted(o: KubeObject): unknown {
   const spec = structuredClone((o as KubeObject & { spec?: { traffic?: { percent?: number }[] } }).spec);
   if (!spec || (o.kind !== 'Service' && o.kind !== 'Route')) return spec;

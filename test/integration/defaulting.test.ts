@@ -1,4 +1,4 @@
-// Defaulting at admission (ADR 0012): a private kube-apiserver with kn-ts's CRDs and its
+// Defaulting at admission (ADR 0016): a private kube-apiserver with kn-ts's CRDs and its
 // MutatingWebhookConfiguration (manifests/420-webhook.yaml, pointed at 127.0.0.1 by URL), the
 // controller's defaulting webhook in this process, and ≥15 Serving objects in the shapes users
 // write, sent as kubectl sends them (server-side apply, create, and kubectl itself). Each stored

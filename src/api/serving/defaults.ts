@@ -2,7 +2,7 @@
 // (serving:pkg/apis/serving/v1/*_defaults.go), as pure functions over the few config-defaults,
 // config-deployment and config-autoscaler keys they need. The one source of the default values:
 // kn-ts's defaulting webhook (src/controller/webhook) applies admissionDefaults() to what users
-// store, and the reconcilers apply the same functions to the children they write (ADR 0012).
+// store, and the reconcilers apply the same functions to the children they write (ADR 0016).
 import { isDeepStrictEqual } from 'node:util';
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
 import { parseServingConfig } from './config.ts';

@@ -1,4 +1,4 @@
-// Activation inside the gateway (docs/adr/0012-gateway-activation.md): requests for a revision with
+// Activation inside the gateway (docs/adr/0017-gateway-activation.md): requests for a revision with
 // no ready endpoint are held here instead of in a separate activator hop.
 // - one FIFO queue per revision, bounded (full → 503 "pending request queue full", as upstream's
 //   activator breaker);
