@@ -158,9 +158,9 @@ spec:
   it('a Trigger created before its subscriber Broker resolves when it appears, without a restart', async () => {
     const r = await runKn(['trigger', 'create', 'chain', '-n', ns, '--broker', 'default', '--sink', 'http://placeholder.example.com/']);
     assert.equal(r.stdout, `Trigger 'chain' successfully created in namespace '${ns}'.\n`, r.stderr);
-    const t = await c.get<Trigger>(R.Trigger, 'chain', ns);
-    t.spec!.subscriber = { ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'later', namespace: ns } };
-    await c.replace(R.Trigger, t);
+    // A merge patch, as a user's `kubectl patch` would: the controller writes defaults to the same
+    // object concurrently, so a get-then-replace could lose the race (409).
+    await c.patch(R.Trigger, 'chain', ns, { spec: { subscriber: { uri: null, ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'later', namespace: ns } } } }, 'merge');
     await waitFor<Trigger>(c, R.Trigger, 'chain', ns, (o) => (cond(o, 'SubscriberResolved')?.status === 'False' ? 'done' : 'wait'), T);
     await runKn(['broker', 'create', 'later', '-n', ns]);
     const ok = await waitFor<Trigger>(c, R.Trigger, 'chain', ns, (o) => (cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), T);

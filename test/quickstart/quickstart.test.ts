@@ -356,7 +356,7 @@ describe('kn quickstart kind on a fresh machine, then again', () => {
       'merge',
       { subresource: 'status' },
     );
-    const avail = makeDeploymentsAvailable(client, ['kourier-system']);
+    const avail = makeDeploymentsAvailable(client, ['kourier-system', 'knative-eventing']);
     let r: KnResult;
     try {
       r = await quickstart(s, ['kind', '--image', published, '--timeout', '2']);
