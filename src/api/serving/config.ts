@@ -2,6 +2,7 @@
 // config-defaults, config-deployment, config-gc), parsed into typed values with upstream's keys and
 // defaults. Pure: the caller reads the maps; a bad value falls back to its default and is reported in
 // `warnings`, so one typo never stops the control plane.
+import { formatGoDurationMs, parseGoDurationMs } from '../duration.ts';
 import { isQuantity as isQuantityStrict } from '../quantity.ts';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE, validateDomainTemplate, validateTagTemplate } from './domains.ts';
@@ -276,48 +277,6 @@ function deepFreeze<T>(o: T): T {
 
 // ---------------------------------------------------------------- value parsers
 
-const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: S, m: M, h: HOUR };
-
-/**
- * Parses a Go duration ("48h", "1m30s", "1.5s", "-2m", "0") into milliseconds; undefined when it is
- * not valid Go syntax (a bare number other than 0 has no unit and is invalid, as in Go).
- */
-export function parseDuration(s: string): number | undefined {
-  let rest = s.trim();
-  if (rest === '') return undefined;
-  let sign = 1;
-  if (rest[0] === '-' || rest[0] === '+') {
-    if (rest[0] === '-') sign = -1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  const re = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest.length > 0) {
-    const m = re.exec(rest);
-    if (!m) return undefined;
-    total += Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
-    rest = rest.slice(m[0].length);
-  }
-  return sign * total;
-}
-
-/** Formats milliseconds as Go prints a duration ("1m30s", "48h0m0s", "0s"). */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const neg = ms < 0;
-  let v = Math.abs(ms);
-  if (v < S) return `${neg ? '-' : ''}${+v.toFixed(6)}ms`;
-  const h = Math.floor(v / HOUR);
-  v -= h * HOUR;
-  const m = Math.floor(v / M);
-  v -= m * M;
-  const s = +(v / S).toFixed(9);
-  const out = h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
-  return (neg ? '-' : '') + out;
-}
-
 /** Go's strconv.ParseBool. */
 function parseBool(s: string): boolean | undefined {
   if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(s)) return true;
@@ -396,7 +355,7 @@ class Reader {
     return this.get(def, keys, parseFloatStrict, check);
   }
   duration(def: number, keys: string | string[], check?: (v: number) => string | undefined): number {
-    return this.get(def, keys, parseDuration, check);
+    return this.get(def, keys, parseGoDurationMs, check);
   }
   oneOf<T extends string>(def: T, keys: string | string[], values: readonly T[], caseInsensitive = false): T {
     return this.get<T>(def, keys, (v) => {
@@ -513,7 +472,7 @@ function parseAutoscaler(data: Record<string, string> | undefined, warnings: str
     },
     (v) => (v > 0 && v <= 1 ? undefined : `container-concurrency-target-percentage = ${goFloat(v)} is outside of valid range of (0, 100]`),
   );
-  const durationCheck = (key: string, ok: (v: number) => boolean, what: string) => (v: number) => (ok(v) ? undefined : `${key} ${what}, was: ${formatDuration(v)}`);
+  const durationCheck = (key: string, ok: (v: number) => boolean, what: string) => (v: number) => (ok(v) ? undefined : `${key} ${what}, was: ${formatGoDurationMs(v)}`);
   const rate = (key: string) => (v: number) => (v > 1 ? undefined : `${key} = ${v}, must be greater than 1.0`);
   const c: AutoscalerConfig = {
     podAutoscalerClass: r.str(d.podAutoscalerClass, 'pod-autoscaler-class', (v) => (v ? undefined : 'must not be empty')),
@@ -530,9 +489,9 @@ function parseAutoscaler(data: Record<string, string> | undefined, warnings: str
     ),
     stableWindowMs: r.duration(d.stableWindowMs, 'stable-window', (v) =>
       v < 6 * S || v > HOUR
-        ? `stable-window = ${formatDuration(v)}, must be in [6s; 1h0m0s] range`
+        ? `stable-window = ${formatGoDurationMs(v)}, must be in [6s; 1h0m0s] range`
         : v % S !== 0
-          ? `stable-window = ${formatDuration(v)}, must be specified with at most second precision`
+          ? `stable-window = ${formatGoDurationMs(v)}, must be specified with at most second precision`
           : undefined,
     ),
     panicWindowPercentage: r.float(d.panicWindowPercentage, 'panic-window-percentage', (v) => (v >= 1 && v <= 100 ? undefined : `panic-window-percentage = ${v}, must be in [1, 100] interval`)),
@@ -543,7 +502,7 @@ function parseAutoscaler(data: Record<string, string> | undefined, warnings: str
     scaleToZeroGracePeriodMs: r.duration(d.scaleToZeroGracePeriodMs, 'scale-to-zero-grace-period', durationCheck('scale-to-zero-grace-period', (v) => v > 0, 'must be positive')),
     scaleToZeroPodRetentionPeriodMs: r.duration(d.scaleToZeroPodRetentionPeriodMs, 'scale-to-zero-pod-retention-period', durationCheck('scale-to-zero-pod-retention-period', (v) => v >= 0, 'cannot be negative')),
     scaleDownDelayMs: r.duration(d.scaleDownDelayMs, 'scale-down-delay', (v) =>
-      v < 0 ? `scale-down-delay cannot be negative, was: ${formatDuration(v)}` : v % S !== 0 ? `scale-down-delay = ${formatDuration(v)}, must be specified with at most second precision` : undefined,
+      v < 0 ? `scale-down-delay cannot be negative, was: ${formatGoDurationMs(v)}` : v % S !== 0 ? `scale-down-delay = ${formatGoDurationMs(v)}, must be specified with at most second precision` : undefined,
     ),
     activatorCapacity: r.float(d.activatorCapacity, 'activator-capacity', (v) => (v >= 1 ? undefined : `activator-capacity = ${v}, must be at least 1`)),
     allowZeroInitialScale: r.bool(d.allowZeroInitialScale, 'allow-zero-initial-scale'),
@@ -643,7 +602,7 @@ function parseDeployment(data: Record<string, string> | undefined, warnings: str
 function parseGC(data: Record<string, string> | undefined, warnings: string[]): GCConfig {
   const r = new Reader('config-gc', data, warnings);
   const d = DEFAULT_SERVING_CONFIG.gc;
-  const durationOrDisabled = (v: string) => (v.toLowerCase() === 'disabled' ? GC_DISABLED : parseDuration(v));
+  const durationOrDisabled = (v: string) => (v.toLowerCase() === 'disabled' ? GC_DISABLED : parseGoDurationMs(v));
   const intOrDisabled = (v: string) => (v.toLowerCase() === 'disabled' ? GC_DISABLED : parseIntStrict(v));
   const nonNegative = (v: number) => (v === GC_DISABLED || v >= 0 ? undefined : 'must be at least 0, or "disabled"');
   const c: GCConfig = {

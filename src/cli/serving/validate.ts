@@ -4,6 +4,7 @@
 // formatted as knative.dev/pkg apis.FieldError). Parsers live here so podspec.ts builds from
 // exactly what was validated. Pure: no I/O.
 import { parseQuantity, QuantityError } from '../../api/quantity.ts';
+import { parseGoDurationResult } from '../../api/duration.ts';
 import { UserError } from '../errors.ts';
 import type { ConfigurationEditFlagValues } from './podspec-flags.ts';
 
@@ -112,47 +113,10 @@ export function atoi(s: string, _fn = 'Atoi', bits = 64): number {
 // ---------------------------------------------------------------------------------------------
 // Go durations (time.ParseDuration) in nanoseconds, and their String() form.
 
-const UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
+/** Go's time.ParseDuration in nanoseconds (src/api/duration.ts); UserError with Go's message. */
 export function parseGoDuration(s: string): number {
-  const bad = () => fail(`time: invalid duration ${q(s)}`);
-  let rest = s;
-  let sign = 1;
-  if (rest[0] === '-' || rest[0] === '+') {
-    if (rest[0] === '-') sign = -1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') bad();
-  let total = 0;
-  while (rest !== '') {
-    const m = /^(\d*)(?:\.(\d*))?/.exec(rest)!;
-    if (m[0] === '' || m[0] === '.' || (m[1] === '' && (m[2] ?? '') === '')) bad();
-    rest = rest.slice(m[0].length);
-    const u = /^[^\d.]+/.exec(rest)?.[0];
-    if (!u) fail(`time: missing unit in duration ${q(s)}`);
-    const mult = UNITS[u!];
-    if (mult === undefined) fail(`time: unknown unit ${q(u!)} in duration ${q(s)}`);
-    rest = rest.slice(u!.length);
-    total += Number(`${m[1] || '0'}.${m[2] || '0'}`) * mult!;
-  }
-  return sign * Math.round(total);
-}
-
-export function formatGoDuration(ns: number): string {
-  if (ns === 0) return '0s';
-  const neg = ns < 0;
-  let n = Math.abs(ns);
-  if (n < 1e9) {
-    const [u, d] = n < 1e3 ? ['ns', 1] : n < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
-    return `${neg ? '-' : ''}${+(n / (d as number)).toFixed(9)}${u}`;
-  }
-  const h = Math.floor(n / 3600e9);
-  n -= h * 3600e9;
-  const m = Math.floor(n / 60e9);
-  n -= m * 60e9;
-  const sec = +(n / 1e9).toFixed(9);
-  return `${neg ? '-' : ''}${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${sec}s`;
+  const r = parseGoDurationResult(s);
+  return 'ns' in r ? r.ns : fail(r.error);
 }
 
 // ---------------------------------------------------------------------------------------------

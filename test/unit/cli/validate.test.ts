@@ -1,11 +1,11 @@
 // Client-side validation of the configuration-edit flags: each error text as upstream kn prints it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatGoDuration } from '../../../src/api/duration.ts';
 import { UserError } from '../../../src/cli/errors.ts';
 import {
   autoscalingAnnotationsError,
   canonicalQuantity,
-  formatGoDuration,
   parseGoDuration,
   validateConfigurationFlags,
 } from '../../../src/cli/serving/validate.ts';
