@@ -5,10 +5,9 @@ import { formatGoDuration } from '../../../src/api/duration.ts';
 import { UserError } from '../../../src/cli/errors.ts';
 import {
   autoscalingAnnotationsError,
-  canonicalQuantity,
-  parseGoDuration,
   validateConfigurationFlags,
 } from '../../../src/cli/serving/validate.ts';
+import { canonicalQuantity, parseGoDuration } from '../../../src/cli/serving/flag-values.ts';
 import type { ConfigurationEditFlagValues } from '../../../src/cli/serving/podspec-flags.ts';
 
 const QRE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
