@@ -5,15 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import {
-  CLUSTER_LOCAL_DOMAIN,
-  DEFAULT_SERVING_CONFIG,
-  domainForRoute,
-  GC_DISABLED,
-  isClusterLocalRoute,
-  isQuantity,
-  parseServingConfig,
-} from '../../src/api/serving/config.ts';
+import { CLUSTER_LOCAL_DOMAIN, domainForRoute, isClusterLocalRoute } from '../../src/api/serving/config-network.ts';
+import { isQuantity } from '../../src/api/serving/config-reader.ts';
+import { DEFAULT_SERVING_CONFIG, GC_DISABLED, parseServingConfig } from '../../src/api/serving/config.ts';
 
 const H = 3_600_000;
 const parse = (maps: Record<string, Record<string, string> | undefined>) => parseServingConfig(maps);

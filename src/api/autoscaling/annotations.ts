@@ -3,7 +3,7 @@
 // messages (serving:pkg/apis/autoscaling/annotation_validation.go), and the DeciderSpec they make
 // together with config-autoscaler (serving:pkg/reconciler/autoscaling/resources/target.go,
 // kpa/resources/decider.go, pa_lifecycle.go ScaleBounds). Pure.
-import type { AutoscalerConfig } from '../serving/config.ts';
+import type { AutoscalerConfig } from '../serving/config-autoscaler.ts';
 import { formatGoDuration, parseGoDurationSeconds } from '../duration.ts';
 import { DEFAULT_SERVING_CONFIG } from '../serving/config.ts';
 import type { FieldError } from '../serving/validation.ts';

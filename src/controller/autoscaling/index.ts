@@ -16,7 +16,8 @@ import { activeCondition, type CondStatus, minReady, scaleTarget } from '../../a
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import { ConditionManager, livingSet } from '../../api/serving/conditions.ts';
-import { type AutoscalerConfig, parseServingConfig } from '../../api/serving/config.ts';
+import type { AutoscalerConfig } from '../../api/serving/config-autoscaler.ts';
+import { parseServingConfig } from '../../api/serving/config.ts';
 import { A, L } from '../../api/serving/labels.ts';
 import { formatErrors } from '../../api/serving/validation.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
