@@ -1,5 +1,8 @@
 // Kubernetes object metadata and the Knative duck types every kind shares. Pure: no I/O.
 
+/** kubectl apply's record of the last applied object; never copied to children nor exported. */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
 export interface OwnerReference {
   apiVersion: string;
   kind: string;

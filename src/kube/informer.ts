@@ -10,7 +10,7 @@
 // Handlers see add/update/delete and must be idempotent: a relist replays what changed.
 // Optional: a `transform` applied to every object before it is cached (e.g. to drop
 // metadata.managedFields), and secondary indexes (byIndex) kept up to date with the cache.
-import type { KubeObject, ResourceType } from '../api/meta.ts';
+import { type KubeObject, LAST_APPLIED_ANNOTATION, type ResourceType } from '../api/meta.ts';
 import type { KubeClient, WatchEvent } from './client.ts';
 import { KubeError } from './errors.ts';
 
@@ -38,7 +38,6 @@ export interface IndexDef<T extends KubeObject = KubeObject> {
   keys(obj: T): string[];
 }
 
-export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
  * A transform for caches: drops metadata.managedFields (the server keeps them when an update

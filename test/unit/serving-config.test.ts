@@ -1,56 +1,17 @@
 // src/api/serving/config.ts: the Serving ConfigMaps parsed with upstream's defaults; bad values fall
-// back to the default with a warning; config-domain selection; Go durations.
+// back to the default with a warning; config-domain selection.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import {
-  CLUSTER_LOCAL_DOMAIN,
-  DEFAULT_SERVING_CONFIG,
-  domainForRoute,
-  formatDuration,
-  GC_DISABLED,
-  isClusterLocalRoute,
-  isQuantity,
-  parseDuration,
-  parseServingConfig,
-} from '../../src/api/serving/config.ts';
+import { CLUSTER_LOCAL_DOMAIN, domainForRoute, isClusterLocalRoute } from '../../src/api/serving/config-network.ts';
+import { isQuantity } from '../../src/api/serving/config-reader.ts';
+import { DEFAULT_SERVING_CONFIG, GC_DISABLED, parseServingConfig } from '../../src/api/serving/config.ts';
 
 const H = 3_600_000;
 const parse = (maps: Record<string, Record<string, string> | undefined>) => parseServingConfig(maps);
 const one = (map: string, data: Record<string, string>) => parse({ [map]: data });
-
-describe('parseDuration (Go time.ParseDuration) → ms', () => {
-  const good: [string, number][] = [
-    ['48h', 48 * H],
-    ['15h', 15 * H],
-    ['1m30s', 90_000],
-    ['600s', 600_000],
-    ['1.5h', 1.5 * H],
-    ['2h45m', 2 * H + 45 * 60_000],
-    ['300ms', 300],
-    ['1500us', 1.5],
-    ['1000000ns', 1],
-    ['-2m', -120_000],
-    ['+5s', 5000],
-    ['0', 0],
-    ['0s', 0],
-    ['.5s', 500],
-  ];
-  for (const [s, ms] of good) it(`${s} = ${ms} ms`, () => assert.equal(parseDuration(s), ms));
-  for (const s of ['', '10', 's', '1d', '1h 30m', 'abc', '1..5s', '-', 'disabled']) {
-    it(`rejects ${JSON.stringify(s)}`, () => assert.equal(parseDuration(s), undefined));
-  }
-  it('formats as Go does', () => {
-    assert.equal(formatDuration(48 * H), '48h0m0s');
-    assert.equal(formatDuration(90_000), '1m30s');
-    assert.equal(formatDuration(0), '0s');
-    assert.equal(formatDuration(1500), '1.5s');
-    assert.equal(formatDuration(-60_000), '-1m0s');
-    assert.equal(formatDuration(250), '250ms');
-  });
-});
 
 describe('parseServingConfig defaults', () => {
   it('gives upstream defaults when no map exists, without warnings', () => {

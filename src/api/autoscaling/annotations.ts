@@ -3,9 +3,9 @@
 // messages (serving:pkg/apis/autoscaling/annotation_validation.go), and the DeciderSpec they make
 // together with config-autoscaler (serving:pkg/reconciler/autoscaling/resources/target.go,
 // kpa/resources/decider.go, pa_lifecycle.go ScaleBounds). Pure.
-import type { AutoscalerConfig } from '../serving/config.ts';
-import { DEFAULT_SERVING_CONFIG, formatDuration } from '../serving/config.ts';
-import { parseDurationSeconds } from '../serving/defaults.ts';
+import type { AutoscalerConfig } from '../serving/config-autoscaler.ts';
+import { formatGoDuration, parseGoDurationSeconds } from '../duration.ts';
+import { DEFAULT_SERVING_CONFIG } from '../serving/config.ts';
 import type { FieldError } from '../serving/validation.ts';
 
 export const KPA = 'kpa.autoscaling.knative.dev';
@@ -66,13 +66,10 @@ function parseFloatGo(v: string): number | undefined {
 function parseIntGo(v: string): number | undefined {
   return /^[+-]?\d+$/.test(v) ? Number(v) : undefined;
 }
-/** Go's time.ParseDuration, in seconds (a bare "0" is allowed, as in Go). */
-function parseGoDuration(v: string): number | undefined {
-  return parseDurationSeconds(v);
-}
+
 
 /** A Go time.Duration as fmt prints it, from seconds. */
-const goDuration = (seconds: number): string => formatDuration(seconds * 1000);
+const goDuration = (seconds: number): string => formatGoDuration(seconds * 1e9);
 
 const invalid = (v: unknown, path: string): FieldError => ({ message: `invalid value: ${String(v)}`, paths: [path] });
 const outOfBounds = (v: unknown, lo: unknown, hi: unknown, path: string): FieldError => ({ message: `expected ${String(lo)} <= ${String(v)} <= ${String(hi)}`, paths: [path] });
@@ -142,20 +139,20 @@ export function validateAnnotations(m: Ann, cfg: Pick<AutoscalerConfig, 'maxScal
   // durations
   const win = getKey(m, KEYS.window);
   if (win) {
-    const s = parseGoDuration(win.value);
+    const s = parseGoDurationSeconds(win.value);
     if (s === undefined) errs.push(invalid(win.value, KEYS.window[0]));
     else if (s < WINDOW_MIN_S || s > WINDOW_MAX_S) errs.push(outOfBounds(win.value, goDuration(WINDOW_MIN_S), goDuration(WINDOW_MAX_S), KEYS.window[0]));
     else if (!Number.isInteger(s)) errs.push(generic('must be specified with at most second precision', KEYS.window[0]));
   }
   const ret = getKey(m, KEYS.retention);
   if (ret) {
-    const s = parseGoDuration(ret.value);
+    const s = parseGoDurationSeconds(ret.value);
     if (s === undefined) errs.push(invalid(ret.value, ret.key));
     else if (s < 0 || s > WINDOW_MAX_S) errs.push(outOfBounds(ret.value, goDuration(0), goDuration(WINDOW_MAX_S), ret.key));
   }
   const sdd = getKey(m, KEYS.scaleDownDelay);
   if (sdd) {
-    const s = parseGoDuration(sdd.value);
+    const s = parseGoDurationSeconds(sdd.value);
     if (s === undefined) errs.push(invalid(sdd.value, sdd.key));
     else if (s < 0 || s > WINDOW_MAX_S) errs.push(outOfBounds(sdd.value, goDuration(0), goDuration(WINDOW_MAX_S), sdd.key));
     else if (Math.round(s) !== s) errs.push(generic('must be specified with at most second precision', sdd.key));
@@ -215,7 +212,7 @@ const num = (m: Ann, keys: readonly string[]): number | undefined => {
 };
 const dur = (m: Ann, keys: readonly string[]): number | undefined => {
   const kv = getKey(m, keys);
-  return kv ? parseGoDuration(kv.value) : undefined;
+  return kv ? parseGoDurationSeconds(kv.value) : undefined;
 };
 
 /** ResolveMetricTarget: [targetValue, totalValue] for the PA's metric. */

@@ -1,101 +1,18 @@
 // The Serving ConfigMaps in knative-serving (config-domain, config-network, config-autoscaler,
 // config-defaults, config-deployment, config-gc), parsed into typed values with upstream's keys and
 // defaults. Pure: the caller reads the maps; a bad value falls back to its default and is reported in
-// `warnings`, so one typo never stops the control plane.
-import { isQuantity as isQuantityStrict } from '../quantity.ts';
-import { parse as parseYaml } from 'yaml';
-import { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE, validateDomainTemplate, validateTagTemplate } from './domains.ts';
+// `warnings`, so one typo never stops the control plane. config-domain/config-network are in
+// config-network.ts, config-autoscaler in config-autoscaler.ts, the shared Reader in config-reader.ts;
+// this file holds the whole ServingConfig, its defaults, config-defaults/deployment/gc and the entry point.
+import { parseGoDurationMs } from '../duration.ts';
+import { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE } from './domains.ts';
+import { type AutoscalerConfig, parseAutoscaler } from './config-autoscaler.ts';
+import { DEFAULT_DOMAIN, type DomainConfig, KOURIER_INGRESS_CLASS, type NetworkConfig, parseDomain, parseNetwork } from './config-network.ts';
+import { S, HOUR, parseIntStrict, Reader, atLeast, above, between, wholeSeconds, all } from './config-reader.ts';
 
 export { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE };
 
 // ---------------------------------------------------------------- types
-
-/** A config-domain entry: routes whose labels match `selector` get this domain. */
-export interface DomainSelector {
-  /** Label key → value, all of which must match. Empty: the default for every route. */
-  selector: Record<string, string>;
-}
-
-export interface DomainConfig {
-  /** Domain suffix → selector, as config-domain lists them (`_example` excluded). Always has a default entry. */
-  domains: Record<string, DomainSelector>;
-}
-
-export type TLSMode = 'Enabled' | 'Disabled';
-
-export interface NetworkConfig {
-  /** domain-template: Go template over {Name, Namespace, Domain, Annotations, Labels}. */
-  domainTemplate: string;
-  /** tag-template: Go template over {Name, Tag}. */
-  tagTemplate: string;
-  /** ingress-class (legacy key ingress.class). */
-  ingressClass: string;
-  /** certificate-class (legacy key certificate.class). */
-  certificateClass: string;
-  /** default-external-scheme: the scheme of external URLs. */
-  defaultExternalScheme: 'http' | 'https';
-  /** autocreate-cluster-domain-claims: DomainMapping creates its ClusterDomainClaim itself. */
-  autocreateClusterDomainClaims: boolean;
-  /** http-protocol: Enabled serves plain HTTP; Redirected redirects it to HTTPS. */
-  httpProtocol: 'Enabled' | 'Redirected';
-  /** rollout-duration, in whole seconds (0: instant). */
-  rolloutDurationSeconds: number;
-  /** external-domain-tls (legacy key auto-tls). */
-  externalDomainTLS: TLSMode;
-  /** cluster-local-domain-tls. */
-  clusterLocalDomainTLS: TLSMode;
-  /** system-internal-tls (legacy boolean key internal-encryption). */
-  systemInternalTLS: TLSMode;
-  /** namespace-wildcard-cert-selector: a label selector in YAML, '' when unset. */
-  namespaceWildcardCertSelector: string;
-  /** enable-mesh-pod-addressability. */
-  enableMeshPodAddressability: boolean;
-  /** mesh-compatibility-mode. */
-  meshCompatibilityMode: 'enabled' | 'disabled' | 'auto';
-}
-
-export interface AutoscalerConfig {
-  /** pod-autoscaler-class */
-  podAutoscalerClass: string;
-  /** enable-scale-to-zero */
-  enableScaleToZero: boolean;
-  /** container-concurrency-target-percentage as a fraction in (0, 1]: "70" → 0.7. */
-  containerConcurrencyTargetFraction: number;
-  /** container-concurrency-target-default */
-  containerConcurrencyTargetDefault: number;
-  /** requests-per-second-target-default */
-  rpsTargetDefault: number;
-  /** target-burst-capacity: ≥ 0, or -1 for unlimited. */
-  targetBurstCapacity: number;
-  /** stable-window, ms (6s … 1h, whole seconds). */
-  stableWindowMs: number;
-  /** panic-window-percentage (1 … 100). */
-  panicWindowPercentage: number;
-  /** panic-threshold-percentage (110 … 1000). */
-  panicThresholdPercentage: number;
-  /** max-scale-up-rate (> 1). */
-  maxScaleUpRate: number;
-  /** max-scale-down-rate (> 1). */
-  maxScaleDownRate: number;
-  /** scale-to-zero-grace-period, ms (> 0). */
-  scaleToZeroGracePeriodMs: number;
-  /** scale-to-zero-pod-retention-period, ms (≥ 0). */
-  scaleToZeroPodRetentionPeriodMs: number;
-  /** scale-down-delay, ms (≥ 0, whole seconds). */
-  scaleDownDelayMs: number;
-  /** activator-capacity (≥ 1). */
-  activatorCapacity: number;
-  /** initial-scale (≥ 0; 0 only with allow-zero-initial-scale). */
-  initialScale: number;
-  /** allow-zero-initial-scale */
-  allowZeroInitialScale: boolean;
-  /** min-scale: the cluster default for revisions. */
-  minScale: number;
-  /** max-scale: 0 means unlimited. */
-  maxScale: number;
-  /** max-scale-limit: 0 means none. */
-  maxScaleLimit: number;
-}
 
 export interface DefaultsConfig {
   /** revision-timeout-seconds */
@@ -180,17 +97,6 @@ export const SYSTEM_NAMESPACE = 'knative-serving';
 export const CONFIG_MAP_NAMES = ['config-domain', 'config-network', 'config-autoscaler', 'config-defaults', 'config-deployment', 'config-gc'] as const;
 export type ConfigMapName = (typeof CONFIG_MAP_NAMES)[number];
 
-/** The domain routes get when config-domain names no default. */
-export const DEFAULT_DOMAIN = 'example.com';
-/** The domain of cluster-local routes. */
-export const CLUSTER_LOCAL_DOMAIN = 'svc.cluster.local';
-export const VISIBILITY_LABEL = 'networking.knative.dev/visibility';
-export const KOURIER_INGRESS_CLASS = 'kourier.ingress.networking.knative.dev';
-
-const S = 1000;
-const M = 60 * S;
-const HOUR = 60 * M;
-
 function defaults(): ServingConfig {
   return {
     domain: { domains: { [DEFAULT_DOMAIN]: { selector: {} } } },
@@ -274,300 +180,7 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-// ---------------------------------------------------------------- value parsers
-
-const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: S, m: M, h: HOUR };
-
-/**
- * Parses a Go duration ("48h", "1m30s", "1.5s", "-2m", "0") into milliseconds; undefined when it is
- * not valid Go syntax (a bare number other than 0 has no unit and is invalid, as in Go).
- */
-export function parseDuration(s: string): number | undefined {
-  let rest = s.trim();
-  if (rest === '') return undefined;
-  let sign = 1;
-  if (rest[0] === '-' || rest[0] === '+') {
-    if (rest[0] === '-') sign = -1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  const re = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest.length > 0) {
-    const m = re.exec(rest);
-    if (!m) return undefined;
-    total += Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
-    rest = rest.slice(m[0].length);
-  }
-  return sign * total;
-}
-
-/** Formats milliseconds as Go prints a duration ("1m30s", "48h0m0s", "0s"). */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  const neg = ms < 0;
-  let v = Math.abs(ms);
-  if (v < S) return `${neg ? '-' : ''}${+v.toFixed(6)}ms`;
-  const h = Math.floor(v / HOUR);
-  v -= h * HOUR;
-  const m = Math.floor(v / M);
-  v -= m * M;
-  const s = +(v / S).toFixed(9);
-  const out = h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
-  return (neg ? '-' : '') + out;
-}
-
-/** Go's strconv.ParseBool. */
-function parseBool(s: string): boolean | undefined {
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(s)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(s)) return false;
-  return undefined;
-}
-
-function parseIntStrict(s: string): number | undefined {
-  return /^[+-]?\d+$/.test(s.trim()) ? Number(s.trim()) : undefined;
-}
-
-function parseFloatStrict(s: string): number | undefined {
-  const t = s.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return undefined;
-  return Number(t);
-}
-
-/** A Kubernetes resource quantity ("400m", "100M", "1Gi", "0.5")? (config maps allow surrounding blanks) */
-export function isQuantity(s: string): boolean {
-  return isQuantityStrict(s.trim());
-}
-
-// ---------------------------------------------------------------- the reader
-
-/** Reads typed keys of one ConfigMap, collecting a warning per bad value. */
-class Reader {
-  readonly data: Record<string, string>;
-  readonly map: string;
-  readonly warnings: string[];
-  constructor(map: string, data: Record<string, string> | undefined, warnings: string[]) {
-    this.map = map;
-    this.data = data ?? {};
-    this.warnings = warnings;
-  }
-
-  /** The raw value of the first present key (new key first, then legacy ones). */
-  raw(...keys: string[]): { key: string; value: string } | undefined {
-    for (const key of keys) {
-      const v = this.data[key];
-      if (v !== undefined) return { key, value: v.trim() };
-    }
-    return undefined;
-  }
-
-  warn(key: string, value: string, why: string): void {
-    this.warnings.push(`${this.map}: invalid value "${value}" for ${key}: ${why}; using the default`);
-  }
-
-  /** Runs parse on the value; undefined result or a false check keeps the default. */
-  get<T>(def: T, keys: string | string[], parse: (v: string) => T | undefined, check?: (v: T) => string | undefined): T {
-    const r = this.raw(...(Array.isArray(keys) ? keys : [keys]));
-    if (!r) return def;
-    const v = parse(r.value);
-    if (v === undefined) {
-      this.warn(r.key, r.value, 'cannot be parsed');
-      return def;
-    }
-    const problem = check?.(v);
-    if (problem) {
-      this.warn(r.key, r.value, problem);
-      return def;
-    }
-    return v;
-  }
-
-  str(def: string, keys: string | string[], check?: (v: string) => string | undefined): string {
-    return this.get(def, keys, (v) => v, check);
-  }
-  bool(def: boolean, keys: string | string[]): boolean {
-    return this.get(def, keys, parseBool);
-  }
-  int(def: number, keys: string | string[], check?: (v: number) => string | undefined): number {
-    return this.get(def, keys, parseIntStrict, check);
-  }
-  float(def: number, keys: string | string[], check?: (v: number) => string | undefined): number {
-    return this.get(def, keys, parseFloatStrict, check);
-  }
-  duration(def: number, keys: string | string[], check?: (v: number) => string | undefined): number {
-    return this.get(def, keys, parseDuration, check);
-  }
-  oneOf<T extends string>(def: T, keys: string | string[], values: readonly T[], caseInsensitive = false): T {
-    return this.get<T>(def, keys, (v) => {
-      const hit = values.find((x) => (caseInsensitive ? x.toLowerCase() === v.toLowerCase() : x === v));
-      return hit;
-    });
-  }
-  quantity(def: string | undefined, key: string): string | undefined {
-    const r = this.raw(key);
-    if (!r || r.value === '') return def;
-    if (!isQuantity(r.value)) {
-      this.warn(key, r.value, 'not a resource quantity');
-      return def;
-    }
-    return r.value;
-  }
-  list(def: string[], key: string): string[] {
-    const r = this.raw(key);
-    if (!r) return [...def];
-    return r.value
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-  }
-}
-
-const atLeast = (min: number) => (v: number) => (v >= min ? undefined : `must be at least ${min}`);
-const above = (min: number) => (v: number) => (v > min ? undefined : `must be greater than ${min}`);
-const between = (min: number, max: number) => (v: number) => (v >= min && v <= max ? undefined : `must be between ${min} and ${max}`);
-const wholeSeconds = (v: number) => (v % S === 0 ? undefined : 'must be a whole number of seconds');
-const all =
-  <T>(...checks: ((v: T) => string | undefined)[]) =>
-  (v: T) => {
-    for (const c of checks) {
-      const p = c(v);
-      if (p) return p;
-    }
-    return undefined;
-  };
-
-// ---------------------------------------------------------------- per map
-
-function parseDomain(data: Record<string, string> | undefined, warnings: string[]): DomainConfig {
-  const domains: Record<string, DomainSelector> = {};
-  let hasDefault = false;
-  for (const [key, value] of Object.entries(data ?? {})) {
-    if (key === '_example') continue;
-    const domain = key.trim();
-    let selector: Record<string, string> = {};
-    const text = value.trim();
-    if (text !== '') {
-      let doc: unknown;
-      try {
-        doc = parseYaml(text);
-      } catch (e) {
-        warnings.push(`config-domain: invalid selector for ${domain}: ${(e as Error).message.split('\n')[0]}; entry ignored`);
-        continue;
-      }
-      const sel = doc && typeof doc === 'object' ? (doc as { selector?: unknown }).selector : undefined;
-      if (doc !== null && (typeof doc !== 'object' || (sel !== undefined && (sel === null || typeof sel !== 'object' || Array.isArray(sel))))) {
-        warnings.push(`config-domain: invalid selector for ${domain}: expected "selector:" with a map of labels; entry ignored`);
-        continue;
-      }
-      for (const [k, v] of Object.entries((sel as Record<string, unknown> | undefined) ?? {})) selector[k] = String(v);
-    }
-    if (Object.keys(selector).length === 0) {
-      hasDefault = true;
-      selector = {};
-    }
-    domains[domain] = { selector };
-  }
-  if (!hasDefault) domains[DEFAULT_DOMAIN] = { selector: {} };
-  return { domains };
-}
-
-const TLS = ['Enabled', 'Disabled'] as const;
-
-function parseNetwork(data: Record<string, string> | undefined, warnings: string[]): NetworkConfig {
-  const r = new Reader('config-network', data, warnings);
-  const d = DEFAULT_SERVING_CONFIG.network;
-  let systemInternalTLS = r.oneOf<TLSMode>(d.systemInternalTLS, 'system-internal-tls', TLS, true);
-  if (!r.raw('system-internal-tls') && r.bool(false, 'internal-encryption')) systemInternalTLS = 'Enabled';
-  return {
-    domainTemplate: r.str(d.domainTemplate, 'domain-template', validateDomainTemplate),
-    tagTemplate: r.str(d.tagTemplate, 'tag-template', validateTagTemplate),
-    ingressClass: r.str(d.ingressClass, ['ingress-class', 'ingress.class'], (v) => (v ? undefined : 'must not be empty')),
-    certificateClass: r.str(d.certificateClass, ['certificate-class', 'certificate.class'], (v) => (v ? undefined : 'must not be empty')),
-    defaultExternalScheme: r.oneOf(d.defaultExternalScheme, 'default-external-scheme', ['http', 'https'] as const, true),
-    autocreateClusterDomainClaims: r.bool(d.autocreateClusterDomainClaims, 'autocreate-cluster-domain-claims'),
-    httpProtocol: r.oneOf(d.httpProtocol, 'http-protocol', ['Enabled', 'Redirected'] as const, true),
-    rolloutDurationSeconds: r.int(d.rolloutDurationSeconds, 'rollout-duration', atLeast(0)),
-    externalDomainTLS: r.oneOf<TLSMode>(d.externalDomainTLS, ['external-domain-tls', 'auto-tls'], TLS, true),
-    clusterLocalDomainTLS: r.oneOf<TLSMode>(d.clusterLocalDomainTLS, 'cluster-local-domain-tls', TLS, true),
-    systemInternalTLS,
-    namespaceWildcardCertSelector: r.str(d.namespaceWildcardCertSelector, 'namespace-wildcard-cert-selector'),
-    enableMeshPodAddressability: r.bool(d.enableMeshPodAddressability, 'enable-mesh-pod-addressability'),
-    meshCompatibilityMode: r.oneOf(d.meshCompatibilityMode, 'mesh-compatibility-mode', ['enabled', 'disabled', 'auto'] as const, true),
-  };
-}
-
-// The checks and messages of upstream's autoscaler config validate() (serving:pkg/autoscaler/config/config.go).
-// Upstream rejects the whole ConfigMap on the first bad value; kn-ts keeps that key's default and
-// warns with upstream's message, so one typo does not stop autoscaling.
-const goFloat = (v: number) => v.toFixed(6);
-function parseAutoscaler(data: Record<string, string> | undefined, warnings: string[]): AutoscalerConfig {
-  const r = new Reader('config-autoscaler', data, warnings);
-  const d = DEFAULT_SERVING_CONFIG.autoscaler;
-  const fraction = r.get(
-    d.containerConcurrencyTargetFraction,
-    'container-concurrency-target-percentage',
-    (v) => {
-      const n = parseFloatStrict(v);
-      return n === undefined ? undefined : n > 1 ? n / 100 : n;
-    },
-    (v) => (v > 0 && v <= 1 ? undefined : `container-concurrency-target-percentage = ${goFloat(v)} is outside of valid range of (0, 100]`),
-  );
-  const durationCheck = (key: string, ok: (v: number) => boolean, what: string) => (v: number) => (ok(v) ? undefined : `${key} ${what}, was: ${formatDuration(v)}`);
-  const rate = (key: string) => (v: number) => (v > 1 ? undefined : `${key} = ${v}, must be greater than 1.0`);
-  const c: AutoscalerConfig = {
-    podAutoscalerClass: r.str(d.podAutoscalerClass, 'pod-autoscaler-class', (v) => (v ? undefined : 'must not be empty')),
-    enableScaleToZero: r.bool(d.enableScaleToZero, 'enable-scale-to-zero'),
-    containerConcurrencyTargetFraction: fraction,
-    containerConcurrencyTargetDefault: r.float(d.containerConcurrencyTargetDefault, 'container-concurrency-target-default', (v) =>
-      v * fraction >= 0.01
-        ? undefined
-        : `container-concurrency-target-percentage and container-concurrency-target-default yield target concurrency of ${v * fraction}, can't be less than 0.01`,
-    ),
-    rpsTargetDefault: r.float(d.rpsTargetDefault, 'requests-per-second-target-default', (v) => (v >= 0.01 ? undefined : `requests-per-second-target-default must be at least 0.01, was: ${v}`)),
-    targetBurstCapacity: r.float(d.targetBurstCapacity, 'target-burst-capacity', (v) =>
-      v >= 0 || v === -1 ? undefined : `target-burst-capacity must be either non-negative or -1 (for unlimited), was: ${goFloat(v)}`,
-    ),
-    stableWindowMs: r.duration(d.stableWindowMs, 'stable-window', (v) =>
-      v < 6 * S || v > HOUR
-        ? `stable-window = ${formatDuration(v)}, must be in [6s; 1h0m0s] range`
-        : v % S !== 0
-          ? `stable-window = ${formatDuration(v)}, must be specified with at most second precision`
-          : undefined,
-    ),
-    panicWindowPercentage: r.float(d.panicWindowPercentage, 'panic-window-percentage', (v) => (v >= 1 && v <= 100 ? undefined : `panic-window-percentage = ${v}, must be in [1, 100] interval`)),
-    // Not validated in the ConfigMap upstream (only the annotation is): kn-ts applies the annotation's range.
-    panicThresholdPercentage: r.float(d.panicThresholdPercentage, 'panic-threshold-percentage', (v) => (v >= 110 && v <= 1000 ? undefined : `panic-threshold-percentage = ${v}, must be in [110, 1000] interval`)),
-    maxScaleUpRate: r.float(d.maxScaleUpRate, 'max-scale-up-rate', rate('max-scale-up-rate')),
-    maxScaleDownRate: r.float(d.maxScaleDownRate, 'max-scale-down-rate', rate('max-scale-down-rate')),
-    scaleToZeroGracePeriodMs: r.duration(d.scaleToZeroGracePeriodMs, 'scale-to-zero-grace-period', durationCheck('scale-to-zero-grace-period', (v) => v > 0, 'must be positive')),
-    scaleToZeroPodRetentionPeriodMs: r.duration(d.scaleToZeroPodRetentionPeriodMs, 'scale-to-zero-pod-retention-period', durationCheck('scale-to-zero-pod-retention-period', (v) => v >= 0, 'cannot be negative')),
-    scaleDownDelayMs: r.duration(d.scaleDownDelayMs, 'scale-down-delay', (v) =>
-      v < 0 ? `scale-down-delay cannot be negative, was: ${formatDuration(v)}` : v % S !== 0 ? `scale-down-delay = ${formatDuration(v)}, must be specified with at most second precision` : undefined,
-    ),
-    activatorCapacity: r.float(d.activatorCapacity, 'activator-capacity', (v) => (v >= 1 ? undefined : `activator-capacity = ${v}, must be at least 1`)),
-    allowZeroInitialScale: r.bool(d.allowZeroInitialScale, 'allow-zero-initial-scale'),
-    initialScale: 0,
-    minScale: r.int(d.minScale, 'min-scale', (v) => (v >= 0 ? undefined : `min-scale = ${v}, must be at least 0`)),
-    maxScale: r.int(d.maxScale, 'max-scale', (v) => (v >= 0 ? undefined : `max-scale = ${v}, must be at least 0`)),
-    maxScaleLimit: r.int(d.maxScaleLimit, 'max-scale-limit', (v) => (v >= 0 ? undefined : `max-scale-limit = ${v}, must be at least 0`)),
-  };
-  c.initialScale = r.int(d.initialScale, 'initial-scale', (v) =>
-    v < 0 || (v === 0 && !c.allowZeroInitialScale) ? `initial-scale = ${v}, must be at least 0 (or at least 1 when allow-zero-initial-scale is false)` : undefined,
-  );
-  if (c.maxScale > 0 && c.minScale > c.maxScale) {
-    warnings.push(`config-autoscaler: min-scale (${c.minScale}) must be less than max-scale (${c.maxScale}); using the defaults`);
-    c.minScale = d.minScale;
-    c.maxScale = d.maxScale;
-  }
-  if (c.maxScaleLimit > 0 && (c.maxScale === 0 || c.maxScale > c.maxScaleLimit)) {
-    if (r.raw('max-scale')) {
-      warnings.push(`config-autoscaler: max-scale = ${c.maxScale}, must be in [1, max-scale-limit(${c.maxScaleLimit})] range; using max-scale-limit`);
-    }
-    c.maxScale = c.maxScaleLimit;
-  }
-  return c;
-}
+// ---------------------------------------------------------------- per map (config-domain and config-network: config-network.ts; config-autoscaler: config-autoscaler.ts)
 
 function parseDefaults(data: Record<string, string> | undefined, warnings: string[]): DefaultsConfig {
   const r = new Reader('config-defaults', data, warnings);
@@ -643,7 +256,7 @@ function parseDeployment(data: Record<string, string> | undefined, warnings: str
 function parseGC(data: Record<string, string> | undefined, warnings: string[]): GCConfig {
   const r = new Reader('config-gc', data, warnings);
   const d = DEFAULT_SERVING_CONFIG.gc;
-  const durationOrDisabled = (v: string) => (v.toLowerCase() === 'disabled' ? GC_DISABLED : parseDuration(v));
+  const durationOrDisabled = (v: string) => (v.toLowerCase() === 'disabled' ? GC_DISABLED : parseGoDurationMs(v));
   const intOrDisabled = (v: string) => (v.toLowerCase() === 'disabled' ? GC_DISABLED : parseIntStrict(v));
   const nonNegative = (v: number) => (v === GC_DISABLED || v >= 0 ? undefined : 'must be at least 0, or "disabled"');
   const c: GCConfig = {
@@ -669,8 +282,8 @@ export function parseServingConfig(maps: Record<string, Record<string, string> |
   const warnings: string[] = [];
   const config: ServingConfig = {
     domain: parseDomain(maps['config-domain'], warnings),
-    network: parseNetwork(maps['config-network'], warnings),
-    autoscaler: parseAutoscaler(maps['config-autoscaler'], warnings),
+    network: parseNetwork(maps['config-network'], warnings, DEFAULT_SERVING_CONFIG.network),
+    autoscaler: parseAutoscaler(maps['config-autoscaler'], warnings, DEFAULT_SERVING_CONFIG.autoscaler),
     defaults: parseDefaults(maps['config-defaults'], warnings),
     deployment: parseDeployment(maps['config-deployment'], warnings),
     gc: parseGC(maps['config-gc'], warnings),
@@ -678,28 +291,3 @@ export function parseServingConfig(maps: Record<string, Record<string, string> |
   return { config, warnings };
 }
 
-function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
-
-/** The domain suffix for a route: config-domain selectors matched against the route's labels; default "svc.cluster.local" for cluster-local. */
-export function domainForRoute(cfg: ServingConfig, routeLabels: Record<string, string>): string {
-  if (routeLabels[VISIBILITY_LABEL] === 'cluster-local') return CLUSTER_LOCAL_DOMAIN;
-  // The most specific matching selector wins; among equals, the lexicographically smallest domain.
-  let domain = '';
-  let specificity = -1;
-  for (const [d, { selector }] of Object.entries(cfg.domain.domains)) {
-    const n = Object.keys(selector).length;
-    if (!matches(selector, routeLabels) || n < specificity) continue;
-    if (n > specificity || d < domain) {
-      domain = d;
-      specificity = n;
-    }
-  }
-  return domain || DEFAULT_DOMAIN;
-}
-
-/** True when routes with these labels are cluster-local (their domain is svc.cluster.local). */
-export function isClusterLocalRoute(cfg: ServingConfig, routeLabels: Record<string, string>): boolean {
-  return domainForRoute(cfg, routeLabels) === CLUSTER_LOCAL_DOMAIN;
-}

@@ -56,24 +56,6 @@ export const DEFAULTS: Readonly<ServingDefaults> = Object.freeze({
   multiContainer: true,
 });
 
-/** Parses a Go duration ("600s", "10m", "1h30m", "1.5s") into seconds; undefined when invalid. */
-export function parseDurationSeconds(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const t = s.trim();
-  if (t === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  let total = 0;
-  let m: RegExpExecArray | null;
-  let pos = 0;
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  while ((m = re.exec(t)) !== null) {
-    total += Number(m[1]) * (unit[m[2] ?? 's'] ?? 1);
-    pos = re.lastIndex;
-  }
-  if (pos !== t.length || pos === 0) return undefined;
-  return total;
-}
-
 let memo: { key: string; value: ServingDefaults } | undefined;
 
 /**

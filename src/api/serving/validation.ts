@@ -5,11 +5,12 @@
 //   must not set the field(s): spec.traffic[0].configurationName
 //   expected 0 <= 900 <= 600: spec.timeoutSeconds
 // (serving:pkg/apis/serving/k8s_validation.go, v1/*_validation.go, autoscaling annotation_validation.go)
+import { parseGoDurationSeconds } from '../duration.ts';
 import type { V1Container } from '@kubernetes/client-node';
 import type { ObjectMeta } from '../meta.ts';
 import { validateAnnotations } from '../autoscaling/annotations.ts';
 import { A } from './labels.ts';
-import { DEFAULTS, parseDurationSeconds, type ServingDefaults, servingContainerIndex } from './defaults.ts';
+import { DEFAULTS, type ServingDefaults, servingContainerIndex } from './defaults.ts';
 import type { Configuration, RevisionSpec, RevisionTemplateSpec, Service, TrafficTarget } from './types.ts';
 
 export interface FieldError {
@@ -67,7 +68,7 @@ function validateAutoscalingAnnotations(ann: Record<string, string>, d: ServingD
   const errs = validateAnnotations(ann, d).map((e) => ({ ...e, paths: e.paths.map((p) => `${prefix}.${p}`) }));
   const v = ann[A.progressDeadline];
   if (v !== undefined) {
-    const s = parseDurationSeconds(v);
+    const s = parseGoDurationSeconds(v);
     if (s === undefined || s < 0 || !Number.isInteger(s)) errs.push(invalid(v, `${prefix}.${A.progressDeadline}`));
   }
   return errs;

@@ -3,7 +3,7 @@
 // `creationTimestamp: null` and `status: {}`; YAML with sorted keys, block sequences not indented;
 // JSON indented by 4 spaces). Pure: no I/O.
 import { Document, parse as parseYaml, visit } from 'yaml';
-import type { KubeObject, ObjectMeta } from '../../api/meta.ts';
+import { type KubeObject, LAST_APPLIED_ANNOTATION, type ObjectMeta } from '../../api/meta.ts';
 import type { Revision, Service, TrafficTarget } from '../../api/serving/types.ts';
 
 type Obj = Record<string, unknown>;
@@ -132,7 +132,7 @@ export function serialize(obj: unknown, format: OutputFormat): string {
 // ---------------------------------------------------------------------------------------------
 // kn service export
 
-export const IGNORED_SERVICE_ANNOTATIONS = ['serving.knative.dev/creator', 'serving.knative.dev/lastModifier', 'kubectl.kubernetes.io/last-applied-configuration'];
+export const IGNORED_SERVICE_ANNOTATIONS = ['serving.knative.dev/creator', 'serving.knative.dev/lastModifier', LAST_APPLIED_ANNOTATION];
 export const IGNORED_REVISION_ANNOTATIONS = [
   'serving.knative.dev/lastPinned',
   'serving.knative.dev/creator',

@@ -8,9 +8,6 @@ import type { Revision, Service } from '../../api/serving/types.ts';
 import { REVISION_FLAGS, type ConfigurationEditFlagValues } from './podspec-flags.ts';
 import { checkKubernetesRules } from './podspec-rules.ts';
 import {
-  ANN,
-  annotationMaps,
-  checkAutoscalingAnnotations,
   fail,
   lookupProfile,
   mapFromArray,
@@ -33,11 +30,11 @@ import {
   parseVolumeSource,
   renderRevisionName,
   splitSlice,
-  validateConfigurationFlags,
   wrap,
   type Profile,
   type VolumeSourceInfo,
-} from './validate.ts';
+} from './flag-values.ts';
+import { ANN, annotationMaps, checkAutoscalingAnnotations, validateConfigurationFlags } from './validate.ts';
 
 export const USER_IMAGE_ANNOTATION = 'client.knative.dev/user-image';
 export const UPDATE_TIMESTAMP_ANNOTATION = 'client.knative.dev/updateTimestamp';

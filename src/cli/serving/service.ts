@@ -4,7 +4,7 @@
 // --lock-to-digest, and the flag sets these commands share.
 import { Flags } from '@oclif/core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { KubeObject } from '../../api/meta.ts';
+import { type KubeObject, LAST_APPLIED_ANNOTATION } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { Revision, Service } from '../../api/serving/types.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -13,7 +13,6 @@ import { bool, intDefault, str } from '../flags.ts';
 import { APPLY_IMAGE_REQUIRED, doing, done, markedForDeletion, nameMismatch, NO_NAME, showUrl, urlFetchFailed } from './messages.ts';
 import { parseServiceDocument, TargetNotFound, type TargetStore } from './target.ts';
 
-export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 export const CREATOR = 'serving.knative.dev/creator';
 export const LAST_MODIFIER = 'serving.knative.dev/lastModifier';
 export const SERVICE_LABEL = 'serving.knative.dev/service';
@@ -321,10 +320,10 @@ export function threeWayMergePatch(original: JObj | undefined, modified: JObj, c
 export function withLastApplied(svc: Service): JObj {
   const s = structuredClone(svc);
   const annotations = { ...(s.metadata.annotations ?? {}) };
-  delete annotations[LAST_APPLIED];
+  delete annotations[LAST_APPLIED_ANNOTATION];
   s.metadata.annotations = annotations;
   const plain = JSON.stringify(encodeForApply(s));
-  s.metadata.annotations = { ...annotations, [LAST_APPLIED]: plain };
+  s.metadata.annotations = { ...annotations, [LAST_APPLIED_ANNOTATION]: plain };
   return encodeForApply(s);
 }
 
@@ -344,7 +343,7 @@ export async function applyService(client: KubeClient, namespace: string, modifi
   }
   let cur: Service = current;
   for (let i = 0; ; i++) {
-    const lastApplied = cur.metadata.annotations?.[LAST_APPLIED];
+    const lastApplied = cur.metadata.annotations?.[LAST_APPLIED_ANNOTATION];
     let original: JObj | undefined;
     try {
       const parsed: unknown = lastApplied ? JSON.parse(lastApplied) : undefined;

@@ -4,6 +4,7 @@ import { KnCommand } from '../../cli/base.ts';
 import { checkName, SERVICE_NAME } from '../../cli/names.ts';
 import { namespaceFlag } from '../../cli/flags.ts';
 import { loadEditInputs, serviceCreateEditFlags } from '../../cli/serving/podspec-flags.ts';
+import { LAST_APPLIED_ANNOTATION } from '../../api/meta.ts';
 import { waitFlags } from '../../cli/serving/service.ts';
 
 export default class ServiceApply extends KnCommand {
@@ -53,7 +54,7 @@ export default class ServiceApply extends KnCommand {
       doing = 'Applying';
       verb = 'applied';
       const ann = current.metadata.annotations;
-      if (ann && !(s.LAST_APPLIED in ann)) s.stdoutWrite(m.APPLY_WARNING);
+      if (ann && !(LAST_APPLIED_ANNOTATION in ann)) s.stdoutWrite(m.APPLY_WARNING);
     }
     const { changed } = await s.applyService(client, namespace, service, current);
     if (!changed) {

@@ -9,14 +9,15 @@
 // kn-ts has no ServerlessService (the gateway reads the revision's Kubernetes Service directly):
 // SKSReady is True once that Service (same name as the PA) exists, and serviceName /
 // metricsServiceName name it. Ready pods are the Deployment's readyReplicas.
+import { parseGoDurationSeconds } from '../../api/duration.ts';
 import type { PodAutoscaler } from '../../api/autoscaling/types.ts';
 import { type DeciderSpec, HPA, KPA, KEYS, getKey, makeDeciderSpec, validateAnnotations } from '../../api/autoscaling/annotations.ts';
 import { activeCondition, type CondStatus, minReady, scaleTarget } from '../../api/autoscaling/decider.ts';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import { ConditionManager, livingSet } from '../../api/serving/conditions.ts';
-import { type AutoscalerConfig, parseServingConfig } from '../../api/serving/config.ts';
-import { parseDurationSeconds } from '../../api/serving/defaults.ts';
+import type { AutoscalerConfig } from '../../api/serving/config-autoscaler.ts';
+import { parseServingConfig } from '../../api/serving/config.ts';
 import { A, L } from '../../api/serving/labels.ts';
 import { formatErrors } from '../../api/serving/validation.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
@@ -133,7 +134,7 @@ export function makePodAutoscalerReconciler(a: Autoscaler): Reconciler<PodAutosc
       }
       const spec = makeDeciderSpec(pa.metadata.annotations, pa.spec, as);
       if (cls === HPA) return reconcileHPA(pa, ctx, spec, m);
-      const pd = parseDurationSeconds(pa.metadata.annotations?.[A.progressDeadline]);
+      const pd = parseGoDurationSeconds(pa.metadata.annotations?.[A.progressDeadline]);
       return reconcileKPA(pa, ctx, a, spec, pd !== undefined && pd > 0 ? pd * 1000 : progressDeadlineMs);
     },
   };

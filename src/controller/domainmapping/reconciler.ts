@@ -1,7 +1,7 @@
 // The DomainMapping reconciler (upstream's pkg/reconciler/domainmapping): claims the domain with a
 // ClusterDomainClaim, resolves spec.ref to a cluster-local address in the same namespace, and writes
 // a KIngress named after the domain that sends `Host: <domain>` to the target with the Host rewritten.
-import { controllerRef, isControlledBy, type KubeObject } from '../../api/meta.ts';
+import { controllerRef, isControlledBy, type KubeObject, LAST_APPLIED_ANNOTATION } from '../../api/meta.ts';
 import type { ClusterDomainClaim, Ingress } from '../../api/networking/types.ts';
 import { R, resourceOf } from '../../api/resources.ts';
 import { CLUSTER_LOCAL_DOMAIN, serviceHostname, urlOf } from '../../api/serving/domains.ts';
@@ -19,7 +19,6 @@ export const DM_CONDITIONS = ['CertificateProvisioned', 'DomainClaimed', 'Ingres
 export const ORIGINAL_HOST_HEADER = 'K-Original-Host';
 /** The finalizer upstream's generated reconciler puts on a DomainMapping (its resource name). */
 export const DM_FINALIZER = 'domainmappings.serving.knative.dev';
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 export function makeDomainClaim(dm: DomainMapping): ClusterDomainClaim {
   return {
@@ -40,7 +39,7 @@ export function makeDomainMappingIngress(
 ): Ingress {
   const ns = dm.metadata.namespace ?? '';
   const annotations: Record<string, string> = { [A.ingressClass]: ingressClass, ...(dm.metadata.annotations ?? {}) };
-  delete annotations[LAST_APPLIED];
+  delete annotations[LAST_APPLIED_ANNOTATION];
   return {
     apiVersion: 'networking.internal.knative.dev/v1alpha1',
     kind: 'Ingress',

@@ -2,7 +2,8 @@
 // config-features) that the Route and DomainMapping reconcilers share, parsed by
 // src/api/serving/config.ts.
 import { KOURIER_INGRESS_CLASS } from '../../api/networking/types.ts';
-import { domainForRoute, parseServingConfig } from '../../api/serving/config.ts';
+import { domainForRoute } from '../../api/serving/config-network.ts';
+import { parseServingConfig } from '../../api/serving/config.ts';
 import { DEFAULT_DOMAIN_TEMPLATE, DEFAULT_TAG_TEMPLATE } from '../../api/serving/domains.ts';
 
 /** What the Route reconciler needs from config-domain, config-network and config-features. */

@@ -5,11 +5,12 @@
 // concurrency and enforces timeouts. So the pod runs only the user's containers, the kubelet probes
 // the user container directly (the default readiness probe is TCP on the user port), and the
 // revision's Kubernetes Service selects the pods and targets the user port.
+import { parseGoDurationSeconds } from '../../api/duration.ts';
 import type { V1Container, V1EnvVar, V1PodSpec, V1Probe } from '@kubernetes/client-node';
 import { controllerRef, type KubeObject } from '../../api/meta.ts';
 import { CONTAINER_CONCURRENCY_LABEL } from '../../api/autoscaling/annotations.ts';
 import type { PodAutoscaler } from '../../api/autoscaling/types.ts';
-import { DEFAULTS, parseDurationSeconds, type ServingDefaults, servingContainerIndex } from '../../api/serving/defaults.ts';
+import { DEFAULTS, type ServingDefaults, servingContainerIndex } from '../../api/serving/defaults.ts';
 import { A, L } from '../../api/serving/labels.ts';
 import { deploymentName, k8sServiceName, podAutoscalerName } from '../../api/serving/naming.ts';
 import type { Revision } from '../../api/serving/types.ts';
@@ -97,7 +98,7 @@ export function initialReplicas(rev: Revision, d: ServingDefaults = DEFAULTS): n
 }
 
 export function progressDeadlineSeconds(rev: Revision, d: ServingDefaults = DEFAULTS): number {
-  const s = parseDurationSeconds(rev.metadata.annotations?.[A.progressDeadline]);
+  const s = parseGoDurationSeconds(rev.metadata.annotations?.[A.progressDeadline]);
   return s !== undefined && Number.isInteger(s) && s > 0 ? s : d.progressDeadlineSeconds;
 }
 

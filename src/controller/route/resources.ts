@@ -2,7 +2,7 @@
 // (upstream's route/resources/{ingress,service}.go), plus the names, hosts and visibility per
 // traffic name they are built from.
 import type { V1Service } from '@kubernetes/client-node';
-import { controllerRef, type KubeObject } from '../../api/meta.ts';
+import { controllerRef, type KubeObject, LAST_APPLIED_ANNOTATION } from '../../api/meta.ts';
 import type { HTTPIngressPath, Ingress, IngressBackendSplit, IngressRule, IngressVisibility } from '../../api/networking/types.ts';
 import {
   CLUSTER_LOCAL_DOMAIN,
@@ -21,7 +21,6 @@ import type { RouteSettings } from '../networking/settings.ts';
 /** The gateway's cluster-local address (Kourier's kourier-internal Service). */
 export const GATEWAY_INTERNAL_HOST = 'kourier-internal.kourier-system.svc.cluster.local';
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const ALT_CLASS_KEYS = ['networking.knative.dev/ingress-class', 'networking.knative.dev/ingress.class'];
 
 /** One traffic name ("" or a tag) with its host names. */
@@ -117,7 +116,7 @@ export function rolloutAnnotation(tc: TrafficConfig): string {
 function ingressAnnotations(route: Route, s: RouteSettings): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(route.metadata.annotations ?? {})) {
-    if (k === LAST_APPLIED || ALT_CLASS_KEYS.includes(k)) continue;
+    if (k === LAST_APPLIED_ANNOTATION || ALT_CLASS_KEYS.includes(k)) continue;
     out[k] = v;
   }
   out[A.ingressClass] = ingressClassFor(route, s);
@@ -200,7 +199,7 @@ export function makePlaceholderService(route: Route, hostname: string, externalN
   const vis = route.metadata.labels?.[L.visibility];
   if (vis) labels[L.visibility] = vis;
   const annotations = { ...(route.metadata.annotations ?? {}) };
-  delete annotations[LAST_APPLIED];
+  delete annotations[LAST_APPLIED_ANNOTATION];
   return {
     apiVersion: 'v1',
     kind: 'Service',

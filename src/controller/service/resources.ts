@@ -1,11 +1,10 @@
 // Desired Configuration and Route of a Service (serving:pkg/reconciler/service/resources). Pure.
-import { controllerRef } from '../../api/meta.ts';
+import { controllerRef, LAST_APPLIED_ANNOTATION } from '../../api/meta.ts';
 import { A, L } from '../../api/serving/labels.ts';
 import { configurationName, routeName } from '../../api/serving/naming.ts';
 import { DEFAULTS, defaultTraffic, type ServingDefaults, setTemplateDefaults } from '../../api/serving/defaults.ts';
 import type { Configuration, Route, Service, TrafficTarget } from '../../api/serving/types.ts';
 
-export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const ROLLOUT_KEYS = [A.rolloutDuration, 'serving.knative.dev/rolloutDuration'];
 
 function without(m: Record<string, string> | undefined, keys: string[]): Record<string, string> {
@@ -24,7 +23,7 @@ export function makeConfiguration(svc: Service, d: ServingDefaults = DEFAULTS): 
       name: configurationName(name),
       namespace: svc.metadata.namespace,
       labels: { ...(svc.metadata.labels ?? {}), [L.service]: name, [L.serviceUID]: svc.metadata.uid ?? '' },
-      annotations: { ...without(svc.metadata.annotations, [LAST_APPLIED, ...ROLLOUT_KEYS]), [A.routes]: routeName(name) },
+      annotations: { ...without(svc.metadata.annotations, [LAST_APPLIED_ANNOTATION, ...ROLLOUT_KEYS]), [A.routes]: routeName(name) },
       ownerReferences: [controllerRef(svc)],
     },
     spec: { template },
@@ -41,7 +40,7 @@ export function makeRoute(svc: Service): Route {
       name: routeName(name),
       namespace: svc.metadata.namespace,
       labels: { ...(svc.metadata.labels ?? {}), [L.service]: name },
-      annotations: without(svc.metadata.annotations, [LAST_APPLIED]),
+      annotations: without(svc.metadata.annotations, [LAST_APPLIED_ANNOTATION]),
       ownerReferences: [controllerRef(svc)],
     },
     spec: { traffic },

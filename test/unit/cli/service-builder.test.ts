@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Revision, Service } from '../../../src/api/serving/types.ts';
 import { buildExport, toGoYaml } from '../../../src/cli/serving/export.ts';
-import { encodeForApply, LAST_APPLIED, prepareReplace, serviceFromFile, threeWayMergePatch, withLastApplied } from '../../../src/cli/serving/service.ts';
+import { LAST_APPLIED_ANNOTATION as LAST_APPLIED } from '../../../src/api/meta.ts';
+import { encodeForApply, prepareReplace, serviceFromFile, threeWayMergePatch, withLastApplied } from '../../../src/cli/serving/service.ts';
 
 const svc = (image: string, extra: Record<string, string> = {}): Service => ({
   apiVersion: 'serving.knative.dev/v1',

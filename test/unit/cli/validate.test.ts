@@ -1,14 +1,13 @@
 // Client-side validation of the configuration-edit flags: each error text as upstream kn prints it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatGoDuration } from '../../../src/api/duration.ts';
 import { UserError } from '../../../src/cli/errors.ts';
 import {
   autoscalingAnnotationsError,
-  canonicalQuantity,
-  formatGoDuration,
-  parseGoDuration,
   validateConfigurationFlags,
 } from '../../../src/cli/serving/validate.ts';
+import { canonicalQuantity, parseGoDuration } from '../../../src/cli/serving/flag-values.ts';
 import type { ConfigurationEditFlagValues } from '../../../src/cli/serving/podspec-flags.ts';
 
 const QRE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/api/meta.ts';
 import { R } from '../../../src/api/resources.ts';
 import type { KubeClient, WatchEvent } from '../../../src/kube/client.ts';
-import { type IndexDef, Informer, LAST_APPLIED_ANNOTATION, leanObject } from '../../../src/kube/informer.ts';
+import { LAST_APPLIED_ANNOTATION } from '../../../src/api/meta.ts';
+import { type IndexDef, Informer, leanObject } from '../../../src/kube/informer.ts';
 
 function obj(ns: string, name: string, rv: string, labels: Record<string, string> = {}, extra: Partial<KubeObject['metadata']> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: ns, name, resourceVersion: rv, labels, ...extra } };
