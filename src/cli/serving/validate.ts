@@ -3,9 +3,9 @@
 // and the autoscaling annotation rules kn runs locally (Serving's autoscaling.ValidateAnnotations,
 // formatted as knative.dev/pkg apis.FieldError). The per-value parsers are in flag-values.ts, so
 // podspec.ts builds from exactly what was validated. Pure: no I/O.
+import { validateAnnotations } from '../../api/autoscaling/annotations.ts';
 import type { ConfigurationEditFlagValues } from './podspec-flags.ts';
 import {
-  MAXI32,
   fail,
   lookupProfile,
   mapFromArray,
@@ -55,134 +55,19 @@ export const ANN = {
   algorithm: `${AS}/metric-aggregation-algorithm`,
 } as const;
 
-const LEGACY: Record<string, string[]> = {
-  [ANN.initialScale]: [`${AS}/initialScale`],
-  [ANN.maxScale]: [`${AS}/maxScale`],
-  [ANN.minScale]: [`${AS}/minScale`],
-  [ANN.algorithm]: [`${AS}/metricAggregationAlgorithm`],
-  [ANN.panicThreshold]: [`${AS}/panicThresholdPercentage`],
-  [ANN.panicWindow]: [`${AS}/panicWindowPercentage`],
-  [ANN.scaleDownDelay]: [`${AS}/scaleDownDelay`],
-  [ANN.retention]: [`${AS}/scaleToZeroPodRetentionPeriod`],
-  [ANN.burst]: [`${AS}/targetBurstCapacity`],
-  [ANN.utilization]: [`${AS}/targetUtilizationPercentage`],
-};
-
 interface FieldErr {
   message: string;
   paths: string[];
   details?: string;
 }
 
-const oob = (v: unknown, lo: unknown, hi: unknown, path: string): FieldErr => ({ message: `expected ${lo} <= ${v} <= ${hi}`, paths: [path] });
-const invalid = (v: unknown, path: string): FieldErr => ({ message: `invalid value: ${v}`, paths: [path] });
-const isFloat = (v: string) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v.trim()) && v.trim() === v;
-
-function getKey(m: Map<string, string>, key: string): [string, string] | undefined {
-  for (const k of [key, ...(LEGACY[key] ?? [])]) if (m.has(k)) return [k, m.get(k)!];
-  return undefined;
-}
-
-function durationOrUndef(v: string): number | undefined {
-  try {
-    return parseGoDuration(v);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The error text Serving's ValidateAnnotations gives for these annotations, or undefined. */
+/**
+ * The error text Serving's ValidateAnnotations gives for these annotations, or undefined. The rules
+ * are the API's (src/api/autoscaling/annotations.ts); the client knows no cluster limits, so
+ * max-scale-limit and allow-zero-initial-scale are left to the server.
+ */
 export function autoscalingAnnotationsError(anns: Map<string, string> | Record<string, string>): string | undefined {
-  const m = anns instanceof Map ? anns : new Map(Object.entries(anns));
-  const errs: FieldErr[] = [];
-  const cls = getKey(m, ANN.class);
-  if (cls && cls[1].endsWith('.knative.dev') && cls[1] !== 'kpa.autoscaling.knative.dev' && cls[1] !== 'hpa.autoscaling.knative.dev') {
-    errs.push(invalid(cls[1], cls[0]));
-  }
-  // min/max/activation
-  const intGE0 = (key: string): number => {
-    const kv = getKey(m, key);
-    if (!kv) return 0;
-    const [k, v] = kv;
-    if (!/^[+-]?\d+$/.test(v)) return errs.push(invalid(v, k)), 0;
-    const n = Number(v);
-    if (n > MAXI32 || n < -MAXI32 - 1 || n < 0) return errs.push(oob(v, 0, MAXI32, k)), 0;
-    return n;
-  };
-  const min = intGE0(ANN.minScale);
-  const max = intGE0(ANN.maxScale);
-  if (max !== 0 && max < min) errs.push({ message: `max-scale=${max} is less than min-scale=${min}`, paths: [ANN.maxScale, ANN.minScale] });
-  const act = getKey(m, ANN.activationScale);
-  if (act) {
-    const [k, v] = act;
-    if (!/^[+-]?\d+$/.test(v) || Math.abs(Number(v)) > MAXI32) errs.push(invalid(v, k));
-    else {
-      const nz = Number(v);
-      if (min > nz) errs.push({ message: `min-scale=${min} is greater than activation-scale=${nz}`, paths: [k] });
-      else if (max < nz && max !== 0) errs.push({ message: `max-scale=${max} is less than activation-scale=${nz}`, paths: [k] });
-      else if (nz < 2) errs.push({ message: `activation-scale=${nz} must be greater than 1`, paths: [k] });
-    }
-  }
-  // floats
-  const floatRange = (key: string, lo: number, hi: number) => {
-    const kv = getKey(m, key);
-    if (!kv) return;
-    const [k, v] = kv;
-    if (!isFloat(v)) errs.push(invalid(v, k));
-    else if (Number(v) < lo || Number(v) > hi) errs.push(oob(v, lo, hi, k));
-  };
-  floatRange(ANN.panicWindow, 1, 100);
-  floatRange(ANN.panicThreshold, 110, 1000);
-  const tgt = getKey(m, ANN.target);
-  if (tgt) {
-    if (!isFloat(tgt[1])) errs.push(invalid(tgt[1], tgt[0]));
-    else if (Number(tgt[1]) < 0.01) errs.push({ message: `target ${tgt[1]} should be at least 0.01`, paths: [tgt[0]] });
-  }
-  floatRange(ANN.utilization, 1, 100);
-  const tbc = getKey(m, ANN.burst);
-  if (tbc && (!isFloat(tbc[1]) || (Number(tbc[1]) < 0 && Number(tbc[1]) !== -1))) errs.push(invalid(tbc[1], tbc[0]));
-  // window
-  const win = getKey(m, ANN.window);
-  if (win) {
-    const d = durationOrUndef(win[1]);
-    if (d === undefined) errs.push(invalid(win[1], ANN.window));
-    else if (d < 6e9 || d > 3600e9) errs.push(oob(win[1], '6s', '1h0m0s', ANN.window));
-    else if (d % 1e9 !== 0) errs.push({ message: 'must be specified with at most second precision', paths: [ANN.window] });
-  }
-  const ret = getKey(m, ANN.retention);
-  if (ret) {
-    const d = durationOrUndef(ret[1]);
-    if (d === undefined) errs.push(invalid(ret[1], ret[0]));
-    else if (d < 0 || d > 3600e9) errs.push(oob(ret[1], '0s', '1h0m0s', ret[0]));
-  }
-  const sdd = getKey(m, ANN.scaleDownDelay);
-  if (sdd) {
-    const d = durationOrUndef(sdd[1]);
-    if (d === undefined) errs.push(invalid(sdd[1], sdd[0]));
-    else if (d < 0 || d > 3600e9) errs.push(oob(sdd[1], '0s', '1h0m0s', sdd[0]));
-    else if (Math.round(d / 1e9) * 1e9 !== d) errs.push({ message: 'must be specified with at most second precision', paths: [sdd[0]] });
-  }
-  // metric
-  const metric = getKey(m, ANN.metric);
-  if (metric) {
-    const klass = cls?.[1] ?? 'kpa.autoscaling.knative.dev';
-    const v = metric[1];
-    const ok =
-      klass === 'kpa.autoscaling.knative.dev' ? v === 'concurrency' || v === 'rps' : klass === 'hpa.autoscaling.knative.dev' ? v !== '' : true;
-    if (!ok) errs.push(invalid(v, ANN.metric));
-  }
-  // algorithm (KPA class only)
-  if (cls?.[1] === 'kpa.autoscaling.knative.dev') {
-    const alg = getKey(m, ANN.algorithm);
-    if (alg && alg[1] !== '' && !['linear', 'weighted-exponential', 'weightedExponential'].includes(alg[1])) errs.push(invalid(alg[1], alg[0]));
-  }
-  // initial scale
-  const init = getKey(m, ANN.initialScale);
-  if (init) {
-    const [k, v] = init;
-    if (!/^[+-]?\d+$/.test(v)) errs.push(invalid(v, k));
-    else if (Number(v) < 0) errs.push(invalid(v, `${k} must be greater than 0`));
-  }
+  const errs: FieldErr[] = validateAnnotations(anns instanceof Map ? Object.fromEntries(anns) : anns, { maxScaleLimit: 0, allowZeroInitialScale: true });
   if (!errs.length) return undefined;
   // apis.FieldError: merge equal messages (paths de-duplicated and sorted), sort by message.
   const merged = new Map<string, FieldErr>();
