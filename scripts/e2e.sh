@@ -18,6 +18,9 @@ cache="${KN_TS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kn-ts}"
 E2E="$cache/e2e"
 NETNS="${KN_E2E_NETNS:-kn-e2e}"
 RUN="${KN_E2E_RUN:-/run/kn-e2e}"          # dockerd's socket, pid, exec root: gone with the machine
+# dockerd's data root (the built images). Two tiers at once on one machine need two of each of
+# these three: KN_E2E_NETNS, KN_E2E_RUN and a copy of the data root (cp -a while no dockerd uses it).
+DATA="${KN_E2E_DATA_ROOT:-$E2E/docker}"
 mod="$here/test/cluster/bins"
 K8S=$(awk '$1=="k8s.io/kubernetes"{print $2; exit}' "$mod/go.mod")
 ETCD=$(awk '$1=="go.etcd.io/etcd/server/v3"{print $2; exit}' "$mod/go.mod")
@@ -133,11 +136,11 @@ netns_up() {
 
 dockerd_up() {
   docker info >/dev/null 2>&1 && return 0
-  mkdir -p "$RUN" "$E2E/docker"
+  mkdir -p "$RUN" "$DATA"
   # nsenter --net, not `ip netns exec`: the latter remounts /sys and hides the cgroup mounts
   # ("failed to start daemon: Devices cgroup isn't mounted"). The data root persists in the cache:
   # the built images survive `down`, so a warm `up` only starts the daemon.
-  setsid "${NSENTER[@]}" dockerd --data-root "$E2E/docker" --exec-root "$RUN/exec" --pidfile "$RUN/dockerd.pid" \
+  setsid "${NSENTER[@]}" dockerd --data-root "$DATA" --exec-root "$RUN/exec" --pidfile "$RUN/dockerd.pid" \
     -H "$DOCKER_HOST" --add-runtime nosysres="$BIN/runc-nosysres" --default-runtime nosysres \
     --containerd-namespace kn-e2e --containerd-plugins-namespace kn-e2e-plugins \
     > "$RUN/dockerd.log" 2>&1 < /dev/null &
@@ -304,7 +307,7 @@ up() {
   phase "node:24-slim image"; node24_image
   tool_path
   phase
-  log "up in $(( $(date +%s) - t0 ))s; docker data root $(du -sh "$E2E/docker" 2>/dev/null | cut -f1)"
+  log "up in $(( $(date +%s) - t0 ))s; docker data root $(du -sh "$DATA" 2>/dev/null | cut -f1)"
 }
 
 remove_clusters() {

@@ -123,3 +123,33 @@ export function shares(replies: Reply[], markers: string[]): Record<string, numb
   for (const m of markers) out[m] = replies.filter((r) => r.status === 200 && r.body.includes(m)).length / replies.length;
   return out;
 }
+
+/**
+ * The quickstart cluster, for the e2e files after kind.test.ts (which creates it from nothing):
+ * a re-run of `kn quickstart kind` when it is there (idempotent, seconds), a create when a file
+ * runs alone (`npm test -- test/e2e/x.test.ts`; scripts/e2e.sh up starts with no cluster).
+ */
+export async function ensureCluster(): Promise<void> {
+  ok(await kn(['quickstart', 'kind', '--node-image', NODE_IMAGE], 420_000), 'kn quickstart kind');
+}
+
+export const HELLO_IMAGE = 'dev.local/hello:e2e';
+
+/**
+ * test/e2e/fixtures/hello-server.mjs as an image (FROM the offline node:24-slim, built with no
+ * network) loaded into the kind node: answers `Hello $TARGET! ($K_REVISION)`.
+ */
+export async function ensureHelloImage(): Promise<string> {
+  const { mkdtempSync, copyFileSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const work = mkdtempSync(join(tmpdir(), 'kn-e2e-hello-'));
+  try {
+    copyFileSync(join(REPO, 'test/e2e/fixtures/hello-server.mjs'), join(work, 'server.mjs'));
+    writeFileSync(join(work, 'Dockerfile'), 'FROM node:24-slim\nCOPY server.mjs /server.mjs\nUSER 65532:65532\nENTRYPOINT ["node", "/server.mjs"]\n');
+    ok(await docker(['build', '--network=none', '-t', HELLO_IMAGE, work]), 'docker build');
+    ok(await kind(['load', 'docker-image', HELLO_IMAGE, '--name', CLUSTER]), 'kind load');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return HELLO_IMAGE;
+}
