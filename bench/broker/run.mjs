@@ -10,7 +10,7 @@
 // Everything listens on 127.0.0.1; run it isolated:
 //   npm run build && unshare -rn sh -c 'ip link set lo up; node bench/broker/run.mjs'
 //   options: --duration 10 --connections 32 --events 100000 --skip-reliability --rounds 1
-//            --profile DIR (a --cpu-prof of each broker into DIR)
+//            --profile DIR (a --cpu-prof of each broker into DIR) --broker-args '--no-fast-path'
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ const { values: v } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'skip-reliability': { type: 'boolean', default: false },
     profile: { type: 'string' },
+    'broker-args': { type: 'string', default: '' },
   },
 });
 const duration = Number(v.duration);
@@ -78,7 +79,7 @@ async function startBroker(yaml) {
   const file = join(dir, `cfg-${++brokers}.yaml`);
   writeFileSync(file, yaml);
   const prof = v.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(v.profile)}`] : [];
-  const args = ['broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0'];
+  const args = ['broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...v['broker-args'].split(' ').filter(Boolean)];
   const child = nodeChild(join(repo, 'bin/control-plane.js'), { flags: [...nodeFlags, ...prof], args }, 0, ['ignore', 'pipe', 'inherit']);
   const line = await new Promise((res) => {
     let out = '';
