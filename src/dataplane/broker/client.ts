@@ -11,6 +11,7 @@
 // (a keep-alive connection the subscriber just closed) is retried once on a new one.
 // https: targets go through undici, loaded on first use.
 import net from 'node:net';
+import type * as Undici from 'undici';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from '../gateway/chunked.ts';
 import { CHUNKED, LENGTH, NONE, type ResponseFraming, UNTIL_CLOSE, UPSTREAM_IDLE_MS, parseResponseHead } from '../gateway/response-head.ts';
 
@@ -176,7 +177,6 @@ class Conn implements ResponseFraming {
         at = end + 4;
         if (status < 200) {
           buf = buf.subarray(at);
-          at = 0;
           if (buf.length === 0) return;
           continue;
         }
@@ -286,8 +286,8 @@ export class Client {
   private readonly targets = new Map<string, { origin: Origin; path: string } | { https: true }>();
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
-  private undici: Promise<typeof import('undici')> | undefined;
-  private agent: import('undici').Agent | undefined;
+  private undici: Promise<typeof Undici> | undefined;
+  private agent: Undici.Agent | undefined;
 
   constructor(o: ClientOptions) {
     this.maxPerOrigin = o.maxPerOrigin;

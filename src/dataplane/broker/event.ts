@@ -3,6 +3,7 @@
 // Trigger asks for json). The broker keeps the data as the bytes it received, so what a subscriber
 // gets is what the producer sent.
 import { createRequire } from 'node:module';
+import type * as CE from 'cloudevents';
 import type { CloudEvent } from 'cloudevents';
 import { isToken } from '../gateway/http-syntax.ts';
 
@@ -24,8 +25,8 @@ const CE_JSON = 'application/cloudevents+json';
  * The SDK, loaded on first use: plain binary-mode events never need it, and it costs the broker
  * about 8 MiB of memory and 250 ms to load (docs/adr/0019-broker-hot-path.md).
  */
-let sdkModule: typeof import('cloudevents') | undefined;
-const sdk = () => (sdkModule ??= createRequire(import.meta.url)('cloudevents') as typeof import('cloudevents'));
+let sdkModule: typeof CE | undefined;
+const sdk = () => (sdkModule ??= createRequire(import.meta.url)('cloudevents') as typeof CE);
 const PASS_EXACT = new Set(['x-request-id', 'traceparent', 'tracestate']);
 
 export function passThrough(h: Record<string, string | string[] | undefined>): Record<string, string> {
