@@ -2,7 +2,7 @@
 // per origin (at most `maxPerOrigin` connections, further calls wait their turn). Why not undici or
 // node:http (an exception to "use the library made for the job", as the gateway's fast path, ADR
 // 0006): their request and response objects cost more CPU per delivery than all of the broker's own
-// work (bench/broker, docs/adr/0019-broker-hot-path.md). The request goes out in one write; the
+// work (bench/broker, docs/adr/0020-broker-hot-path.md). The request goes out in one write; the
 // response head is read by the gateway's parser (response-head.ts: status, framing, keep-alive, the
 // idle hint; fuzzed against node's), a chunked body is framed by its scanner (chunked.ts). What the
 // caller gets: the status, the header fields (lower-case names), and the body (at most

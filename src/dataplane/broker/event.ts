@@ -23,7 +23,7 @@ const CE_JSON = 'application/cloudevents+json';
 
 /**
  * The SDK, loaded on first use: plain binary-mode events never need it, and it costs the broker
- * about 8 MiB of memory and 250 ms to load (docs/adr/0019-broker-hot-path.md).
+ * about 8 MiB of memory and 250 ms to load (docs/adr/0020-broker-hot-path.md).
  */
 let sdkModule: typeof CE | undefined;
 const sdk = () => (sdkModule ??= createRequire(import.meta.url)('cloudevents') as typeof CE);

@@ -2,7 +2,7 @@
 // node:http server (the same design as the gateway's, ADR 0006, and the same framing code:
 // gateway/request-head.ts, which takes only requests node's parser reads the same way). node:http's
 // request and response objects cost more CPU per event than the broker's own work
-// (docs/adr/0019-broker-hot-path.md).
+// (docs/adr/0020-broker-hot-path.md).
 //   - taken here: POST /<namespace>/<broker> of a Broker this process serves, framed by
 //     frameRequest() (HTTP/1.1, Content-Length body of at most 64 KiB, no Expect/Upgrade/
 //     Transfer-Encoding), with no header name repeated; the event is parsed by the same
