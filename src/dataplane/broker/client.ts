@@ -28,6 +28,8 @@ export const DEFAULT_TIMEOUT_MS = 300_000;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const EMPTY = Buffer.alloc(0);
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+/** Where every delivery socket's reads land; its contents live until the next read. */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
 
 interface Origin {
   host: string;
@@ -84,9 +86,21 @@ class Conn implements ResponseFraming {
   constructor(client: Client, origin: Origin) {
     this.client = client;
     this.origin = origin;
-    const s = net.connect({ host: origin.host, port: origin.port, noDelay: true });
+    // Reads land in one buffer shared by every delivery socket (node's `onread`, as the gateway's
+    // upstream sockets): no stream machinery and no buffer per read; what is kept is copied.
+    const s = net.connect({
+      host: origin.host,
+      port: origin.port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, b: Uint8Array) => {
+          this.onData((b as Buffer).subarray(0, n));
+          return true;
+        },
+      },
+    });
     this.socket = s;
-    s.on('data', (d: Buffer) => this.onData(d));
     s.on('error', (e: NodeJS.ErrnoException) => {
       this.error = e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' ? e.message : (e.code ?? e.message);
     });
@@ -168,7 +182,7 @@ class Conn implements ResponseFraming {
         const end = buf.indexOf(CRLFCRLF);
         if (end < 0) {
           if (buf.length > 65536) return this.fail(c, 'response head too large', false);
-          this.head = buf;
+          this.head = Buffer.from(buf); // a copy: buf may be (a view of) the shared read buffer
           return;
         }
         this.head = null;
@@ -222,7 +236,7 @@ class Conn implements ResponseFraming {
       this.keepAlive = false;
     }
     if (to > from) {
-      this.body.push(from === 0 && to === d.length ? d : d.subarray(from, to));
+      this.body.push(Buffer.from(d.subarray(from, to))); // a copy: d is (a view of) the shared read buffer
       this.bodyLen += to - from;
     }
   }

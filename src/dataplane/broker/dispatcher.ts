@@ -184,15 +184,9 @@ export class Engine {
       const type = ev.attrs.type;
       const typed = typeof type === 'string' ? (f.byType.get(type) ?? NONE) : NONE;
       // Only the Triggers whose filter can pass: those indexed by this type, and the rest.
-      for (const list of [typed, f.rest]) {
-        for (const q of list) {
-          if (!q.route.match(ev.attrs)) continue;
-          if (q.pending >= this.o.maxPending) {
-            this.stats.backpressure++;
-            return 429;
-          }
-          matched.push(q);
-        }
+      if (!this.collect(typed, ev.attrs) || !this.collect(f.rest, ev.attrs)) {
+        this.stats.backpressure++;
+        return 429;
       }
     }
     if (matched.length && this.bytes + ev.size > this.o.maxBytes) {
@@ -200,7 +194,7 @@ export class Engine {
       return 429;
     }
     ev.attrs[TTL_EXTENSION] = ttl;
-    ev.attrs[ARRIVAL_EXTENSION] = new Date().toISOString();
+    ev.attrs[ARRIVAL_EXTENSION] = arrivalTime();
     this.stats.accepted++;
     this.onAccepted?.(brokerKey, ev.attrs);
     const tails = this.tails.get(brokerKey);
@@ -221,6 +215,17 @@ export class Engine {
     for (let i = 0; i < count; i++) this.pump(matched[i]!);
     matched.length = 0;
     return 202;
+  }
+
+  /** Adds the queues of `list` whose filter passes to this.matched; false when one of them is full. */
+  private collect(list: TriggerQueue[], attrs: Record<string, unknown>): boolean {
+    for (let i = 0; i < list.length; i++) {
+      const q = list[i]!;
+      if (!q.route.match(attrs)) continue;
+      if (q.pending >= this.o.maxPending) return false;
+      this.matched.push(q);
+    }
+    return true;
   }
 
   addTail(brokerKey: string, t: Tail): () => void {
@@ -357,3 +362,15 @@ export class Engine {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+let arrivalMs = 0;
+let arrival = '';
+/** The arrival time (RFC 3339, ms), formatted once per millisecond. */
+function arrivalTime(): string {
+  const now = Date.now();
+  if (now !== arrivalMs) {
+    arrivalMs = now;
+    arrival = new Date(now).toISOString();
+  }
+  return arrival;
+}

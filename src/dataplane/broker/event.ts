@@ -31,7 +31,8 @@ const PASS_EXACT = new Set(['x-request-id', 'traceparent', 'tracestate']);
 
 export function passThrough(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) {
+  for (const k in h) {
+    const v = h[k];
     if (v === undefined) continue;
     const l = k.toLowerCase();
     if (PASS_EXACT.has(l) || l.startsWith('knative-') || l.startsWith('x-b3-')) out[l] = Array.isArray(v) ? v.join(',') : v;
