@@ -20,6 +20,8 @@ import { BadEvent, parseEvent } from './event.ts';
 
 /** node:http's keep-alive timeout on the ingress (main.ts): an idle connection is closed after it. */
 const IDLE_MS = 65_000;
+/** A request still incomplete after this long closes the connection (node's headersTimeout is 60 s). */
+const REQUEST_MS = 66_000;
 const REASONS: Record<number, string> = { 202: 'Accepted', 400: 'Bad Request', 404: 'Not Found', 429: 'Too Many Requests' };
 
 let dateSec = 0;
@@ -47,6 +49,8 @@ class Conn {
   readonly fast: FastIngress;
   readonly server: http.Server;
   lastActive = Date.now();
+  /** Since when the bytes in buf (an incomplete request) have been waiting. */
+  waitingSince = 0;
   private buf: Buffer | null = null;
   private ended = false;
   private done = false;
@@ -75,6 +79,8 @@ class Conn {
     this.lastActive = Date.now();
     this.buf = this.buf ? Buffer.concat([this.buf, d]) : d;
     this.process();
+    if (this.buf === null) this.waitingSince = 0;
+    else if (this.waitingSince === 0) this.waitingSince = this.lastActive;
   }
 
   private end(): void {
@@ -201,7 +207,7 @@ export class FastIngress {
     };
     this.sweeper = setInterval(() => {
       const now = Date.now();
-      for (const c of this.conns) if (now - c.lastActive > IDLE_MS) c.socket.destroy();
+      for (const c of this.conns) if (now - c.lastActive > IDLE_MS || (c.waitingSince && now - c.waitingSince > REQUEST_MS)) c.socket.destroy();
     }, 1000);
     this.sweeper.unref();
   }
