@@ -11,6 +11,8 @@
 //   npm run build && unshare -rn sh -c 'ip link set lo up; node bench/broker/run.mjs'
 //   options: --duration 10 --connections 32 --events 100000 --skip-reliability --rounds 1
 //            --profile DIR (a --cpu-prof of each broker into DIR) --broker-args '--no-fast-path'
+//            --control-plane FILE (another build's bin/control-plane.js, e.g. the code before a change)
+//            --node-flags '…' (instead of the manifest's NODE_OPTIONS; '' for none)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -31,6 +33,8 @@ const { values: v } = parseArgs({
     'skip-reliability': { type: 'boolean', default: false },
     profile: { type: 'string' },
     'broker-args': { type: 'string', default: '' },
+    'control-plane': { type: 'string' },
+    'node-flags': { type: 'string' },
   },
 });
 const duration = Number(v.duration);
@@ -50,7 +54,8 @@ function manifestNodeOptions() {
   }
   return [];
 }
-const nodeFlags = manifestNodeOptions();
+const nodeFlags = v['node-flags'] !== undefined ? v['node-flags'].split(/\s+/).filter(Boolean) : manifestNodeOptions();
+const controlPlane = v['control-plane'] ? resolve(v['control-plane']) : join(repo, 'bin/control-plane.js');
 
 function ask(child, msg) {
   return new Promise((res) => {
@@ -80,7 +85,7 @@ async function startBroker(yaml) {
   writeFileSync(file, yaml);
   const prof = v.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(v.profile)}`] : [];
   const args = ['broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...v['broker-args'].split(' ').filter(Boolean)];
-  const child = nodeChild(join(repo, 'bin/control-plane.js'), { flags: [...nodeFlags, ...prof], args }, 0, ['ignore', 'pipe', 'inherit']);
+  const child = nodeChild(controlPlane, { flags: [...nodeFlags, ...prof], args }, 0, ['ignore', 'pipe', 'inherit']);
   const line = await new Promise((res) => {
     let out = '';
     child.stdout.on('data', (c) => {
@@ -106,13 +111,13 @@ const rssMiB = (pid) => {
     return { rss: NaN, anon: NaN };
   }
 };
-/** CPU seconds (user + system) a process has used so far. */
+/** CPU seconds a process has used so far: user and system. */
 const cpuSecs = (pid) => {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    return { user: Number(f[11]) / CLK_TCK, sys: Number(f[12]) / CLK_TCK };
   } catch {
-    return NaN;
+    return { user: NaN, sys: NaN };
   }
 };
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -136,7 +141,7 @@ const ok = (r) => r.status['202'] ?? 0;
 
 try {
   console.log(
-    `load average ${loadavg()}; ${connections} connections, ${duration} s per run; broker node flags: ${nodeFlags.join(' ') || '(none)'}; ` +
+    `load average ${loadavg()}; ${connections} connections, ${duration} s per run; broker ${controlPlane} ${v['broker-args']}, node flags: ${nodeFlags.join(' ') || '(none)'}; ` +
       (pin ? 'broker on CPU 0, producer and subscriber on CPU 1' : 'one CPU: nothing pinned'),
   );
   const sub = await startSubscriber();
@@ -166,13 +171,14 @@ try {
       const r = await load(producer, b.url);
       const drained = await drain(b.admin);
       clearInterval(tick);
-      const cpu = cpuSecs(b.pid) - cpu0;
+      const cpu1 = cpuSecs(b.pid);
+      const perEvent = (k) => ((cpu1[k] - cpu0[k]) * 1e6) / ok(r);
       const rep = await ask(sub.child, 'report');
       const rate = ok(r) / r.seconds;
       console.log(
         `${(label + ':').padEnd(36)} ${fmt(rate)} events/s accepted (${fmt(rate / dRate, 2)}× direct)  ingress p50 ${fmt(r.p50, 2)} ms p99 ${fmt(r.p99, 2)} ms  ` +
           `end-to-end p50 ${fmt(rep.p50, 2)} ms p99 ${fmt(rep.p99, 2)} ms  delivered ${rep.count}/${ok(r)}${drained ? '' : ' (not drained)'}  ` +
-          `other answers ${JSON.stringify({ ...r.status, 202: undefined })}  broker CPU ${fmt((cpu * 1e6) / ok(r))} µs/event, max RSS ${fmt(mem.rss, 1)} MiB (anon ${fmt(mem.anon, 1)})`,
+          `other answers ${JSON.stringify({ ...r.status, 202: undefined })}  broker CPU ${fmt(perEvent('user') + perEvent('sys'))} µs/event (user ${fmt(perEvent('user'))}, sys ${fmt(perEvent('sys'))}), max RSS ${fmt(mem.rss, 1)} MiB (anon ${fmt(mem.anon, 1)})`,
       );
       if (rep.unframed) console.log(`  the subscriber got ${rep.unframed} requests it could not frame`);
       await stopBroker(b);
