@@ -64,6 +64,7 @@ gobins() {
   mkdir -p "$BIN" "$K8S_BINS"
   [ -x "$BIN/kind-$KIND_VER" ] || { log "building kind $KIND_VER"; GOBIN="$BIN/.tmp" CGO_ENABLED=0 go install -trimpath -ldflags='-s -w' "sigs.k8s.io/kind@$KIND_VER" && mv "$BIN/.tmp/kind" "$BIN/kind-$KIND_VER"; }
   [ -x "$BIN/crictl-$CRICTL_VER" ] || { log "building crictl $CRICTL_VER"; GOBIN="$BIN/.tmp" CGO_ENABLED=0 go install -trimpath -ldflags='-s -w' "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VER" && mv "$BIN/.tmp/crictl" "$BIN/crictl-$CRICTL_VER"; }
+  [ -x "$BIN/coredns-$COREDNS_TAG" ] || { log "building coredns $COREDNS_TAG"; GOBIN="$BIN/.tmp" CGO_ENABLED=0 go install -trimpath -ldflags='-s -w' "github.com/coredns/coredns@$COREDNS_TAG" && mv "$BIN/.tmp/coredns" "$BIN/coredns-$COREDNS_TAG"; }
   ln -sf "kind-$KIND_VER" "$BIN/kind"
   local want=(kubeadm kubelet kubectl kube-apiserver kube-controller-manager kube-scheduler kube-proxy etcd) b missing=()
   for b in "${want[@]}"; do [ -x "$K8S_BINS/$b" ] || missing+=("$b"); done
@@ -160,14 +161,16 @@ scratch_image() {
 
 # The Debian mirror this machine's apt already uses.
 debian_mirror() {
-  grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
+  # Some of these files may not exist (grep exits 2 for them): only the matches count.
+  { grep -hE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null || true; } \
     | grep -oE 'https?://[^ ]+/debian/?$' | head -1
 }
 
 # The kind node image, offline: a debootstrap rootfs + kind's base files (from the kind Go module) +
 # the Kubernetes binaries, with kubeadm's images preloaded into its containerd store.
 node_image() {
-  docker image inspect "$NODE_IMAGE" >/dev/null 2>&1 && return 0
+  # The label says which cluster DNS is preloaded: an image from before CoreDNS is rebuilt.
+  [ "$(docker image inspect -f '{{index .Config.Labels "kn-ts.coredns"}}' "$NODE_IMAGE" 2>/dev/null)" = "$COREDNS_TAG" ] && return 0
   local R="$E2E/noderoot" files mirror
   files=$(cd "$E2E/gomod" 2>/dev/null && go env GOMODCACHE || go env GOMODCACHE)/sigs.k8s.io/kind@$KIND_VER/images/base/files
   [ -d "$files" ] || GOFLAGS=-mod=mod go mod download "sigs.k8s.io/kind@$KIND_VER"
@@ -230,9 +233,10 @@ JSON
   kill "$cpid"; wait "$cpid" 2>/dev/null || true; rm -rf "$T"
   tar -C "$R" -c . | docker import -c 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' -c 'ENV container=docker' - kn-ts.local/kind-node:raw >/dev/null
   # The legacy builder refuses `docker import -c STOPSIGNAL`: one more layer sets it.
-  local d; d=$(mktemp -d); printf 'FROM kn-ts.local/kind-node:raw\nSTOPSIGNAL SIGRTMIN+3\n' > "$d/Dockerfile"
+  local d; d=$(mktemp -d); printf 'FROM kn-ts.local/kind-node:raw\nSTOPSIGNAL SIGRTMIN+3\nLABEL kn-ts.coredns=%s\n' "$COREDNS_TAG" > "$d/Dockerfile"
   docker build -q --network=none -t "$NODE_IMAGE" "$d" >/dev/null; rm -rf "$d"
   docker rmi kn-ts.local/kind-node:raw >/dev/null
+  docker image prune -f >/dev/null  # the node image this one replaced, if any
   rm -rf "$R"
 }
 
@@ -254,8 +258,9 @@ C
   scratch_image "registry.k8s.io/pause:$PAUSE_TAG" "$BIN/pause"
   local b; for b in kube-apiserver kube-controller-manager kube-scheduler; do scratch_image "registry.k8s.io/$b:$K8S" "$K8S_BINS/$b"; done
   scratch_image "registry.k8s.io/etcd:$ETCD_TAG" "$K8S_BINS/etcd"
-  # No cluster DNS is needed by the tier: the pause binary stands in for coredns.
-  docker tag "registry.k8s.io/pause:$PAUSE_TAG" "registry.k8s.io/coredns/coredns:$COREDNS_TAG"
+  # Cluster DNS (brokers, channels and sources address Services by name): CoreDNS from the Go
+  # module proxy. kubeadm's Deployment passes only args (-conf …), so the entrypoint is the binary.
+  scratch_image "registry.k8s.io/coredns/coredns:$COREDNS_TAG" "$BIN/coredns-$COREDNS_TAG"
   local d; d=$(mktemp -d); cp "$K8S_BINS/kube-proxy" "$d/"
   printf 'FROM kn-ts.local/kind-base:raw\nCOPY kube-proxy /usr/local/bin/kube-proxy\nENTRYPOINT ["/usr/local/bin/kube-proxy"]\n' > "$d/Dockerfile"
   docker build -q --network=none -t "registry.k8s.io/kube-proxy:$K8S" "$d" >/dev/null; rm -rf "$d"

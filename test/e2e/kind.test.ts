@@ -178,8 +178,8 @@ describe('Knative Services on the real cluster', () => {
       const r = await get(h);
       assert.equal(r.status, 404, `${h} from outside: ${r.status} ${r.body}`);
     }
-    // From a pod of the cluster: the hello pod, through the internal gateway Service. The tier has
-    // no cluster DNS (scripts/e2e.sh), so the pod asks the Service's ClusterIP with the URL's Host.
+    // From a pod of the cluster: the hello pod, through the internal gateway Service's ClusterIP
+    // with the URL's Host (busybox wget in the image; what the cluster-local URL resolves to).
     const ip = ok(await kubectl(['get', 'service', '-n', 'kourier-system', 'kourier-internal', '-o', 'jsonpath={.spec.clusterIP}']), 'kubectl').stdout;
     const pod = ok(await kubectl(['get', 'pods', '-l', 'serving.knative.dev/service=hello', '-o', 'jsonpath={.items[0].metadata.name}']), 'kubectl').stdout;
     const r = ok(
