@@ -61,6 +61,7 @@ const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: stri
   { user: CONTROLLER, group: 'autoscaling.internal.knative.dev', resource: 'podautoscalers', verb: 'update', why: 'a PodAutoscaler drifted from the Revision' },
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'brokers', verb: 'get', why: 'Broker status write conflict: re-read' },
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'triggers', verb: 'get', why: 'Trigger status write conflict: re-read' },
+  { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'get', why: 'EventType status write conflict: re-read' },
   { user: BROKER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'create', why: 'only with eventtype-auto-create enabled in config-features (disabled by default)' },
 ];
 
@@ -247,6 +248,9 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
       await admin.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'default', namespace: ns } });
       await admin.create(R.Trigger, { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: 't', namespace: ns }, spec: { broker: 'default', subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'hello' } } } } as KubeObject);
       await waitFor(admin, R.Trigger, 't', ns, (o) => (o && cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), 60_000);
+      // 5. An EventType that names the Broker goes Ready (ReferenceExists).
+      await admin.create(R.EventType, { apiVersion: 'eventing.knative.dev/v1beta2', kind: 'EventType', metadata: { name: 'et', namespace: ns }, spec: { type: 'dev.example.rbac', reference: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' } } } as KubeObject);
+      await waitFor(admin, R.EventType, 'et', ns, (o) => (o && cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), 60_000);
     } finally {
       await avail.stop();
       // SIGTERM: the leaders release their Leases (update).
@@ -284,7 +288,11 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
         const ref = b.roleRef as { kind: string; name: string };
         const role = objects.map((m) => m.object).find((o) => o.kind === ref.kind && o.metadata.name === ref.name && (ref.kind === 'ClusterRole' || o.metadata.namespace === b.metadata.namespace));
         assert.ok(role, `${b.kind} ${b.metadata.name} refers to a missing ${ref.kind} ${ref.name}`);
-        bindings.push({ user, rules: role.rules as Rule[], namespace: b.kind === 'RoleBinding' ? b.metadata.namespace : undefined, role: `${ref.kind} ${ref.name}` });
+        // An aggregated ClusterRole holds the rules of the manifests' ClusterRoles its selectors match.
+        const agg = (role as { aggregationRule?: { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] } }).aggregationRule;
+        const matches = (o: KubeObject) => (agg?.clusterRoleSelectors ?? []).some((sel) => Object.entries(sel.matchLabels ?? {}).every(([k, v]) => o.metadata.labels?.[k] === v));
+        const rules = agg ? objects.map((m) => m.object).filter((o) => o.kind === 'ClusterRole' && matches(o)).flatMap((o) => (o.rules as Rule[]) ?? []) : (role.rules as Rule[]);
+        bindings.push({ user, rules, namespace: b.kind === 'RoleBinding' ? b.metadata.namespace : undefined, role: `${ref.kind} ${ref.name}` });
       }
     }
     const unused: string[] = [];

@@ -122,6 +122,8 @@ export class Engine {
   readonly stats: Stats = { accepted: 0, rejected: 0, backpressure: 0, deliveries: 0, delivered: 0, deadLettered: 0, failed: 0, dropped: 0, retries: 0, replies: 0 };
   /** Called for every event a Broker accepts (EventType auto-creation). */
   onAccepted: ((brokerKey: string, attrs: Record<string, unknown>) => void) | undefined;
+  /** Called for every reply a Trigger's subscriber answers with (EventType auto-creation). */
+  onReply: ((route: Route, attrs: Record<string, unknown>) => void) | undefined;
   /** Called when an event reaches its end (delivered, dead-lettered, failed or dropped): tests and benchmarks count with it. */
   onDone: ((outcome: 'delivered' | 'deadLettered' | 'failed' | 'dropped', trigger: string) => void) | undefined;
 
@@ -307,6 +309,7 @@ export class Engine {
         let code: number;
         try {
           const reply = parseEvent(rh, body);
+          this.onReply?.(route, reply.attrs);
           reply.headers = { ...reply.headers, ...j.ev.headers };
           reply.attrs[TTL_EXTENSION] = j.ev.attrs[TTL_EXTENSION];
           code = this.ingest(q.brokerKey, reply);

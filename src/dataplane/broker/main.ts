@@ -113,13 +113,15 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     }
     await Promise.all([brokers.start(), triggers.start()]);
     rebuild();
-    const { EventTypeCreator } = await import('./eventtypes.ts');
+    const { EventTypeCreator, brokerAddressable } = await import('./eventtypes.ts');
     const eventTypes = new EventTypeCreator(client, log);
     await eventTypes.start();
     engine.onAccepted = (key, attrs) => {
       const i = key.indexOf('/');
-      eventTypes.observe(brokers.get(key.slice(i + 1), key.slice(0, i)), attrs);
+      const b = brokers.get(key.slice(i + 1), key.slice(0, i));
+      if (b) eventTypes.observe(brokerAddressable(b), attrs);
     };
+    engine.onReply = (route, attrs) => eventTypes.observe({ kind: 'Trigger', name: route.name, namespace: route.namespace, uid: route.uid }, attrs);
     ready = true;
     stops.push(() => {
       eventTypes.stop();
