@@ -144,7 +144,7 @@ export class Engine {
     const raw = ev.attrs[TTL_EXTENSION];
     const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
     const ttl = Number.isInteger(n) ? Math.max(n - 1, 0) : this.o.maxTtl;
-    if (ttl <= 0) {
+    if (ttl <= 0 && !b.channel) {
       this.stats.rejected++;
       return 400;
     }
@@ -163,8 +163,10 @@ export class Engine {
       this.stats.backpressure++;
       return 429;
     }
-    ev.attrs[TTL_EXTENSION] = ttl;
-    ev.attrs[ARRIVAL_EXTENSION] = new Date().toISOString();
+    if (!b.channel) {
+      ev.attrs[TTL_EXTENSION] = ttl;
+      ev.attrs[ARRIVAL_EXTENSION] = new Date().toISOString();
+    }
     this.stats.accepted++;
     this.onAccepted?.(brokerKey, ev.attrs);
     const tails = this.tails.get(brokerKey);
@@ -261,8 +263,11 @@ export class Engine {
         try {
           const reply = parseEvent(rh, body);
           reply.headers = { ...reply.headers, ...j.ev.headers };
-          reply.attrs[TTL_EXTENSION] = j.ev.attrs[TTL_EXTENSION];
-          code = this.ingest(q.brokerKey, reply);
+          if (route.reply) code = route.reply(reply);
+          else {
+            reply.attrs[TTL_EXTENSION] = j.ev.attrs[TTL_EXTENSION];
+            code = this.ingest(q.brokerKey, reply);
+          }
           if (code === 202) this.stats.replies++;
         } catch {
           code = 502;
@@ -270,7 +275,7 @@ export class Engine {
         if (code === 202) return this.finish(q, j, 'delivered');
         status = code;
         if (code !== 502) {
-          dest = this.table.get(q.brokerKey)?.address ?? target;
+          dest = route.replyDest ?? this.table.get(q.brokerKey)?.address ?? target;
           body = Buffer.alloc(0);
         }
       } else if (body.length === 0) return this.finish(q, j, 'delivered');
