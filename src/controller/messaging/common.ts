@@ -68,8 +68,10 @@ export async function ensureChild<T extends KubeObject>(ctx: ReconcileContext, r
   const have = ctx.lister<T>(r).get(name, ns);
   if (!have) return ctx.client.create<T>(r, desired);
   if (!isControlledBy(have, owner)) throw new NotOwned(`${r.kind} "${name}" already exists and is not owned by ${owner.kind} "${owner.metadata.name}"`);
-  const patch: Record<string, unknown> = {};
-  for (const k of compare) if (!deepEqualJSON(have[k], desired[k])) patch[k] = desired[k] ?? null;
-  if (!Object.keys(patch).length) return have;
-  return ctx.client.patch<T>(r, name, ns, patch, 'merge');
+  // A JSON patch replacing each differing field whole (a merge patch would merge nested objects,
+  // e.g. keep a ref beside a new uri), conditional on the version read.
+  const ops: object[] = [{ op: 'test', path: '/metadata/resourceVersion', value: have.metadata.resourceVersion }];
+  for (const k of compare) if (!deepEqualJSON(have[k], desired[k])) ops.push(desired[k] === undefined ? { op: 'remove', path: `/${k}` } : { op: 'add', path: `/${k}`, value: desired[k] });
+  if (ops.length === 1) return have;
+  return ctx.client.patch<T>(r, name, ns, ops, 'json');
 }
