@@ -278,7 +278,7 @@ export class Engine {
           dest = route.replyDest ?? this.table.get(q.brokerKey)?.address ?? target;
           body = Buffer.alloc(0);
         }
-      } else if (body.length === 0) return this.finish(q, j, 'delivered');
+      } else if (body.length === 0 || route.reply) return this.finish(q, j, 'delivered'); // a channel discards a non-event answer
       else status = 502; // "The response MUST be either empty or a valid CloudEvent"
     }
     // A failure.
