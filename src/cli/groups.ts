@@ -18,6 +18,8 @@ export const GROUPS: Group[] = [
   { name: 'broker', summary: 'Manage message brokers', section: 'Eventing Commands', aliases: ['brokers'] },
   { name: 'trigger', summary: 'Manage event triggers', section: 'Eventing Commands', aliases: ['triggers'] },
   { name: 'eventtype', summary: 'Manage eventtypes', section: 'Eventing Commands', aliases: ['eventtypes'] },
+  { name: 'channel', summary: 'Manage event channels', section: 'Eventing Commands', aliases: ['channels'] },
+  { name: 'subscription', summary: 'Manage event subscriptions', section: 'Eventing Commands', aliases: ['subscriptions', 'sub'] },
   { name: 'plugin', summary: 'Manage kn plugins', section: 'Other Commands', aliases: ['plugins'] },
   { name: 'completion', summary: 'Output shell completion code', section: 'Other Commands', aliases: [] },
   { name: 'version', summary: 'Show the version of this client', section: 'Other Commands', aliases: [] },

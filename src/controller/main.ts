@@ -28,6 +28,7 @@ import type { Logger, Reconciler } from './runtime/types.ts';
 import { serviceReconciler } from './service/index.ts';
 import { DefaultingWebhook } from './webhook/server.ts';
 import { eventingReconcilers } from './eventing.ts';
+import { messagingReconcilers } from './messaging/index.ts';
 
 export interface ControllerOptions {
   kubeconfig?: string;
@@ -119,7 +120,7 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
   const c = client ?? (await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' }));
   const mgr = new Manager({
     client: c,
-    reconcilers: [...servingReconcilers(o.autoscaler), ...(await eventingReconcilers(c))],
+    reconcilers: [...servingReconcilers(o.autoscaler), ...(await eventingReconcilers(c)), ...(await messagingReconcilers(c))],
     log,
     systemNamespace: o.namespace,
     workers: o.workers,

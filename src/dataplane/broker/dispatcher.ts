@@ -175,7 +175,7 @@ export class Engine {
     const raw = ev.attrs[TTL_EXTENSION];
     const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
     const ttl = Number.isInteger(n) ? Math.max(n - 1, 0) : this.o.maxTtl;
-    if (ttl <= 0) {
+    if (ttl <= 0 && !b.channel) {
       this.stats.rejected++;
       return 400;
     }
@@ -195,8 +195,10 @@ export class Engine {
       this.stats.backpressure++;
       return 429;
     }
-    ev.attrs[TTL_EXTENSION] = ttl;
-    ev.attrs[ARRIVAL_EXTENSION] = arrivalTime();
+    if (!b.channel) {
+      ev.attrs[TTL_EXTENSION] = ttl;
+      ev.attrs[ARRIVAL_EXTENSION] = arrivalTime();
+    }
     this.stats.accepted++;
     this.onAccepted?.(brokerKey, ev.attrs);
     const tails = this.tails.get(brokerKey);
@@ -303,6 +305,7 @@ export class Engine {
     const rh = r.headers;
     if (q.closed) return this.finish(q, j, 'dropped');
     let dest = target;
+    const route = q.route;
     if (status >= 200 && status < 300) {
       if (j.dls) return this.finish(q, j, 'deadLettered');
       if (responseHasEvent(rh)) {
@@ -311,8 +314,11 @@ export class Engine {
           const reply = parseEvent(rh, body);
           this.onReply?.(route, reply.attrs);
           reply.headers = { ...reply.headers, ...j.ev.headers };
-          reply.attrs[TTL_EXTENSION] = j.ev.attrs[TTL_EXTENSION];
-          code = this.ingest(q.brokerKey, reply);
+          if (route.reply) code = route.reply(reply);
+          else {
+            reply.attrs[TTL_EXTENSION] = j.ev.attrs[TTL_EXTENSION];
+            code = this.ingest(q.brokerKey, reply);
+          }
           if (code === 202) this.stats.replies++;
         } catch {
           code = 502;
@@ -320,14 +326,13 @@ export class Engine {
         if (code === 202) return this.finish(q, j, 'delivered');
         status = code;
         if (code !== 502) {
-          dest = this.table.get(q.brokerKey)?.address ?? target;
+          dest = route.replyDest ?? this.table.get(q.brokerKey)?.address ?? target;
           body = EMPTY;
         }
-      } else if (body.length === 0) return this.finish(q, j, 'delivered');
+      } else if (body.length === 0 || route.reply) return this.finish(q, j, 'delivered'); // a channel discards a non-event answer
       else status = 502; // "The response MUST be either empty or a valid CloudEvent"
     }
     // A failure.
-    const route = q.route;
     if (retryable(status) && j.attempt < route.retry.retry) {
       j.attempt++;
       this.stats.retries++;

@@ -11,6 +11,7 @@
 //   --max-pending N       deliveries pending per Trigger (10000)
 //   --concurrency N       requests in flight per Trigger (100)
 //   --no-fast-path        serve every ingress request through node:http (fast-ingress.ts is on by default)
+//   --channel-port N      the InMemoryChannel dispatcher (8081, or any free port when --port is 0; src/dataplane/channel/)
 // On start it prints one JSON line with the ports it listens on.
 import { readFileSync } from 'node:fs';
 import type httpTypes from 'node:http';
@@ -21,6 +22,8 @@ import { parseAllDocuments } from 'yaml';
 import type { Broker, Trigger } from '../../api/eventing/types.ts';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { ChannelDispatcher } from '../channel/main.ts';
 import { Engine } from './dispatcher.ts';
 import { FastIngress } from './fast-ingress.ts';
 import { adminHandler, ingressHandler } from './server.ts';
@@ -34,6 +37,8 @@ export interface BrokerProcess {
   engine: Engine;
   port: number;
   adminPort: number;
+  /** The InMemoryChannel dispatcher, when the cluster serves InMemoryChannels (or with --config). */
+  channels: ChannelDispatcher | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,6 +61,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
       'max-pending': { type: 'string' },
       concurrency: { type: 'string' },
       'no-fast-path': { type: 'boolean' },
+      'channel-port': { type: 'string' },
     },
     strict: true,
   });
@@ -73,6 +79,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   const log = (o: object, msg: string) => process.stderr.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), ...o, msg })}\n`);
   let ready = false;
   const stops: (() => void)[] = [];
+  let kube: KubeClient | undefined;
   if (values.config) {
     const file = values.config;
     const load = () => {
@@ -95,6 +102,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     const { KubeClient } = await import('../../kube/client.ts');
     const { Informer, leanObject } = await import('../../kube/informer.ts');
     const client = await KubeClient.connect({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-broker' });
+    kube = client;
     const transform = leanObject({ dropLastApplied: true });
     const brokers = new Informer<Broker>(client, R.Broker, { transform });
     const triggers = new Informer<Trigger>(client, R.Trigger, { transform });
@@ -144,13 +152,16 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   const listen = (s: httpTypes.Server, port: number) => new Promise<number>((res, rej) => s.once('error', rej).listen(port, bind, () => res((s.address() as AddressInfo).port)));
   const port = await listen(ingress, num(values.port, 8080, '--port'));
   const adminPort = await listen(admin, num(values['admin-port'], 9092, '--admin-port'));
+  const channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log }, kube);
   return {
     engine,
     port,
     adminPort,
+    channels,
     async stop() {
       ready = false;
       fast?.close();
+      await channels?.stop();
       for (const s of stops) s();
       await new Promise<void>((r) => ingress.close(() => r()));
       ingress.closeAllConnections();
@@ -169,7 +180,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`Error: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  process.stdout.write(`${JSON.stringify({ msg: 'broker started', port: p.port, adminPort: p.adminPort })}\n`);
+  process.stdout.write(`${JSON.stringify({ msg: 'broker started', port: p.port, adminPort: p.adminPort, ...(p.channels ? { channelPort: p.channels.port } : {}) })}\n`);
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;

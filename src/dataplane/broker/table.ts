@@ -3,6 +3,7 @@
 // filters, resolved subscriber and dead-letter URIs and retry configs.
 import { retryConfig, type RetryConfig } from '../../api/eventing/delivery.ts';
 import { type Matcher, triggerMatcher } from '../../api/eventing/filters.ts';
+import type { BrokerEvent } from './event.ts';
 import { type Broker, brokerAddress, MT_BROKER_CLASS, BROKER_CLASS_ANNOTATION, type Trigger, triggerBroker } from '../../api/eventing/types.ts';
 
 export interface Route {
@@ -19,6 +20,10 @@ export interface Route {
   specKey: string;
   /** The event type the filter requires exactly, if it does (the engine indexes Triggers by it; match still decides). */
   exactType?: string | undefined;
+  /** Where a reply goes instead of back into the Broker (a channel subscription's reply): 202 when taken. */
+  reply?: (ev: BrokerEvent) => number;
+  /** The knativeerrordest of a refused reply (with `reply`). */
+  replyDest?: string;
 }
 
 export interface BrokerEntry {
@@ -26,6 +31,8 @@ export interface BrokerEntry {
   name: string;
   address: string;
   routes: Route[];
+  /** A channel (InMemoryChannel): no TTL, no knativearrivaltime, as upstream's channel dispatcher. */
+  channel?: boolean;
 }
 
 export type Table = Map<string, BrokerEntry>;
