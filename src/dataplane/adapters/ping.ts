@@ -78,6 +78,11 @@ export class PingScheduler {
     this.jobs.clear();
   }
 
+  /** One tick of a scheduled source, now (the cron job calls this; tests call it directly). */
+  async fire(namespace: string, name: string): Promise<void> {
+    return this.tick(`${namespace}/${name}`, namespace, name);
+  }
+
   private async tick(key: string, ns: string, name: string): Promise<void> {
     const firedAt = new Date();
     const src = this.lookup(ns, name);
