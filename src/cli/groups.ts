@@ -15,6 +15,7 @@ export const GROUPS: Group[] = [
   { name: 'revision', summary: 'Manage service revisions', section: 'Serving Commands', aliases: ['revisions'] },
   { name: 'route', summary: 'List and describe service routes', section: 'Serving Commands', aliases: ['routes'] },
   { name: 'domain', summary: 'Manage domain mappings', section: 'Serving Commands', aliases: ['domains'] },
+  { name: 'source', summary: 'Manage event sources', section: 'Eventing Commands', aliases: ['sources'] },
   { name: 'broker', summary: 'Manage message brokers', section: 'Eventing Commands', aliases: ['brokers'] },
   { name: 'trigger', summary: 'Manage event triggers', section: 'Eventing Commands', aliases: ['triggers'] },
   { name: 'eventtype', summary: 'Manage eventtypes', section: 'Eventing Commands', aliases: ['eventtypes'] },

@@ -7,6 +7,7 @@ import { type ChannelDefaults, parseChannelDefaults } from '../../api/messaging/
 import { IMC_DISPATCHER_SERVICE } from '../../api/messaging/types.ts';
 import { isControlledBy, type KubeObject, type ResourceType } from '../../api/meta.ts';
 import { R, resourceOf } from '../../api/resources.ts';
+import { cacheLookup } from '../broker/index.ts';
 import { deepEqualJSON } from '../runtime/stable.ts';
 import type { ReconcileContext } from '../runtime/types.ts';
 
@@ -14,10 +15,11 @@ import type { ReconcileContext } from '../runtime/types.ts';
 export const ADDRESSABLE_READS: ResourceType[] = [R.Service, R.Broker, R.Channel, R.InMemoryChannel, R.Sequence, R.Parallel];
 
 export function messagingLookup(ctx: ReconcileContext): Lookup {
+  const base = cacheLookup(ctx);
   return (ref) => {
     const r = ref.apiVersion ? resourceOf(ref.apiVersion, ref.kind) : undefined;
-    if (r && ADDRESSABLE_READS.includes(r)) return ctx.lister(r).get(ref.name, ref.namespace);
-    return 'unknown-kind';
+    if (r && (r === R.Channel || r === R.InMemoryChannel || r === R.Sequence || r === R.Parallel)) return ctx.lister(r).get(ref.name, ref.namespace);
+    return base(ref);
   };
 }
 
