@@ -397,7 +397,8 @@ describe('Sequence and Parallel', () => {
     );
     const ingress = await c.get<InMemoryChannel>(R.InMemoryChannel, 'par-kn-parallel', ns);
     assert.deepEqual(
-      ingress.spec?.subscribers?.map((s) => [s.name, s.subscriberUri, s.replyUri]),
+      // Subscriptions join the channel as each is reconciled: the order is not part of the contract.
+      ingress.spec?.subscribers?.map((s) => [s.name, s.subscriberUri, s.replyUri]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
       [
         ['par-kn-parallel-filter-0', 'http://filter0.example.com', `http://par-kn-parallel-0-kn-channel.${ns}.svc.cluster.local`],
         ['par-kn-parallel-filter-1', `http://par-kn-parallel-1-kn-channel.${ns}.svc.cluster.local`, undefined],
