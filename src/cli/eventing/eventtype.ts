@@ -62,8 +62,9 @@ const because = (verb: string, name: string, ns: string, e: unknown) =>
   new Error(`cannot ${verb} eventtype '${name}' in namespace '${ns}' because: ${(e as Error).message.replace(/^Error: /, '')}`);
 
 export async function eventTypeCreate(ctx: CommandContext, flags: EventTypeFlagValues, argv: unknown[]): Promise<void> {
-  const name = oneName(ctx, argv, 'create');
+  // cobra checks required flags before the command runs.
   if (!flags.type) throw ctx.userError('required flag(s) "type" not set');
+  const name = oneName(ctx, argv, 'create');
   if (flags.broker && flags.reference) throw ctx.userError("use only one of '--broker' or '--reference' flags");
   const { R } = await import('../../api/resources.ts');
   const { parseSink } = await import('../../api/eventing/sink.ts');
