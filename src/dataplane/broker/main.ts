@@ -22,6 +22,7 @@ import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { ChannelDispatcher } from '../channel/main.ts';
+import { channelMetricLines } from '../channel/metrics.ts';
 import { Engine } from './dispatcher.ts';
 import { adminHandler, ingressHandler } from './server.ts';
 import { buildTable } from './table.ts';
@@ -72,6 +73,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   let ready = false;
   const stops: (() => void)[] = [];
   let kube: KubeClient | undefined;
+  let channels: ChannelDispatcher | undefined;
   if (values.config) {
     const file = values.config;
     const load = () => {
@@ -134,13 +136,14 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     const s = engine.stats;
     const lines = Object.entries(s).map(([k, v]) => `kn_ts_broker_events_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total ${v}`);
     lines.push(`kn_ts_broker_pending_deliveries ${engine.pending}`, `kn_ts_broker_held_bytes ${engine.bytes}`);
+    if (channels) lines.push(...channelMetricLines(channels.engine));
     return `${lines.join('\n')}\n`;
   };
   const admin = http.createServer(adminHandler(engine, () => ready, metrics));
   const listen = (s: http.Server, port: number) => new Promise<number>((res, rej) => s.once('error', rej).listen(port, bind, () => res((s.address() as AddressInfo).port)));
   const port = await listen(ingress, num(values.port, 8080, '--port'));
   const adminPort = await listen(admin, num(values['admin-port'], 9092, '--admin-port'));
-  const channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log }, kube);
+  channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log }, kube);
   return {
     engine,
     port,
@@ -148,7 +151,9 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     channels,
     async stop() {
       ready = false;
-      await channels?.stop();
+      const c = channels;
+      channels = undefined;
+      await c?.stop();
       for (const s of stops) s();
       await new Promise<void>((r) => ingress.close(() => r()));
       ingress.closeAllConnections();
