@@ -66,7 +66,9 @@ const replier = (f: (r: Received) => { type: string; data: string } | undefined)
   });
 
 let dir: string;
+let lastAdmin = '';
 const procs: ChildProcess[] = [];
+const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${lastAdmin}/metrics`)).text())?.[1] ?? NaN);
 
 /** Starts the broker process with the channels `yaml(base)` names, base being the dispatcher's own URL. */
 async function startDispatcher(yaml: (base: string) => string): Promise<string> {
@@ -86,7 +88,9 @@ async function startDispatcher(yaml: (base: string) => string): Promise<string> 
     });
     proc.once('exit', (code) => rej(new Error(`broker exited ${code}: ${err}`)));
   });
-  assert.equal((JSON.parse(line) as { channelPort?: number }).channelPort, port, line);
+  const ports = JSON.parse(line) as { channelPort?: number; adminPort: number };
+  assert.equal(ports.channelPort, port, line);
+  lastAdmin = `http://127.0.0.1:${ports.adminPort}`;
   return base;
 }
 
@@ -169,6 +173,14 @@ describe('InMemoryChannel dispatcher', () => {
     assert.equal(d.headers['ce-knativeerrordest'], bad.url);
     assert.equal(Buffer.from(String(d.headers['ce-knativeerrordata']), 'base64').toString(), 'boom');
     assert.equal(ok1.got.length, 1);
+    // The dispatcher's counters on the broker's /metrics, once every delivery has ended.
+    for (let t0 = Date.now(); (await metric('kn_ts_channel_pending_deliveries')) !== 0; ) {
+      assert.ok(Date.now() - t0 < 10_000, 'deliveries still pending after 10 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(await metric('kn_ts_channel_events_dead_lettered_total'), 1);
+    assert.equal(await metric('kn_ts_channel_events_delivered_total'), 2);
+    assert.equal(await metric('kn_ts_channel_events_retries_total'), 2);
   });
 
   it('Sequence: each step replies into the next channel; the last reply goes to spec.reply', async () => {

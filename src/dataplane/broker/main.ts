@@ -24,6 +24,7 @@ import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { ChannelDispatcher } from '../channel/main.ts';
+import { channelMetricLines } from '../channel/metrics.ts';
 import { Engine } from './dispatcher.ts';
 import { FastIngress } from './fast-ingress.ts';
 import { adminHandler, ingressHandler } from './server.ts';
@@ -80,6 +81,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   let ready = false;
   const stops: (() => void)[] = [];
   let kube: KubeClient | undefined;
+  let channels: ChannelDispatcher | undefined;
   if (values.config) {
     const file = values.config;
     const load = () => {
@@ -146,13 +148,14 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     const s = engine.stats;
     const lines = Object.entries(s).map(([k, v]) => `kn_ts_broker_events_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total ${v}`);
     lines.push(`kn_ts_broker_pending_deliveries ${engine.pending}`, `kn_ts_broker_held_bytes ${engine.bytes}`);
+    if (channels) lines.push(...channelMetricLines(channels.engine));
     return `${lines.join('\n')}\n`;
   };
   const admin = http.createServer(adminHandler(engine, () => ready, metrics));
   const listen = (s: httpTypes.Server, port: number) => new Promise<number>((res, rej) => s.once('error', rej).listen(port, bind, () => res((s.address() as AddressInfo).port)));
   const port = await listen(ingress, num(values.port, 8080, '--port'));
   const adminPort = await listen(admin, num(values['admin-port'], 9092, '--admin-port'));
-  const channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log }, kube);
+  channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log }, kube);
   return {
     engine,
     port,
@@ -161,7 +164,9 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     async stop() {
       ready = false;
       fast?.close();
-      await channels?.stop();
+      const c = channels;
+      channels = undefined;
+      await c?.stop();
       for (const s of stops) s();
       await new Promise<void>((r) => ingress.close(() => r()));
       ingress.closeAllConnections();
