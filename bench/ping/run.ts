@@ -26,7 +26,8 @@ for (let i = 0; i < N; i++) {
   sources.set(name, { apiVersion: 'sources.knative.dev/v1', kind: 'PingSource', metadata: { name, namespace: 'bench' }, spec: { schedule: '* * * * *', data: '{"n":1}', contentType: 'application/json', sink: { uri: url } }, status: { sinkUri: url } });
 }
 let failed = 0;
-const s = new PingScheduler({ log: { info() {}, warn() {}, error: () => void failed++ }, lookup: (_ns, name) => sources.get(name) });
+const fired: number[] = [];
+const s = new PingScheduler({ log: { info() {}, warn() {}, error: () => void failed++ }, lookup: (_ns, name) => sources.get(name), onSent: (_k, _r, at) => void fired.push(at.getTime()) });
 for (const src of sources.values()) s.ensure(src);
 const boundary = Math.ceil(Date.now() / 60_000) * 60_000;
 process.stdout.write(`bench/ping: ${N} PingSources scheduled ("* * * * *"), waiting ${((boundary - Date.now()) / 1000).toFixed(1)} s for the minute\n`);
@@ -38,6 +39,8 @@ const lat = arrivals.filter((t) => t >= boundary - 100 && t < boundary + 60_000)
 const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? NaN;
 const first = lat[0] ?? NaN;
 const last = lat.at(-1) ?? NaN;
+const ticks = fired.map((t) => t - boundary).sort((a, b) => a - b);
+process.stdout.write(`croner ticks after the minute: first ${ticks[0]} ms, last ${ticks.at(-1)} ms\n`);
 process.stdout.write(
   `arrived ${lat.length}/${N} (send failures ${failed}); after the minute: first ${first} ms, p50 ${pct(50)} ms, p99 ${pct(99)} ms, last ${last} ms; spread ${last - first} ms\n` +
     `anchor (issue #11): all within 1000 ms of the minute — ${lat.length === N && last <= 1000 ? 'met' : 'NOT met'}\n`,
