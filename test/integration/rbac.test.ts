@@ -3,7 +3,7 @@
 // from the TokenRequest API) against a private API server with the audit log on, while a Knative
 // Service goes to Ready, gets a new Revision, a tag that is then removed, and old Revisions are
 // garbage-collected, then a Broker and a Trigger go Ready, then a Channel with a Subscription, a
-// Sequence (shortened by a step) and a Parallel go Ready. Then, from the audit log:
+// Sequence (shortened by a step) and a Parallel go Ready, then the four sources. Then, from the audit log:
 //   (a) no request of either identity was forbidden (a missing rule fails here), and
 //   (b) every verb of every rule was used by some request (an unused rule fails here), except
 //       those listed in NOT_EVERY_RUN, which the code uses only on some runs or other scenarios.
@@ -66,6 +66,7 @@ const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: stri
   { user: BROKER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'create', why: 'only with eventtype-auto-create enabled in config-features (disabled by default)' },
   ...['channels', 'inmemorychannels', 'subscriptions'].map((resource) => ({ user: CONTROLLER, group: 'messaging.knative.dev', resource, verb: 'get', why: 'status write conflict: re-read' })),
   ...['sequences', 'parallels'].map((resource) => ({ user: CONTROLLER, group: 'flows.knative.dev', resource, verb: 'get', why: 'status write conflict: re-read' })),
+  { user: CONTROLLER, group: '', resource: 'pods', verb: 'get', why: 'the controller reads its own Pod for the ApiServerSource adapter image; here it runs as a local process (no Pod)' },
 ];
 
 interface AuditEvent {
@@ -281,6 +282,37 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
       await waitFor(admin, R.Sequence, 'seq', ns, isReady, 60_000);
       await admin.create(R.Parallel, { apiVersion: 'flows.knative.dev/v1', kind: 'Parallel', metadata: { name: 'par', namespace: ns }, spec: { branches: [{ subscriber: step('http://c.example.com') }] } } as KubeObject);
       await waitFor(admin, R.Parallel, 'par', ns, isReady, 60_000);
+      // 7. Sources: a PingSource (a loopback URI sink, a yearly schedule: nothing is sent); an
+      //    ApiServerSource whose ServiceAccount may not read ConfigMaps (SubjectAccessReviews),
+      //    then may (its adapter Deployment); a ContainerSource (its Deployment and SinkBinding),
+      //    whose sink then changes (the binding is updated); SinkBindings on a StatefulSet, a
+      //    DaemonSet and the Knative Service (their templates updated), deleted (finalizer).
+      const sink = { uri: 'http://127.0.0.1:9/' };
+      const src = (kind: string, name: string, spec: object) => ({ apiVersion: 'sources.knative.dev/v1', kind, metadata: { name, namespace: ns }, spec }) as KubeObject;
+      const ready = (r: typeof R.PingSource, name: string, type = 'Ready') => waitFor(admin, r, name, ns, (o) => (o && cond(o, type)?.status === 'True' ? 'done' : 'wait'), 60_000);
+      await admin.create(R.PingSource, src('PingSource', 'p', { schedule: '0 0 1 1 *', sink }));
+      await ready(R.PingSource, 'p');
+      await admin.create(R.ServiceAccount, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'watcher', namespace: ns } });
+      await admin.create(R.ApiServerSource, src('ApiServerSource', 'a', { serviceAccountName: 'watcher', resources: [{ apiVersion: 'v1', kind: 'ConfigMap' }], sink }));
+      await waitFor(admin, R.ApiServerSource, 'a', ns, (o) => (o && cond(o, 'SufficientPermissions')?.status === 'False' ? 'done' : 'wait'), 60_000);
+      await admin.create(R.Role, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'cm-reader', namespace: ns }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }] } as KubeObject);
+      await admin.create(R.RoleBinding, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'cm-reader', namespace: ns }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cm-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'watcher', namespace: ns }] } as KubeObject);
+      await ready(R.ApiServerSource, 'a', 'SufficientPermissions');
+      await admin.create(R.ContainerSource, src('ContainerSource', 'c', { template: { spec: { containers: [{ name: 'c', image: 'example.invalid/c' }] } }, sink }));
+      await ready(R.ContainerSource, 'c', 'SinkBindingReady');
+      await admin.patch(R.ContainerSource, 'c', ns, { spec: { sink: { uri: 'http://127.0.0.1:10/' } } }, 'merge');
+      await waitFor(admin, R.SinkBinding, 'c-sinkbinding', ns, (o) => ((o?.status as { sinkUri?: string } | undefined)?.sinkUri === 'http://127.0.0.1:10/' ? 'done' : 'wait'), 60_000);
+      const labels = { app: 'bound' };
+      const podTemplate = { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'example.invalid/app' }] } };
+      await admin.create(R.StatefulSet, { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'ss', namespace: ns }, spec: { serviceName: 'ss', selector: { matchLabels: labels }, template: podTemplate } } as KubeObject);
+      await admin.create(R.DaemonSet, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds', namespace: ns }, spec: { selector: { matchLabels: labels }, template: podTemplate } } as KubeObject);
+      const bind = (name: string, subject: object) => admin.create(R.SinkBinding, src('SinkBinding', name, { subject, sink }));
+      await bind('b-ss', { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'ss' });
+      await bind('b-ds', { apiVersion: 'apps/v1', kind: 'DaemonSet', selector: { matchLabels: labels } });
+      await bind('b-ksvc', { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'hello' });
+      for (const b of ['b-ss', 'b-ds', 'b-ksvc']) await ready(R.SinkBinding, b);
+      for (const b of ['b-ss', 'b-ds', 'b-ksvc']) await admin.delete(R.SinkBinding, b, ns);
+      for (const b of ['b-ss', 'b-ds', 'b-ksvc']) await waitFor(admin, R.SinkBinding, b, ns, (o) => (o ? 'wait' : 'done'), 60_000);
     } finally {
       await avail.stop();
       // SIGTERM: the leaders release their Leases (update).

@@ -175,7 +175,7 @@ describe('reconcile rows', () => {
     const b = makeSinkBinding(cs);
     assert.equal(b.metadata.name, 'c-sinkbinding');
     assert.deepEqual(b.spec?.subject, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: NS, name: 'c-deployment' });
-    assert.equal(makeDeployment(cs, b).spec?.template?.spec?.containers, cs.spec?.template?.spec?.containers);
+    assert.deepEqual(makeDeployment(cs, b).spec?.template?.spec?.containers, cs.spec?.template?.spec?.containers);
     const d = makeDeployment(cs, { ...b, status: { sinkUri: 'http://s' } });
     assert.deepEqual((d.spec?.template?.spec?.containers as { env: unknown }[])[0]!.env, [{ name: 'K_SINK', value: 'http://s' }, { name: 'K_CE_OVERRIDES', value: '{"extensions":{"x":"y"}}' }]);
     const st = containerSourceStatus(cs, { ...b, status: { sinkUri: 'http://s', conditions: [{ type: 'Ready', status: 'True' }] } }, { metadata: { name: 'c-deployment' }, status: { conditions: [{ type: 'Available', status: 'True' }] } }, now);

@@ -66,9 +66,9 @@ async function applyFlags(noun: SourceNoun, o: AnySource, flags: Flags, ns: stri
     const svc = newServiceSkeleton(c.metadata.name ?? '', ns);
     if (c.spec?.template?.spec) (svc.spec.template.spec as unknown) = structuredClone(c.spec.template.spec);
     const inputs = await loadEditInputs(flags as never);
-    applyConfigurationFlags(svc, flags as never, { isCreate: create, command: create ? 'create' : 'update', ...inputs, ...(raw ? { raw } : {}) });
+    const out = applyConfigurationFlags(svc, flags as never, { isCreate: create, command: create ? 'create' : 'update', ...inputs, ...(raw ? { raw } : {}) });
     const spec = (c.spec ??= {});
-    spec.template = { ...(spec.template ?? {}), spec: svc.spec.template.spec as never };
+    spec.template = { ...(spec.template ?? {}), spec: out.spec.template.spec as never };
     if (typeof flags.sink === 'string') spec.sink = b.sinkFromFlag(flags.sink, ns);
   }
   void ctx;

@@ -39,7 +39,8 @@ export function makeDeployment(src: ContainerSource, binding: SinkBinding | unde
   const labels = labelsOf(src);
   const tpl = src.spec?.template ?? {};
   const uri = binding?.status?.sinkUri;
-  const podSpec: PodSpecLike = tpl.spec ?? {};
+  // Upstream's defaulting names unnamed containers <source>-<index>.
+  const podSpec: PodSpecLike = { ...(tpl.spec ?? {}), containers: (tpl.spec?.containers ?? []).map((c, i) => (c.name ? c : { ...c, name: `${src.metadata.name}-${i}` })) };
   const spec = uri ? bindPodSpec(podSpec, { sinkUri: uri, ...(binding?.status?.sinkCACerts ? { caCerts: binding.status.sinkCACerts } : {}), ...(src.spec?.ceOverrides ? { ceOverrides: src.spec.ceOverrides } : {}) }) : podSpec;
   return {
     apiVersion: 'apps/v1',

@@ -1,8 +1,8 @@
 // The one PingSource adapter for every PingSource (upstream's pingsource-mt-adapter). It runs inside
 // the controller and only on the replica holding the controller's lease: the PingSource reconciler
 // schedules each source here, and the end of a leadership term stops every schedule (ADR
-// 0020-sources), so two replicas never fire the same tick. One croner job per source, keyed
-// namespace/name; a spec or sink change replaces it. Each tick waits a random 0–499 ms (upstream's
+// 0023), so two replicas never fire the same tick. One croner job per distinct schedule and
+// timezone, holding the sources (keyed namespace/name) on it; a spec or sink change moves a source. Each tick waits a random 0–499 ms (upstream's
 // jitter), builds the event from the source as the informer has it now, and sends it with the
 // adapters' retries. A failed send is logged and the event is lost, as upstream.
 import { Cron } from 'croner';
@@ -29,8 +29,14 @@ export interface PingSchedulerOptions {
 }
 
 interface Job {
-  cron: Cron;
   hash: string;
+  group: string;
+}
+
+/** One croner job per distinct (pattern, timezone): a thousand sources on one schedule are one timer. */
+interface Group {
+  cron: Cron;
+  members: Set<string>;
 }
 
 const keyOf = (s: PingSource) => `${s.metadata.namespace}/${s.metadata.name}`;
@@ -38,6 +44,7 @@ const hashOf = (s: PingSource) => JSON.stringify([s.spec?.schedule, s.spec?.time
 
 export class PingScheduler {
   private readonly jobs = new Map<string, Job>();
+  private readonly groups = new Map<string, Group>();
   private readonly o: PingSchedulerOptions;
   lookup: (namespace: string, name: string) => PingSource | undefined;
   constructor(o: PingSchedulerOptions) {
@@ -61,20 +68,44 @@ export class PingScheduler {
     if (have && have.hash === hash) return;
     if (!src.status?.sinkUri) return this.remove(key);
     const { pattern, timezone } = parseSchedule(src.spec?.schedule, src.spec?.timezone);
-    have?.cron.stop();
-    const [ns, name] = [src.metadata.namespace ?? '', src.metadata.name ?? ''];
-    const cron = new Cron(pattern, { ...(timezone ? { timezone } : {}), catch: (e) => this.o.log.error({ err: String(e), source: key }, 'ping tick failed') }, () => this.tick(key, ns, name));
-    this.jobs.set(key, { cron, hash });
+    const gk = `${pattern}|${timezone ?? ''}`;
+    let g = this.groups.get(gk);
+    if (!g) {
+      const members = new Set<string>();
+      const cron = new Cron(pattern, { ...(timezone ? { timezone } : {}), catch: (e) => this.o.log.error({ err: String(e), schedule: gk }, 'ping tick failed') }, () => {
+        for (const k of [...members]) {
+          const i = k.indexOf('/');
+          void this.tick(k, k.slice(0, i), k.slice(i + 1));
+        }
+      });
+      this.groups.set(gk, (g = { cron, members }));
+    }
+    if (have) this.leave(key, have.group);
+    g.members.add(key);
+    this.jobs.set(key, { hash, group: gk });
+  }
+
+  private leave(key: string, gk: string): void {
+    const g = this.groups.get(gk);
+    if (!g) return;
+    g.members.delete(key);
+    if (!g.members.size) {
+      g.cron.stop();
+      this.groups.delete(gk);
+    }
   }
 
   remove(key: string): void {
-    this.jobs.get(key)?.cron.stop();
+    const j = this.jobs.get(key);
+    if (!j) return;
+    this.leave(key, j.group);
     this.jobs.delete(key);
   }
 
   /** Stops every schedule (leadership lost, shutdown). */
   stopAll(): void {
-    for (const j of this.jobs.values()) j.cron.stop();
+    for (const g of this.groups.values()) g.cron.stop();
+    this.groups.clear();
     this.jobs.clear();
   }
 

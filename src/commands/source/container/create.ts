@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { SINK_USAGE } from '../../../api/eventing/sink.ts';
 import { KnCommand } from '../../../cli/base.ts';
 import { namespaceFlag, str } from '../../../cli/flags.ts';
-import { podSpecFlags } from '../../../cli/serving/podspec-flags.ts';
+import { podSpecFlags, updateOnlyFlags } from '../../../cli/serving/podspec-flags.ts';
 
 export default class ContainerSourceCreate extends KnCommand {
   static override summary = "Create a container source";
@@ -15,6 +15,9 @@ export default class ContainerSourceCreate extends KnCommand {
     ...namespaceFlag,
     sink: str(SINK_USAGE, { char: 's' }),
     ...podSpecFlags,
+    env: updateOnlyFlags.env,
+    'env-value-from': updateOnlyFlags['env-value-from'],
+    'env-from': updateOnlyFlags['env-from'],
   };
 
   async run(): Promise<void> {
