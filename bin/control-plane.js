@@ -3,6 +3,7 @@
 //   controller   reconcilers for the Knative APIs (leader-elected)
 //   gateway      the Kourier-like gateway (routing, and later activation)
 //   broker       the in-memory broker: ingress, trigger fan-out and delivery for every Broker
+//   apiserver-adapter  the receive adapter of one ApiServerSource (its Deployment runs this)
 import module from 'node:module';
 
 module.enableCompileCache?.();
@@ -10,6 +11,7 @@ const components = {
   controller: '../dist/controller/main.js',
   gateway: '../dist/dataplane/gateway/main.js',
   broker: '../dist/dataplane/broker/main.js',
+  'apiserver-adapter': '../dist/dataplane/adapters/apiserver.js',
 };
 const [component, ...args] = process.argv.slice(2);
 if (!component || !(component in components)) {

@@ -28,6 +28,8 @@ import type { Logger, Reconciler } from './runtime/types.ts';
 import { serviceReconciler } from './service/index.ts';
 import { DefaultingWebhook } from './webhook/server.ts';
 import { eventingReconcilers } from './eventing.ts';
+import { messagingReconcilers } from './messaging/index.ts';
+import { sourcesReconcilers } from './sources/index.ts';
 
 export interface ControllerOptions {
   kubeconfig?: string;
@@ -117,9 +119,10 @@ export async function startWebhook(o: { namespace: string; webhookPort?: number;
 /** Starts a manager (in-process use: tests, benchmarks). */
 export async function startController(o: ControllerOptions, client?: KubeClient, log: Logger = makeLogger()): Promise<Manager> {
   const c = client ?? (await KubeClient.connect({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-controller' }));
+  const sources = await sourcesReconcilers(c, { log });
   const mgr = new Manager({
     client: c,
-    reconcilers: [...servingReconcilers(o.autoscaler), ...(await eventingReconcilers(c))],
+    reconcilers: [...servingReconcilers(o.autoscaler), ...(await eventingReconcilers(c)), ...(await messagingReconcilers(c)), ...sources.reconcilers],
     log,
     systemNamespace: o.namespace,
     workers: o.workers,
@@ -137,6 +140,14 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
       : false,
   });
   await mgr.start();
+  // The ping adapter stops with the manager.
+  if (sources.scheduler) {
+    const stop = mgr.stop.bind(mgr);
+    mgr.stop = async () => {
+      sources.scheduler?.stopAll();
+      await stop();
+    };
+  }
   return mgr;
 }
 

@@ -1,5 +1,5 @@
 // The steps kind and minikube share: apply manifests/, set the domain, wait for the Deployments,
-// and the notes printed at the end.
+// create the example broker (with Eventing), and the notes printed at the end.
 import { R } from '../api/resources.ts';
 import { applyAll, ResourceResolver, waitDeploymentAvailable, waitEstablished } from './apply.ts';
 import { QuickstartError } from './errors.ts';
@@ -65,7 +65,23 @@ export function applySteps(o: QuickstartOptions, plan: InstallPlan, contextNote:
             waitDeploymentAvailable(need(ctx), m.object.metadata.namespace!, m.object.metadata.name!, o.timeouts.deploymentMs, controlPlaneImage(o)),
         })),
     },
+    ...(components(o).eventing ? [exampleBrokerStep()] : []),
   ];
+}
+
+/** Upstream's quickstart ends its Eventing install with a Broker default/example-broker. */
+export const EXAMPLE_BROKER: KubeObject = { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'example-broker', namespace: 'default' } };
+
+function exampleBrokerStep(): Step {
+  return {
+    title: 'Installing the example broker',
+    plan: [`server-side apply (field manager ${FIELD_MANAGER}):`, `  ${describeObject(EXAMPLE_BROKER).padEnd(72)} (generated, as upstream's quickstart)`],
+    run: async (ctx, io) => {
+      const r = await applyAll(need(ctx), [{ source: '(generated)', object: EXAMPLE_BROKER }]);
+      io.output(`${r.changed.length} changed, ${r.unchanged.length} unchanged`);
+      ctx.applied = { changed: [...(ctx.applied?.changed ?? []), ...r.changed], unchanged: [...(ctx.applied?.unchanged ?? []), ...r.unchanged] };
+    },
+  };
 }
 
 function need(ctx: Ctx) {

@@ -1,126 +1,30 @@
 // The real broker process (bin/control-plane.js broker --config FILE) with real HTTP subscribers on
-// 127.0.0.1: ingress status codes, fan-out and filters, retries and backoff timing bounds,
-// dead-lettering with the knativeerror* extensions, replies, TTL ending a reply loop, a dead
-// subscriber that does not slow the others, and backpressure.
+// 127.0.0.1: ingress status codes (through the fast path and through node:http alone), fan-out and
+// filters (the exact-type index included), retries and backoff timing bounds, dead-lettering with the
+// knativeerror* extensions, replies, TTL ending a reply loop, a dead subscriber that does not slow
+// the others, and backpressure.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import type http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO } from '../harness/env.ts';
-
-interface Received {
-  at: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-interface Sub {
-  url: string;
-  got: Received[];
-  server: http.Server;
-  /** Answer for the n-th request (0-based). */
-  answer: (n: number, r: Received, res: http.ServerResponse) => void;
-  waitFor(n: number, ms?: number): Promise<void>;
-}
-
-const subs: Sub[] = [];
-async function subscriber(answer: Sub['answer'] = (_n, _r, res) => res.writeHead(202).end()): Promise<Sub> {
-  const s: Sub = {
-    url: '',
-    got: [],
-    server: http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => (body += c));
-      req.on('end', () => {
-        const r = { at: Date.now(), headers: req.headers, body };
-        s.got.push(r);
-        s.answer(s.got.length - 1, r, res);
-      });
-    }),
-    answer,
-    async waitFor(n, ms = 10_000) {
-      const deadline = Date.now() + ms;
-      while (s.got.length < n) {
-        if (Date.now() > deadline) throw new Error(`${s.url}: got ${s.got.length} events, want ${n}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
-  await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', () => r()));
-  s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}/`;
-  subs.push(s);
-  return s;
-}
-
-let dir: string;
-const procs: ChildProcess[] = [];
-
-async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; proc: ChildProcess }> {
-  const file = join(dir, `cfg-${procs.length}.yaml`);
-  writeFileSync(file, yaml);
-  const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  let err = '';
-  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const line = await new Promise<string>((res, rej) => {
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('\n')) res(out.split('\n')[0]!);
-    });
-    proc.once('exit', (code) => rej(new Error(`broker exited ${code}: ${err}`)));
-  });
-  const { port, adminPort } = JSON.parse(line) as { port: number; adminPort: number };
-  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, proc };
-}
-
-const broker = (name = 'default', delivery?: object) => `apiVersion: eventing.knative.dev/v1
-kind: Broker
-metadata: {name: ${name}, namespace: ns}
-${delivery ? `spec: {delivery: ${JSON.stringify(delivery)}}` : ''}
----
-`;
-const trigger = (name: string, sub: string, extra: object = {}) =>
-  `apiVersion: eventing.knative.dev/v1
-kind: Trigger
-metadata: {name: ${name}, namespace: ns, uid: uid-${name}}
-spec: ${JSON.stringify({ broker: 'default', subscriber: { uri: sub }, ...extra })}
----
-`;
-
-let seq = 0;
-async function send(url: string, attrs: Record<string, string> = {}, body = '{"hello":"world"}', headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers }> {
-  const h: Record<string, string> = { 'ce-specversion': '1.0', 'ce-id': `id-${++seq}`, 'ce-source': '/test', 'ce-type': 'dev.test', 'content-type': 'application/json', ...headers };
-  for (const [k, v] of Object.entries(attrs)) h[`ce-${k}`] = v;
-  const r = await fetch(url, { method: 'POST', headers: h, body });
-  await r.arrayBuffer();
-  return { status: r.status, headers: r.headers };
-}
-const metric = async (admin: string, name: string) => Number(/\s(\d+)$/m.exec((await (await fetch(`${admin}/metrics`)).text()).split('\n').find((l) => l.startsWith(name + ' ')) ?? '')?.[1] ?? NaN);
+import { type Sub, broker, cleanUp, metric, send, startBroker, subscriber, trigger } from './broker-helpers.ts';
 
 before(() => {
   if (!existsSync(join(REPO, 'dist/dataplane/broker/main.js'))) throw new Error('dist/ is not built (run through scripts/test.sh)');
-  dir = mkdtempSync(join(tmpdir(), 'kn-ts-broker-'));
 });
-after(async () => {
-  for (const p of procs) p.kill('SIGKILL');
-  for (const s of subs) {
-    s.server.closeAllConnections();
-    s.server.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+after(cleanUp);
 
-describe('broker ingress', () => {
+for (const [mode, args] of [
+  ['fast path', []],
+  ['node:http only', ['--no-fast-path']],
+] as const) describe(`broker ingress (${mode})`, () => {
   let url: string;
   let sub: Sub;
   before(async () => {
     sub = await subscriber();
-    ({ url } = await startBroker(broker() + trigger('all', sub.url)));
+    ({ url } = await startBroker(broker() + trigger('all', sub.url), [...args]));
   });
   it('answers as upstream: OPTIONS 200, GET 405, / 404, bad path 400, unknown broker 404', async () => {
     const o = await fetch(`${url}/ns/default`, { method: 'OPTIONS' });
@@ -133,6 +37,8 @@ describe('broker ingress', () => {
     assert.equal((await send(`${url}/ns`)).status, 400);
     assert.equal((await send(`${url}/ns/default/extra`)).status, 400);
     assert.equal((await send(`${url}/ns/nope`)).status, 404);
+    assert.equal((await send(`${url}/ns/default?x=1`)).status, 404);
+    assert.equal((await send(`${url}/ns/default/`)).status, 202);
   });
   it('400 for a bad event: no specversion, an unknown one, missing source/type/id, a batch', async () => {
     const bad = async (headers: Record<string, string>, body = '{}') => (await fetch(`${url}/ns/default`, { method: 'POST', headers, body })).status;
@@ -178,8 +84,23 @@ describe('fan-out and filters', () => {
     const matching = await Promise.all(Array.from({ length: 10 }, () => subscriber()));
     const other = await Promise.all(Array.from({ length: 10 }, () => subscriber()));
     let yaml = broker();
-    matching.forEach((s, i) => (yaml += trigger(`m${i}`, s.url, i % 2 ? { filter: { attributes: { type: 'dev.match' } } } : { filters: [{ prefix: { type: 'dev.ma' } }] })));
-    other.forEach((s, i) => (yaml += trigger(`o${i}`, s.url, i % 2 ? { filter: { attributes: { type: 'dev.other' } } } : { filters: [{ cesql: "type = 'x'" }] })));
+    // Filters the engine indexes by exact type and filters it runs on every event, both kinds on both sides.
+    const match = [
+      { filter: { attributes: { type: 'dev.match' } } },
+      { filters: [{ prefix: { type: 'dev.ma' } }] },
+      { filters: [{ exact: { type: 'dev.match' } }, { suffix: { source: 'test' } }] },
+      { filter: { attributes: { type: 'dev.match', source: '/test' } } },
+      { filters: [{ exact: { type: 'dev.other', source: '' } }] }, // an exact filter with an empty value is ignored: matches all
+    ];
+    const others = [
+      { filter: { attributes: { type: 'dev.other' } } },
+      { filters: [{ cesql: "type = 'x'" }] },
+      { filters: [{ exact: { type: 'dev.match' } }, { exact: { source: '/elsewhere' } }] },
+      { filter: { attributes: { type: 'dev.match', source: '/elsewhere' } } },
+      { filters: [{ exact: { type: 'dev.matc' } }] },
+    ];
+    matching.forEach((s, i) => (yaml += trigger(`m${i}`, s.url, match[i % match.length]!)));
+    other.forEach((s, i) => (yaml += trigger(`o${i}`, s.url, others[i % others.length]!)));
     const { url } = await startBroker(yaml);
     assert.equal((await send(`${url}/ns/default`, { type: 'dev.match' })).status, 202);
     await Promise.all(matching.map((s) => s.waitFor(1)));

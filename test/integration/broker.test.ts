@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { Broker, Trigger } from '../../src/api/eventing/types.ts';
-import type { Condition, KubeObject } from '../../src/api/meta.ts';
+import type { Condition, KubeObject, ResourceType } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
 import { eventingReconcilers } from '../../src/controller/eventing.ts';
 import { makeLogger, silentLogger } from '../../src/controller/runtime/log.ts';
@@ -209,3 +209,117 @@ spec:
 });
 
 
+
+// A CRD of a kind kn-ts knows nothing about, duck-Addressable through status.address: what a
+// Channel, a Sequence or a third-party sink looks like to the resolver.
+const PIPE: ResourceType = { group: 'example.dev', version: 'v1', kind: 'Pipe', plural: 'pipes', namespaced: true };
+const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+const pipe = (name: string): KubeObject => ({ apiVersion: 'example.dev/v1', kind: 'Pipe', metadata: { name, namespace: ns } });
+
+describe('Addressables of any kind (status.address)', () => {
+  before(async () => {
+    await c.apply(
+      R.CustomResourceDefinition,
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'pipes.example.dev' },
+        spec: {
+          group: 'example.dev',
+          names: { kind: 'Pipe', plural: 'pipes', singular: 'pipe', listKind: 'PipeList' },
+          scope: 'Namespaced',
+          versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} }, schema: { openAPIV3Schema: { type: 'object', properties: { spec: open, status: open } } } }],
+        },
+      } as KubeObject,
+      { fieldManager: 'broker-test' },
+    );
+    await waitFor<KubeObject & { status?: { conditions?: Condition[] } }>(c, R.CustomResourceDefinition, 'pipes.example.dev', undefined, (o) => (o?.status?.conditions?.some((k) => k.type === 'Established' && k.status === 'True') ? 'done' : 'wait'), T);
+  });
+  it('a Trigger whose subscriber is a missing Pipe is False; the Pipe appearing, then getting an address, resolves it (ref + relative uri), without a restart', async () => {
+    await c.create(R.Trigger, {
+      apiVersion: 'eventing.knative.dev/v1',
+      kind: 'Trigger',
+      metadata: { name: 'to-pipe', namespace: ns },
+      spec: { broker: 'default', subscriber: { ref: { apiVersion: 'example.dev/v1', kind: 'Pipe', name: 'p1' }, uri: 'in/events' } },
+    } as Trigger);
+    const missing = await waitFor<Trigger>(c, R.Trigger, 'to-pipe', ns, (o) => (cond(o, 'SubscriberResolved')?.status === 'False' ? 'done' : 'wait'), T);
+    assert.equal(cond(missing, 'SubscriberResolved')?.reason, "Unable to get the Subscriber's URI");
+    assert.match(cond(missing, 'SubscriberResolved')?.message ?? '', /pipes\.example\.dev "p1" not found/);
+    await c.create(PIPE, pipe('p1'));
+    const noAddress = await waitFor<Trigger>(c, R.Trigger, 'to-pipe', ns, (o) => (/address not set/.test(cond(o, 'SubscriberResolved')?.message ?? '') ? 'done' : 'wait'), T);
+    assert.equal(cond(noAddress, 'SubscriberResolved')?.status, 'False');
+    await c.replaceStatus(PIPE, { ...(await c.get(PIPE, 'p1', ns)), status: { address: { url: 'http://p1-kn-pipe.example.svc.cluster.local/base/' } } });
+    const ok = await waitFor<Trigger>(c, R.Trigger, 'to-pipe', ns, (o) => (cond(o, 'SubscriberResolved')?.status === 'True' ? 'done' : 'wait'), T);
+    assert.equal(ok.status?.subscriberUri, 'http://p1-kn-pipe.example.svc.cluster.local/base/in/events');
+  });
+  it('a Broker dead-lettering to a Pipe resolves its address; a Kubernetes Service needs no read', async () => {
+    await c.create(PIPE, pipe('dls'));
+    await c.replaceStatus(PIPE, { ...(await c.get(PIPE, 'dls', ns)), status: { address: { url: 'http://dls.example.svc.cluster.local' } } });
+    await c.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'piped', namespace: ns }, spec: { delivery: { deadLetterSink: { ref: { apiVersion: 'example.dev/v1', kind: 'Pipe', name: 'dls' } } } } } as Broker);
+    const b = await waitFor<Broker>(c, R.Broker, 'piped', ns, (o) => (cond(o, 'DeadLetterSinkResolved')?.status === 'True' ? 'done' : 'wait'), T);
+    assert.equal(b.status?.deadLetterSinkUri, 'http://dls.example.svc.cluster.local');
+    await c.create(R.Trigger, { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: 'to-svc', namespace: ns }, spec: { broker: 'piped', subscriber: { ref: { apiVersion: 'v1', kind: 'Service', name: 'plain' } } } } as Trigger);
+    const t = await waitFor<Trigger>(c, R.Trigger, 'to-svc', ns, (o) => (o?.status?.subscriberUri ? 'done' : 'wait'), T);
+    assert.equal(t.status?.subscriberUri, `http://plain.${ns}.svc.cluster.local`);
+    await c.delete(R.Broker, 'piped', ns);
+  });
+});
+
+describe('EventType', () => {
+  const et = (name: string, spec: object): KubeObject => ({ apiVersion: 'eventing.knative.dev/v1beta2', kind: 'EventType', metadata: { name, namespace: ns }, spec } as KubeObject);
+  it('ReferenceExists: True ReferenceNotSet without a reference; False ResourceDoesNotExist until the Broker appears; a Pipe reference resolves too', async () => {
+    await c.create(R.EventType, et('free', { type: 'dev.free' }));
+    await c.create(R.EventType, et('later', { type: 'dev.later', reference: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'et-broker' } }));
+    await c.create(R.EventType, et('piped', { type: 'dev.piped', reference: { apiVersion: 'example.dev/v1', kind: 'Pipe', name: 'p1' } }));
+    const free = await waitFor<KubeObject & { status?: { conditions?: Condition[] } }>(c, R.EventType, 'free', ns, (o) => (cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), T);
+    assert.deepEqual([cond(free, 'ReferenceExists')?.reason, cond(free, 'ReferenceExists')?.message], ['ReferenceNotSet', 'spec.reference is not set']);
+    const later = await waitFor<KubeObject & { status?: { conditions?: Condition[] } }>(c, R.EventType, 'later', ns, (o) => (cond(o, 'Ready')?.status === 'False' ? 'done' : 'wait'), T);
+    assert.deepEqual([cond(later, 'Ready')?.reason, cond(later, 'Ready')?.message], ['ResourceDoesNotExist', 'Resource in spec.reference does not exist']);
+    await waitFor<KubeObject & { status?: { conditions?: Condition[] } }>(c, R.EventType, 'piped', ns, (o) => (cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), T);
+    await c.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'et-broker', namespace: ns } } as Broker);
+    await waitFor<KubeObject & { status?: { conditions?: Condition[] } }>(c, R.EventType, 'later', ns, (o) => (cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), T);
+    await assert.rejects(c.patch(R.EventType, 'later', ns, { spec: { type: 'dev.changed' } }, 'merge'), /Immutable fields changed/);
+  });
+  it('kn eventtype create|list|describe|delete with upstream kn\'s flags, columns and messages', async () => {
+    const ens = await freshNamespace('eventtype');
+    const empty = await runKn(['eventtype', 'list', '-n', ens]);
+    assert.equal(empty.stdout, 'No eventtypes found.\n');
+    const noType = await runKn(['eventtype', 'create', 'x', '-n', ens]);
+    assert.equal(noType.code, 1);
+    assert.match(noType.stderr, /^Error: required flag\(s\) "type" not set\n/);
+    const both = await runKn(['eventtype', 'create', 'x', '-n', ens, '-t', 'a', '-b', 'default', '-r', 'broker:default']);
+    assert.match(both.stderr, /^Error: use only one of '--broker' or '--reference' flags\n/);
+    const missingRef = await runKn(['eventtype', 'create', 'x', '-n', ens, '-t', 'a', '-r', 'broker:nope']);
+    assert.equal(missingRef.stderr.split('\n')[0], `Error: cannot create eventtype 'x' in namespace '${ens}' because: brokers.eventing.knative.dev "nope" not found`);
+    await assert.rejects(c.get(R.EventType, 'x', ens), (e: unknown) => e instanceof KubeError && e.code === 404, 'nothing half-created');
+    const a = await runKn(['eventtype', 'create', 'et1', '-n', ens, '--type', 'dev.knative.one', '--source', 'https://example.com/src', '--broker', 'default']);
+    assert.equal(a.stdout, `Eventtype 'et1' successfully created in namespace '${ens}'.\n`, a.stderr);
+    assert.deepEqual((await c.get<KubeObject & { spec?: object }>(R.EventType, 'et1', ens)).spec, { type: 'dev.knative.one', source: 'https://example.com/src', reference: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' } });
+    await c.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'b2', namespace: ens } } as Broker);
+    const b = await runKn(['eventtype', 'create', 'et2', '-n', ens, '-t', 'dev.knative.two', '-r', 'broker:b2']);
+    assert.equal(b.stdout, `Eventtype 'et2' successfully created in namespace '${ens}'.\n`, b.stderr);
+    assert.deepEqual((await c.get<KubeObject & { spec?: { reference?: object } }>(R.EventType, 'et2', ens)).spec?.reference, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'b2', namespace: ens });
+    await waitFor<KubeObject & { status?: { conditions?: Condition[] } }>(c, R.EventType, 'et2', ens, (o) => (cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), T);
+    await waitFor<KubeObject & { status?: { conditions?: Condition[] } }>(c, R.EventType, 'et1', ens, (o) => (cond(o, 'Ready')?.status === 'False' ? 'done' : 'wait'), T);
+    const list = await runKn(['eventtype', 'list', '-n', ens]);
+    assert.match(list.stdout, /^NAME\s+TYPE\s+SOURCE\s+REFERENCE\s+AGE\s+READY\n/);
+    assert.match(list.stdout, /\net1\s+dev\.knative\.one\s+https:\/\/example\.com\/src\s+default\s+\S+\s+False\n/);
+    assert.match(list.stdout, /\net2\s+dev\.knative\.two\s+b2\s+\S+\s+True\n/);
+    const all = await runKn(['eventtypes', 'ls', '-A']);
+    assert.match(all.stdout, /^NAMESPACE\s+NAME\s+TYPE/);
+    assert.match(all.stdout, new RegExp(`\\n${ens}\\s+et2\\s+dev\\.knative\\.two`));
+    const d = await runKn(['eventtype', 'describe', 'et1', '-n', ens]);
+    assert.match(d.stdout, /^Name:\s+et1\nNamespace:\s+\S+\n/);
+    assert.match(d.stdout, /\nSource:\s+https:\/\/example\.com\/src\nReference:\s*\n\s+APIVersion:\s+eventing\.knative\.dev\/v1\n\s+Kind:\s+Broker\n\s+Name:\s+default\n/);
+    assert.match(d.stdout, /Conditions:\s*\n\s+OK TYPE\s+AGE REASON\n\s+!! Ready\s+\S+ ResourceDoesNotExist\n\s+!! ReferenceExists\s+\S+ ResourceDoesNotExist\n/);
+    const y = await runKn(['eventtype', 'describe', 'et2', '-n', ens, '-o', 'jsonpath={.spec.type}']);
+    assert.equal(y.stdout, 'dev.knative.two');
+    const del = await runKn(['eventtype', 'delete', 'et1', '-n', ens]);
+    assert.equal(del.stdout, `Eventtype 'et1' successfully deleted in namespace '${ens}'.\n`);
+    const gone = await runKn(['eventtype', 'delete', 'et1', '-n', ens]);
+    assert.equal(gone.stderr.split('\n')[0], `Error: cannot delete eventtype 'et1' in namespace '${ens}' because: eventtypes.eventing.knative.dev "et1" not found`);
+    const noName = await runKn(['eventtype', 'describe', '-n', ens]);
+    assert.match(noName.stderr, /^Error: 'eventtype describe' requires the eventtype name given as single argument\n/);
+    await c.delete(R.Namespace, ens);
+  });
+});

@@ -22,7 +22,7 @@ describe('kn root', () => {
       const r = await runKn(args);
       assert.equal(r.code, 0, r.stderr);
       for (const g of ['Serving Commands:', 'Other Commands:']) assert.ok(r.stdout.includes(g), `${g} in ${args}`);
-      assert.doesNotMatch(r.stdout, /\n {2}(source|channel|subscription|eventtype|secret|container) /, 'no group without commands is listed');
+      assert.doesNotMatch(r.stdout, /\n {2}(source|channel|subscription|secret|container) /, 'no group without commands is listed');
       assert.match(r.stdout, /Use "kn <command> --help" for more information about a given command\./);
     }
   });

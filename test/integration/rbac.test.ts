@@ -2,7 +2,8 @@
 // run as real processes (bin/control-plane.js) under their own ServiceAccounts' identities (tokens
 // from the TokenRequest API) against a private API server with the audit log on, while a Knative
 // Service goes to Ready, gets a new Revision, a tag that is then removed, and old Revisions are
-// garbage-collected, then a Broker and a Trigger go Ready. Then, from the audit log:
+// garbage-collected, then a Broker and a Trigger go Ready, then a Channel with a Subscription, a
+// Sequence (shortened by a step) and a Parallel go Ready. Then, from the audit log:
 //   (a) no request of either identity was forbidden (a missing rule fails here), and
 //   (b) every verb of every rule was used by some request (an unused rule fails here), except
 //       those listed in NOT_EVERY_RUN, which the code uses only on some runs or other scenarios.
@@ -61,7 +62,10 @@ const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: stri
   { user: CONTROLLER, group: 'autoscaling.internal.knative.dev', resource: 'podautoscalers', verb: 'update', why: 'a PodAutoscaler drifted from the Revision' },
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'brokers', verb: 'get', why: 'Broker status write conflict: re-read' },
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'triggers', verb: 'get', why: 'Trigger status write conflict: re-read' },
+  { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'get', why: 'EventType status write conflict: re-read' },
   { user: BROKER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'create', why: 'only with eventtype-auto-create enabled in config-features (disabled by default)' },
+  ...['channels', 'inmemorychannels', 'subscriptions'].map((resource) => ({ user: CONTROLLER, group: 'messaging.knative.dev', resource, verb: 'get', why: 'status write conflict: re-read' })),
+  ...['sequences', 'parallels'].map((resource) => ({ user: CONTROLLER, group: 'flows.knative.dev', resource, verb: 'get', why: 'status write conflict: re-read' })),
 ];
 
 interface AuditEvent {
@@ -247,6 +251,36 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
       await admin.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'default', namespace: ns } });
       await admin.create(R.Trigger, { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: 't', namespace: ns }, spec: { broker: 'default', subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'hello' } } } } as KubeObject);
       await waitFor(admin, R.Trigger, 't', ns, (o) => (o && cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), 60_000);
+      // 5. An EventType that names the Broker goes Ready (ReferenceExists).
+      await admin.create(R.EventType, { apiVersion: 'eventing.knative.dev/v1beta2', kind: 'EventType', metadata: { name: 'et', namespace: ns }, spec: { type: 'dev.example.rbac', reference: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' } } } as KubeObject);
+      await waitFor(admin, R.EventType, 'et', ns, (o) => (o && cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), 60_000);
+      // 6. Messaging and flows: the dispatcher's endpoints (TEST-NET, never dialled); a Channel
+      //    without template (defaulted), a Subscription to it; a Sequence of two steps shortened to
+      //    one (its second channel and Subscription are deleted); a Parallel. All go Ready.
+      await admin.apply(
+        R.EndpointSlice,
+        {
+          apiVersion: 'discovery.k8s.io/v1',
+          kind: 'EndpointSlice',
+          metadata: { name: 'imc-dispatcher-rbac', namespace: 'knative-eventing', labels: { 'kubernetes.io/service-name': 'imc-dispatcher' } },
+          addressType: 'IPv4',
+          endpoints: [{ addresses: ['203.0.113.10'], conditions: { ready: true } }],
+          ports: [{ name: 'http', port: 8081, protocol: 'TCP' }],
+        } as KubeObject,
+        { fieldManager: 'rbac-test' },
+      );
+      const isReady = (o: KubeObject | undefined) => (o && cond(o, 'Ready')?.status === 'True' && (o.status as { observedGeneration?: number }).observedGeneration === o.metadata.generation ? 'done' : 'wait');
+      await admin.create(R.Channel, { apiVersion: 'messaging.knative.dev/v1', kind: 'Channel', metadata: { name: 'ch', namespace: ns } });
+      await admin.create(R.Subscription, { apiVersion: 'messaging.knative.dev/v1', kind: 'Subscription', metadata: { name: 'sub', namespace: ns }, spec: { channel: { apiVersion: 'messaging.knative.dev/v1', kind: 'Channel', name: 'ch' }, subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'hello' } } } } as KubeObject);
+      await waitFor(admin, R.Subscription, 'sub', ns, isReady, 60_000);
+      const step = (uri: string) => ({ uri });
+      await admin.create(R.Sequence, { apiVersion: 'flows.knative.dev/v1', kind: 'Sequence', metadata: { name: 'seq', namespace: ns }, spec: { steps: [step('http://a.example.com'), step('http://b.example.com')] } } as KubeObject);
+      await waitFor(admin, R.Sequence, 'seq', ns, isReady, 60_000);
+      await admin.patch(R.Sequence, 'seq', ns, { spec: { steps: [step('http://a.example.com')] } }, 'merge');
+      await waitFor(admin, R.Subscription, 'seq-kn-sequence-1', ns, (o) => (o ? 'wait' : 'done'), 60_000);
+      await waitFor(admin, R.Sequence, 'seq', ns, isReady, 60_000);
+      await admin.create(R.Parallel, { apiVersion: 'flows.knative.dev/v1', kind: 'Parallel', metadata: { name: 'par', namespace: ns }, spec: { branches: [{ subscriber: step('http://c.example.com') }] } } as KubeObject);
+      await waitFor(admin, R.Parallel, 'par', ns, isReady, 60_000);
     } finally {
       await avail.stop();
       // SIGTERM: the leaders release their Leases (update).
@@ -284,7 +318,11 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
         const ref = b.roleRef as { kind: string; name: string };
         const role = objects.map((m) => m.object).find((o) => o.kind === ref.kind && o.metadata.name === ref.name && (ref.kind === 'ClusterRole' || o.metadata.namespace === b.metadata.namespace));
         assert.ok(role, `${b.kind} ${b.metadata.name} refers to a missing ${ref.kind} ${ref.name}`);
-        bindings.push({ user, rules: role.rules as Rule[], namespace: b.kind === 'RoleBinding' ? b.metadata.namespace : undefined, role: `${ref.kind} ${ref.name}` });
+        // An aggregated ClusterRole holds the rules of the manifests' ClusterRoles its selectors match.
+        const agg = (role as { aggregationRule?: { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] } }).aggregationRule;
+        const matches = (o: KubeObject) => (agg?.clusterRoleSelectors ?? []).some((sel) => Object.entries(sel.matchLabels ?? {}).every(([k, v]) => o.metadata.labels?.[k] === v));
+        const rules = agg ? objects.map((m) => m.object).filter((o) => o.kind === 'ClusterRole' && matches(o)).flatMap((o) => (o.rules as Rule[]) ?? []) : (role.rules as Rule[]);
+        bindings.push({ user, rules, namespace: b.kind === 'RoleBinding' ? b.metadata.namespace : undefined, role: `${ref.kind} ${ref.name}` });
       }
     }
     const unused: string[] = [];

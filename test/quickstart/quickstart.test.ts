@@ -93,6 +93,7 @@ async function snapshot(): Promise<Map<string, string>> {
   add(await client.list(R.CustomResourceDefinition), 'crd');
   add(await client.list(R.ClusterRole, { labelSelector: 'app.kubernetes.io/name' }), 'clusterrole');
   add(await client.list(R.ClusterRoleBinding, { labelSelector: 'app.kubernetes.io/name' }), 'clusterrolebinding');
+  add(await client.list(R.Broker, { namespace: 'default' }), 'broker');
   for (const ns of CP_NAMESPACES) {
     add({ items: [await client.get(R.Namespace, ns)] }, 'namespace');
     for (const [k, r] of Object.entries({ d: R.Deployment, s: R.KService, cm: R.ConfigMap, sa: R.ServiceAccount, role: R.Role, rb: R.RoleBinding, pdb: R.PodDisruptionBudget })) {
@@ -258,6 +259,8 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
       'Deployment kourier-system/3scale-kourier-gateway',
       'Service kourier-system/kourier-ingress',
       'CustomResourceDefinition services.serving.knative.dev',
+      'Installing the example broker',
+      'Broker default/example-broker',
       'curl http://hello.default.127.0.0.1.sslip.io:8080',
       'kind delete cluster --name knative',
     ]) {
@@ -317,6 +320,10 @@ describe('kn quickstart kind on a fresh machine, then again', () => {
     const ingress = await client.get(R.KService, 'kourier-ingress', 'kourier-system');
     assert.deepEqual((ingress.spec as { type: string; ports: { nodePort: number }[] }).type, 'NodePort');
     assert.equal((ingress.spec as { ports: { nodePort: number }[] }).ports[0]!.nodePort, 31080);
+    // As upstream's quickstart: Eventing ends with the Broker default/example-broker.
+    const broker = await client.get(R.Broker, 'example-broker', 'default');
+    assert.equal(broker.metadata.namespace, 'default');
+    assert.match(r.stdout, /Installing the example broker/);
     assert.match(r.stdout, /kn service create hello --image ghcr\.io\/knative\/helloworld-go:latest --port 8080 --env TARGET=World/);
     assert.match(r.stdout, /curl http:\/\/hello\.default\.127\.0\.0\.1\.sslip\.io\n/);
     assert.match(r.stdout, /kind delete cluster --name knative/);

@@ -97,7 +97,7 @@ export const brokerColumns = (now = Date.now()): Column<Broker>[] => [
   { name: 'Reason', cell: (b) => reasonCell(b.status?.conditions) },
 ];
 
-const sinkCell = (d: Destination | undefined, ns: string | undefined) => {
+export const sinkCell = (d: Destination | undefined, ns: string | undefined) => {
   const s = sinkToString(d);
   const rns = d?.ref?.namespace;
   return d?.ref && rns && rns !== ns ? `${s}:${rns}` : s;
@@ -137,7 +137,7 @@ export function describeBroker(b: Broker, details: boolean, now = Date.now()): s
   return dw.toString();
 }
 
-function writeSink(w: PrefixWriter, d: Destination, ns: string | undefined): void {
+export function writeSink(w: PrefixWriter, d: Destination, ns: string | undefined): void {
   if (d.ref) {
     w.writeAttribute('Name', d.ref.name);
     if (d.ref.namespace && d.ref.namespace !== ns) w.writeAttribute('Namespace', d.ref.namespace);

@@ -22,7 +22,7 @@ import {
   MT_BROKER_CLASS,
 } from '../../api/eventing/types.ts';
 import { ConditionManager } from '../networking/conditions.ts';
-import { Tracker } from '../runtime/tracker.ts';
+import { AddressableResolver } from '../addressable/index.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
 
 export const DLS_NOT_CONFIGURED = { reason: 'DeadLetterSinkNotConfigured', message: 'No dead letter sink is configured.' };
@@ -145,7 +145,12 @@ export async function ingressReady(ctx: ReconcileContext): Promise<boolean | str
   }
 }
 
-/** The lookup of addressables the eventing reconcilers resolve from their caches: Knative Services and Brokers. */
+export const isOurs = (b: Broker, defaultClass = MT_BROKER_CLASS): boolean => (b.metadata.annotations?.[BROKER_CLASS_ANNOTATION] || defaultClass) === MT_BROKER_CLASS;
+
+/**
+ * A lookup of the two addressables every eventing reconciler has in its own caches (Knative Services
+ * and Brokers); reconcilers that hold references to any other kind use AddressableResolver.
+ */
 export function cacheLookup(ctx: ReconcileContext): Lookup {
   return (ref) => {
     const group = ref.apiVersion?.includes('/') ? ref.apiVersion.split('/')[0] : ref.group ?? '';
@@ -155,15 +160,13 @@ export function cacheLookup(ctx: ReconcileContext): Lookup {
   };
 }
 
-export const isOurs = (b: Broker, defaultClass = MT_BROKER_CLASS): boolean => (b.metadata.annotations?.[BROKER_CLASS_ANNOTATION] || defaultClass) === MT_BROKER_CLASS;
-
 export function makeBrokerReconciler(config = new EventingConfig()): Reconciler<Broker> {
-  const tracker = new Tracker();
+  const addressables = new AddressableResolver();
   return {
     name: 'broker',
     resource: R.Broker,
-    reads: [R.Service],
-    watches: [{ resource: R.Service, map: (o) => tracker.lookup(Tracker.ref('Service.serving.knative.dev', o.metadata.namespace, o.metadata.name ?? '')) }],
+    // The dead-letter sink may be any addressable: the resolver caches and watches its kind.
+    watches: [{ resource: R.Service, map: (o) => addressables.keysFor('Service', 'serving.knative.dev', o) }],
     relevant: (r, a, b) => r !== R.Service || JSON.stringify(a.status) !== JSON.stringify(b.status),
     async reconcile(b, ctx) {
       const { defaults } = await config.get(ctx);
@@ -175,13 +178,11 @@ export function makeBrokerReconciler(config = new EventingConfig()): Reconciler<
         await ctx.client.patch(R.Broker, b.metadata.name ?? '', b.metadata.namespace, patch, 'merge');
         return;
       }
-      const ref = b.spec?.delivery?.deadLetterSink?.ref;
-      if (ref) tracker.track(key, [Tracker.ref(ref.kind === 'Service' && ref.apiVersion?.startsWith('serving.knative.dev') ? 'Service.serving.knative.dev' : ref.kind, ref.namespace || b.metadata.namespace, ref.name)]);
-      else tracker.untrack(key);
+      const readable = await addressables.track(ctx, key, b.metadata.namespace ?? '', [b.spec?.delivery?.deadLetterSink?.ref]);
       const ingress = await ingressReady(ctx);
-      b.status = brokerStatus(b, { ingress, lookup: cacheLookup(ctx), now: () => ctx.now() });
+      b.status = brokerStatus(b, { ingress, lookup: addressables.lookup(), now: () => ctx.now() });
       // The ingress's endpoints are not watched: look again while they are missing.
-      return ingress === true ? undefined : { requeueAfterMs: 5000 };
+      return ingress === true && readable ? undefined : { requeueAfterMs: 5000 };
     },
   };
 }

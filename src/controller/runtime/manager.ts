@@ -79,6 +79,8 @@ export class Manager {
   /** The current leadership term: aborted when it ends. */
   private term = new AbortController();
   private synced = false;
+  /** Informers started (at start, or later by informerFor), with their first list. */
+  private readonly started = new Map<string, Promise<void>>();
   private stopping = false;
   /** Reconciles run, per reconciler name (tests and benchmarks). */
   readonly counts: Record<string, number> = {};
@@ -208,7 +210,7 @@ export class Manager {
     });
     for (const rec of o.reconcilers) this.wire(rec);
     o.log.info({ informers: [...this.informers.keys()] }, 'starting informers');
-    await Promise.all([...this.informers.values()].map((i) => i.start()));
+    await Promise.all([...this.informers].map(([k, i]) => this.startInformer(k, i)));
     this.synced = true;
     o.log.info({}, 'caches synced');
     for (const c of this.ctls) for (let i = 0; i < (o.workers ?? 4); i++) c.workers.push(this.work(c));
@@ -302,6 +304,7 @@ export class Manager {
         if (!declared.has(typeKey(r))) throw new Error(`reconciler ${rec.name} reads ${r.plural} without declaring it in resource, owns, watches or reads`);
         return this.informer<T>(r);
       },
+      informerFor: (r, waitMs) => this.informerFor(r, waitMs),
       configMaps: () => this.configMaps(),
       recorder: this.recorder,
       enqueueAfter: (k, ms) => queue.addAfter(k, ms),
@@ -370,6 +373,23 @@ export class Manager {
       this.server?.once('error', reject);
       this.server?.listen(port, host, () => resolve());
     });
+  }
+
+  private startInformer(k: string, inf: Informer): Promise<void> {
+    let p = this.started.get(k);
+    if (!p) this.started.set(k, (p = inf.start()));
+    return p;
+  }
+
+  /** ReconcileContext.informerFor: an informer of any kind, started on first use. */
+  async informerFor<T extends KubeObject>(r: ResourceType, waitMs = 3000): Promise<Informer<T> | undefined> {
+    const inf = this.informer<T>(r);
+    if (this.stopping) return undefined;
+    const synced = this.startInformer(typeKey(r), inf as unknown as Informer);
+    let timer: NodeJS.Timeout | undefined;
+    const ok = await Promise.race([synced.then(() => true), new Promise<boolean>((res) => (timer = setTimeout(() => res(false), waitMs)))]);
+    clearTimeout(timer);
+    return ok ? inf : undefined;
   }
 
   /** Graceful stop: no new keys, in-flight reconciles finish, the lease is released. */

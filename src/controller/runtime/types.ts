@@ -29,6 +29,13 @@ export interface ReconcileContext {
   client: KubeClient;
   /** The informer (cache) of any resource the reconciler declared in `resource`, `owns` or `watches`. */
   lister<T extends KubeObject>(r: ResourceType): Informer<T>;
+  /**
+   * The cache of a kind no reconciler declared up front (the addressables a reference may name: any
+   * CRD with status.address). Created and started on first use, stopped with the Manager; resolves
+   * once the first list is in, or undefined if that takes longer than waitMs (no such resource, no
+   * RBAC): the informer keeps trying, and its add events tell the caller when it is there.
+   */
+  informerFor?<T extends KubeObject>(r: ResourceType, waitMs?: number): Promise<Informer<T> | undefined>;
   /** The ConfigMaps of knative-serving (config-domain, config-network, …) as name → data. */
   configMaps(): Record<string, Record<string, string> | undefined>;
   recorder: EventRecorder;

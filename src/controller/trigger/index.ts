@@ -9,9 +9,9 @@ import { filterErrors } from '../../api/eventing/filters.ts';
 import { BROKER_LABEL, type Broker, type Trigger, TRIGGER_CONDITIONS, type TriggerStatus, triggerBroker } from '../../api/eventing/types.ts';
 import { getCondition } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
-import { cacheLookup, EventingConfig, isOurs, markDeadLetterSink } from '../broker/index.ts';
+import { AddressableResolver } from '../addressable/index.ts';
+import { EventingConfig, isOurs, markDeadLetterSink } from '../broker/index.ts';
 import { ConditionManager } from '../networking/conditions.ts';
-import { Tracker } from '../runtime/tracker.ts';
 import type { Reconciler } from '../runtime/types.ts';
 
 export const SUBSCRIBER_FAILED_REASON = "Unable to get the Subscriber's URI";
@@ -78,29 +78,28 @@ export function triggerStatus(t: Trigger, inp: TriggerInputs): TriggerStatus {
   return status;
 }
 
-const refKey = (kind: string, apiVersion: string | undefined) => (kind === 'Service' && apiVersion?.startsWith('serving.knative.dev') ? 'Service.serving.knative.dev' : kind);
-
 export function makeTriggerReconciler(config = new EventingConfig()): Reconciler<Trigger> {
-  const tracker = new Tracker();
+  const addressables = new AddressableResolver();
   return {
     name: 'trigger',
     resource: R.Trigger,
+    // The subscriber and dead-letter sink may be any addressable: the resolver caches and watches
+    // its kind. Brokers also change a Trigger's class (annotations), hence the watch here.
     watches: [
-      {
-        resource: R.Broker,
-        // The Triggers of a Broker, and those that send to it or dead-letter to it.
-        map: (o) => [...new Set([...tracker.lookup(Tracker.ref('Broker', o.metadata.namespace, o.metadata.name ?? ''))])],
-      },
-      { resource: R.Service, map: (o) => tracker.lookup(Tracker.ref('Service.serving.knative.dev', o.metadata.namespace, o.metadata.name ?? '')) },
+      // The Triggers of a Broker, and those that send to it or dead-letter to it.
+      { resource: R.Broker, map: (o) => addressables.keysFor('Broker', 'eventing.knative.dev', o) },
+      { resource: R.Service, map: (o) => addressables.keysFor('Service', 'serving.knative.dev', o) },
     ],
     relevant: (r, a, b) => r === R.Trigger || JSON.stringify(a.status) !== JSON.stringify(b.status) || JSON.stringify(a.metadata.annotations) !== JSON.stringify(b.metadata.annotations),
     async reconcile(t, ctx) {
       const ns = t.metadata.namespace ?? '';
       const key = `${ns}/${t.metadata.name}`;
       const { name: brokerName, namespace: brokerNs } = triggerBroker(t);
-      const refs = [Tracker.ref('Broker', brokerNs, brokerName)];
-      for (const d of [t.spec?.subscriber, t.spec?.delivery?.deadLetterSink]) if (d?.ref) refs.push(Tracker.ref(refKey(d.ref.kind, d.ref.apiVersion), d.ref.namespace || ns, d.ref.name));
-      tracker.track(key, refs);
+      const readable = await addressables.track(ctx, key, ns, [
+        { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: brokerName, namespace: brokerNs },
+        t.spec?.subscriber?.ref,
+        t.spec?.delivery?.deadLetterSink?.ref,
+      ]);
       const broker = ctx.lister<Broker>(R.Broker).get(brokerName, brokerNs);
       const { defaults } = await config.get(ctx);
       // A Trigger of a Broker of another class belongs to that class's controller.
@@ -110,7 +109,9 @@ export function makeTriggerReconciler(config = new EventingConfig()): Reconciler
         await ctx.client.patch(R.Trigger, t.metadata.name ?? '', ns, patch, 'merge');
         return;
       }
-      t.status = triggerStatus(t, { broker, lookup: cacheLookup(ctx), now: () => ctx.now() });
+      t.status = triggerStatus(t, { broker, lookup: addressables.lookup(), now: () => ctx.now() });
+      // A kind not readable yet (its CRD installed later, a slow first list): look again.
+      return readable ? undefined : { requeueAfterMs: 5000 };
     },
   };
 }

@@ -6,9 +6,9 @@
 // (the spec: the initial event SHOULD be redelivered). Nothing is accepted that cannot be queued:
 // when the process holds maxBytes of events, or a matching Trigger has maxPending deliveries, the
 // ingress answers 429 instead of 202.
-import { Agent, request } from 'undici';
 import { deadLetterExtensions, retryable, waitBefore } from '../../api/eventing/delivery.ts';
-import { type BrokerEvent, encodeBinary, encodeStructured, parseEvent, responseHasEvent, toJSON } from './event.ts';
+import { Client, type Response } from './client.ts';
+import { type BrokerEvent, binaryHeadLines, encodeStructured, headLines, parseEvent, responseHasEvent, toJSON } from './event.ts';
 import type { Matcher } from '../../api/eventing/filters.ts';
 import type { BrokerEntry, Route, Table } from './table.ts';
 
@@ -58,7 +58,9 @@ export interface Stats {
 }
 
 class TriggerQueue {
-  route: Route;
+  private r!: Route;
+  /** The broker's own header lines of this Trigger's deliveries. */
+  extraLines = '';
   brokerKey: string;
   readonly jobs: Job[] = [];
   private head = 0;
@@ -68,6 +70,13 @@ class TriggerQueue {
   constructor(route: Route, brokerKey: string) {
     this.route = route;
     this.brokerKey = brokerKey;
+  }
+  get route(): Route {
+    return this.r;
+  }
+  set route(r: Route) {
+    this.r = r;
+    this.extraLines = headLines({ prefer: 'reply', 'kn-namespace': r.namespace });
   }
   push(j: Job): void {
     this.jobs.push(j);
@@ -92,38 +101,60 @@ export interface Tail {
   write(line: string): boolean;
 }
 
+/** A Broker's Triggers for fan-out: by the event type their filter requires, and the rest. */
+interface Fanout {
+  byType: Map<string, TriggerQueue[]>;
+  rest: TriggerQueue[];
+}
+const NONE: TriggerQueue[] = [];
+
 export class Engine {
   private table: Table = new Map();
   private readonly queues = new Map<string, TriggerQueue>();
+  private fanout = new Map<string, Fanout>();
   private readonly tails = new Map<string, Set<Tail>>();
-  private readonly agent: Agent;
+  private readonly client: Client;
+  /** Reused by ingest() (never re-entered while in use). */
+  private readonly matched: TriggerQueue[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly o: EngineOptions;
   bytes = 0;
   readonly stats: Stats = { accepted: 0, rejected: 0, backpressure: 0, deliveries: 0, delivered: 0, deadLettered: 0, failed: 0, dropped: 0, retries: 0, replies: 0 };
   /** Called for every event a Broker accepts (EventType auto-creation). */
   onAccepted: ((brokerKey: string, attrs: Record<string, unknown>) => void) | undefined;
+  /** Called for every reply a Trigger's subscriber answers with (EventType auto-creation). */
+  onReply: ((route: Route, attrs: Record<string, unknown>) => void) | undefined;
   /** Called when an event reaches its end (delivered, dead-lettered, failed or dropped): tests and benchmarks count with it. */
   onDone: ((outcome: 'delivered' | 'deadLettered' | 'failed' | 'dropped', trigger: string) => void) | undefined;
 
   constructor(o: Partial<EngineOptions> = {}) {
     this.o = { ...DEFAULT_ENGINE_OPTIONS, ...o };
-    this.agent = new Agent({ connections: this.o.concurrency, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.client = new Client({ maxPerOrigin: this.o.concurrency, maxResponseBytes: this.o.maxResponseBytes });
   }
 
   setTable(t: Table): void {
     this.table = t;
     const live = new Set<string>();
+    const fanout = new Map<string, Fanout>();
     for (const [key, e] of t) {
+      const f: Fanout = { byType: new Map(), rest: [] };
+      fanout.set(key, f);
       for (const r of e.routes) {
         live.add(r.uid);
-        const q = this.queues.get(r.uid);
+        let q = this.queues.get(r.uid);
         if (q) {
           q.route = r;
           q.brokerKey = key;
-        } else this.queues.set(r.uid, new TriggerQueue(r, key));
+        } else this.queues.set(r.uid, (q = new TriggerQueue(r, key)));
+        if (r.exactType === undefined) f.rest.push(q);
+        else {
+          const list = f.byType.get(r.exactType);
+          if (list) list.push(q);
+          else f.byType.set(r.exactType, [q]);
+        }
       }
     }
+    this.fanout = fanout;
     for (const [uid, q] of this.queues) {
       if (live.has(uid)) continue;
       // A deleted Trigger: what it still had queued is dropped (as upstream, knative/eventing#6984).
@@ -144,27 +175,30 @@ export class Engine {
     const raw = ev.attrs[TTL_EXTENSION];
     const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
     const ttl = Number.isInteger(n) ? Math.max(n - 1, 0) : this.o.maxTtl;
-    if (ttl <= 0) {
+    if (ttl <= 0 && !b.channel) {
       this.stats.rejected++;
       return 400;
     }
-    const matched: TriggerQueue[] = [];
-    for (const r of b.routes) {
-      if (!r.match(ev.attrs)) continue;
-      const q = this.queues.get(r.uid);
-      if (!q) continue;
-      if (q.pending >= this.o.maxPending) {
+    const matched = this.matched;
+    matched.length = 0;
+    const f = this.fanout.get(brokerKey);
+    if (f) {
+      const type = ev.attrs.type;
+      const typed = typeof type === 'string' ? (f.byType.get(type) ?? NONE) : NONE;
+      // Only the Triggers whose filter can pass: those indexed by this type, and the rest.
+      if (!this.collect(typed, ev.attrs) || !this.collect(f.rest, ev.attrs)) {
         this.stats.backpressure++;
         return 429;
       }
-      matched.push(q);
     }
     if (matched.length && this.bytes + ev.size > this.o.maxBytes) {
       this.stats.backpressure++;
       return 429;
     }
-    ev.attrs[TTL_EXTENSION] = ttl;
-    ev.attrs[ARRIVAL_EXTENSION] = new Date().toISOString();
+    if (!b.channel) {
+      ev.attrs[TTL_EXTENSION] = ttl;
+      ev.attrs[ARRIVAL_EXTENSION] = arrivalTime();
+    }
     this.stats.accepted++;
     this.onAccepted?.(brokerKey, ev.attrs);
     const tails = this.tails.get(brokerKey);
@@ -174,12 +208,28 @@ export class Engine {
     held.refs = matched.length;
     held.brokerKey = brokerKey;
     this.bytes += ev.size;
-    for (const q of matched) {
+    // The scratch list is safe to use here: nothing below re-enters ingest() (a delivery's answer,
+    // and so a reply, always arrives in a later callback).
+    const count = matched.length;
+    for (let i = 0; i < count; i++) {
+      const q = matched[i]!;
       q.pending++;
       q.push({ ev: held, attempt: 0, dls: false });
-      this.pump(q);
     }
+    for (let i = 0; i < count; i++) this.pump(matched[i]!);
+    matched.length = 0;
     return 202;
+  }
+
+  /** Adds the queues of `list` whose filter passes to this.matched; false when one of them is full. */
+  private collect(list: TriggerQueue[], attrs: Record<string, unknown>): boolean {
+    for (let i = 0; i < list.length; i++) {
+      const q = list[i]!;
+      if (!q.route.match(attrs)) continue;
+      if (q.pending >= this.o.maxPending) return false;
+      this.matched.push(q);
+    }
+    return true;
   }
 
   addTail(brokerKey: string, t: Tail): () => void {
@@ -204,10 +254,7 @@ export class Engine {
       const j = q.shift();
       if (!j) return;
       q.inFlight++;
-      void this.attempt(q, j).finally(() => {
-        q.inFlight--;
-        this.pump(q);
-      });
+      this.attempt(q, j);
     }
   }
 
@@ -218,51 +265,60 @@ export class Engine {
     this.onDone?.(outcome, q.route.uid);
   }
 
-  private async attempt(q: TriggerQueue, j: Job): Promise<void> {
+  /** One delivery attempt: binary mode (or structured for format json), pass-through headers, Prefer: reply. */
+  private attempt(q: TriggerQueue, j: Job): void {
     const route = q.route;
     const target = j.dls ? route.dlsUri! : route.subscriberUri;
-    const attrs: Record<string, unknown> = { ...j.ev.attrs };
-    if (j.dls) Object.assign(attrs, j.errExt);
-    else delete attrs[TTL_EXTENSION];
-    const msg = route.format === 'json' ? encodeStructured(attrs, j.ev.data) : encodeBinary(attrs, j.ev.data);
-    const headers: Record<string, string> = { ...j.ev.headers, ...msg.headers, prefer: 'reply', 'kn-namespace': route.namespace };
-    this.stats.deliveries++;
-    let status: number;
-    let rh: Record<string, string | string[] | undefined> = {};
-    let body: Buffer;
+    let lines: string;
+    let body: Buffer | undefined;
     try {
-      const res = await request(target, {
-        method: 'POST',
-        headers,
-        body: msg.body,
-        dispatcher: this.agent,
-        ...(route.retry.timeoutMs ? { signal: AbortSignal.timeout(route.retry.timeoutMs) } : {}),
-      });
-      status = res.statusCode;
-      rh = res.headers;
-      // The common answer (an empty 2xx) is drained without reading it chunk by chunk.
-      if (res.headers['content-length'] === '0') {
-        await res.body.dump();
-        body = EMPTY;
-      } else body = await readLimited(res.body, this.o.maxResponseBytes);
+      if (route.format === 'json') {
+        const attrs: Record<string, unknown> = { ...j.ev.attrs, ...(j.dls ? j.errExt : {}) };
+        if (!j.dls) delete attrs[TTL_EXTENSION];
+        const msg = encodeStructured(attrs, j.ev.data);
+        lines = 'content-type: application/cloudevents+json\r\n';
+        body = Buffer.from(msg.body);
+      } else {
+        lines = binaryHeadLines(j.ev.attrs, j.dls ? undefined : TTL_EXTENSION, j.dls ? j.errExt : undefined);
+        body = j.ev.data;
+      }
+      lines = headLines(j.ev.headers) + lines + q.extraLines;
     } catch (e) {
-      status = 0;
-      body = Buffer.from(`dispatch error: ${(e as Error).message}`);
-    }
-    if (q.closed) {
-      this.finish(q, j, 'dropped');
+      this.stats.deliveries++;
+      queueMicrotask(() => this.settle(q, j, target, { status: 0, headers: {}, body: Buffer.from((e as Error).message) }));
       return;
     }
+    this.stats.deliveries++;
+    this.client.post(target, lines, body, route.retry.timeoutMs ?? 0, (r) => this.settle(q, j, target, r));
+  }
+
+  /** What a delivery's answer means: delivered, a reply to ingest, a retry later, the dead-letter sink, or failed. */
+  private settle(q: TriggerQueue, j: Job, target: string, r: Response): void {
+    q.inFlight--;
+    this.outcome(q, j, target, r);
+    this.pump(q);
+  }
+
+  private outcome(q: TriggerQueue, j: Job, target: string, r: Response): void {
+    let status = r.status;
+    let body = r.status === 0 ? Buffer.from(`dispatch error: ${r.body.toString()}`) : r.body;
+    const rh = r.headers;
+    if (q.closed) return this.finish(q, j, 'dropped');
     let dest = target;
+    const route = q.route;
     if (status >= 200 && status < 300) {
       if (j.dls) return this.finish(q, j, 'deadLettered');
       if (responseHasEvent(rh)) {
         let code: number;
         try {
           const reply = parseEvent(rh, body);
+          this.onReply?.(route, reply.attrs);
           reply.headers = { ...reply.headers, ...j.ev.headers };
-          reply.attrs[TTL_EXTENSION] = j.ev.attrs[TTL_EXTENSION];
-          code = this.ingest(q.brokerKey, reply);
+          if (route.reply) code = route.reply(reply);
+          else {
+            reply.attrs[TTL_EXTENSION] = j.ev.attrs[TTL_EXTENSION];
+            code = this.ingest(q.brokerKey, reply);
+          }
           if (code === 202) this.stats.replies++;
         } catch {
           code = 502;
@@ -270,17 +326,17 @@ export class Engine {
         if (code === 202) return this.finish(q, j, 'delivered');
         status = code;
         if (code !== 502) {
-          dest = this.table.get(q.brokerKey)?.address ?? target;
-          body = Buffer.alloc(0);
+          dest = route.replyDest ?? this.table.get(q.brokerKey)?.address ?? target;
+          body = EMPTY;
         }
-      } else if (body.length === 0) return this.finish(q, j, 'delivered');
+      } else if (body.length === 0 || route.reply) return this.finish(q, j, 'delivered'); // a channel discards a non-event answer
       else status = 502; // "The response MUST be either empty or a valid CloudEvent"
     }
     // A failure.
     if (retryable(status) && j.attempt < route.retry.retry) {
       j.attempt++;
       this.stats.retries++;
-      const wait = waitBefore(route.retry, j.attempt, status, first(rh['retry-after']));
+      const wait = waitBefore(route.retry, j.attempt, status, rh['retry-after']);
       const requeue = () => {
         if (q.closed) return this.finish(q, j, 'dropped');
         q.push(j);
@@ -309,23 +365,20 @@ export class Engine {
   async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await this.agent.close();
+    await this.client.close();
   }
 }
 
 const EMPTY = Buffer.alloc(0);
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-async function readLimited(body: AsyncIterable<Buffer | Uint8Array> & { destroy?(): void }, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of body) {
-    n += c.length;
-    if (n > max) {
-      body.destroy?.();
-      break;
-    }
-    chunks.push(Buffer.from(c));
+let arrivalMs = 0;
+let arrival = '';
+/** The arrival time (RFC 3339, ms), formatted once per millisecond. */
+function arrivalTime(): string {
+  const now = Date.now();
+  if (now !== arrivalMs) {
+    arrivalMs = now;
+    arrival = new Date(now).toISOString();
   }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  return arrival;
 }

@@ -2,7 +2,10 @@
 // mode) into an event, and encode an event for delivery (binary by default, structured when a
 // Trigger asks for json). The broker keeps the data as the bytes it received, so what a subscriber
 // gets is what the producer sent.
-import { CloudEvent, HTTP } from 'cloudevents';
+import { createRequire } from 'node:module';
+import type * as CE from 'cloudevents';
+import type { CloudEvent } from 'cloudevents';
+import { isToken } from '../gateway/http-syntax.ts';
 
 /** An event inside the broker: its attributes (context attributes and extensions) and its data bytes. */
 export interface BrokerEvent {
@@ -17,11 +20,19 @@ export interface BrokerEvent {
 export class BadEvent extends Error {}
 
 const CE_JSON = 'application/cloudevents+json';
+
+/**
+ * The SDK, loaded on first use: plain binary-mode events never need it, and it costs the broker
+ * about 8 MiB of memory and 250 ms to load (docs/adr/0020-broker-hot-path.md).
+ */
+let sdkModule: typeof CE | undefined;
+const sdk = () => (sdkModule ??= createRequire(import.meta.url)('cloudevents') as typeof CE);
 const PASS_EXACT = new Set(['x-request-id', 'traceparent', 'tracestate']);
 
 export function passThrough(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) {
+  for (const k in h) {
+    const v = h[k];
     if (v === undefined) continue;
     const l = k.toLowerCase();
     if (PASS_EXACT.has(l) || l.startsWith('knative-') || l.startsWith('x-b3-')) out[l] = Array.isArray(v) ? v.join(',') : v;
@@ -94,7 +105,7 @@ function parseWithSdk(headers: Record<string, string | string[] | undefined>, bo
     const h: Record<string, string> = {};
     for (const [k, v] of Object.entries(headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(',') : v;
     // Binary mode: the SDK only reads the attributes; the data stays the bytes received.
-    const r = HTTP.toEvent({ headers: h, body: structured ? body.toString('utf8') : undefined });
+    const r = sdk().HTTP.toEvent({ headers: h, body: structured ? body.toString('utf8') : undefined });
     if (Array.isArray(r)) throw new BadEvent('batched events are not supported');
     ev = r as CloudEvent;
     ev.validate();
@@ -137,6 +148,56 @@ export function encodeBinary(attrs: Record<string, unknown>, data: Buffer | unde
   return { headers, body: data };
 }
 
+export class BadHeader extends Error {}
+
+/**
+ * Binary mode as HTTP header lines ("name: value\r\n", what the delivery client writes): the
+ * attributes as ce-* (but `skip`, then `extra`), content-type from datacontenttype. The same
+ * encoding as encodeBinary; throws BadHeader for what cannot go into a header (a name that is not a
+ * token, a content type with controls), which HTTP clients refuse too.
+ */
+export function binaryHeadLines(attrs: Record<string, unknown>, skip?: string, extra?: Record<string, string | number>): string {
+  let out = '';
+  for (const k in attrs) {
+    if (k === skip) continue;
+    const v = attrs[k];
+    if (v === undefined || (extra && k in extra)) continue;
+    out += attrLine(k, v);
+  }
+  if (extra) for (const k in extra) out += attrLine(k, extra[k]);
+  return out;
+}
+
+/** A header value an HTTP client writes as it is: HTAB, SP, visible ASCII, obs-text (no CR, LF, NUL or other controls). */
+function fieldSafe(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c < 0x20 && c !== 9) || c === 0x7f || c > 0xff) return false;
+  }
+  return true;
+}
+
+function attrLine(k: string, v: unknown): string {
+  if (k === 'datacontenttype') {
+    const ct = String(v);
+    if (!fieldSafe(ct)) throw new BadHeader(`invalid content type ${JSON.stringify(ct)}`);
+    return `content-type: ${ct}\r\n`;
+  }
+  if (!isToken(k)) throw new BadHeader(`invalid attribute name ${JSON.stringify(k)}`);
+  return `ce-${k}: ${headerValue(v)}\r\n`;
+}
+
+/** Other header lines (pass-through and the broker's own), checked as binaryHeadLines does. */
+export function headLines(h: Record<string, string>): string {
+  let out = '';
+  for (const k in h) {
+    const v = h[k]!;
+    if (!isToken(k) || !fieldSafe(v)) throw new BadHeader(`invalid header ${k}`);
+    out += `${k}: ${v}\r\n`;
+  }
+  return out;
+}
+
 /** Structured mode (application/cloudevents+json) through the SDK. */
 export function encodeStructured(attrs: Record<string, unknown>, data: Buffer | undefined): { headers: Record<string, string>; body: string } {
   const ct = attrs.datacontenttype as string | undefined;
@@ -152,6 +213,7 @@ export function encodeStructured(attrs: Record<string, unknown>, data: Buffer | 
     } else if (/^text\//i.test(ct ?? '')) d = data.toString('utf8');
     else b64 = data.toString('base64');
   }
+  const { CloudEvent, HTTP } = sdk();
   const ev = new CloudEvent({ ...attrs, ...(d !== undefined ? { data: d } : {}), ...(b64 ? { data_base64: b64 } : {}) } as ConstructorParameters<typeof CloudEvent>[0], false);
   const m = HTTP.structured(ev);
   return { headers: { 'content-type': CE_JSON }, body: m.body as string };

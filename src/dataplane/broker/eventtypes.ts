@@ -1,6 +1,7 @@
 // EventType auto-creation (upstream's pkg/eventtype, feature `eventtype-auto-create` in
 // config-features, disabled by default): the first time a Broker accepts an event of a (type,
-// source), the broker creates an EventType for it, owned by the Broker, and ignores AlreadyExists.
+// source), the broker creates an EventType for it, owned by the Broker, and ignores AlreadyExists;
+// a reply from a Trigger's subscriber also gets one owned by the Trigger (upstream's broker-filter).
 // config-features is read every 30 s. Only in informer mode (the broker talks to a cluster).
 import { createHash } from 'node:crypto';
 import type { Broker } from '../../api/eventing/types.ts';
@@ -13,28 +14,65 @@ import { KubeError } from '../../kube/errors.ts';
 
 export const EVENTTYPE_DESCRIPTION = 'Event Type auto-created by controller';
 
-/** The EventType upstream's auto-create writes for an event a Broker accepted (pure). */
-export function autoEventType(b: Broker, attrs: Record<string, unknown>): KubeObject {
-  const ns = b.metadata.namespace ?? '';
-  const name = b.metadata.name ?? '';
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A name made a valid DNS-1123 subdomain as upstream's utils.ToDNS1123Subdomain: unchanged when it is one. */
+export function toDNS1123Subdomain(name: string): string {
+  if (name.length <= 253 && DNS1123_SUBDOMAIN.test(name)) return name;
+  let n = name.length > 253 ? name.slice(0, 243) : name;
+  n = n.toLowerCase().replace(/[^-.a-z0-9]+/g, '');
+  return n.replace(/^[-.]+|[-.]+$/g, '');
+}
+
+/** The name upstream gives an auto-created EventType: et-<addressable>-<md5(type+source+namespace+name)>. */
+export function autoEventTypeName(addressable: string, namespace: string, type: string, source: string): string {
+  const hash = createHash('md5').update(`${type}${source}${namespace}${addressable}`).digest('hex');
+  return toDNS1123Subdomain(`et-${addressable}-${hash}`);
+}
+
+/** What an auto-created EventType refers to and is owned by: the Broker that accepted the event, or the Trigger that got it as a reply. */
+export interface Addressable {
+  kind: 'Broker' | 'Trigger';
+  name: string;
+  namespace: string;
+  uid: string;
+  /** The name of the Broker's address (status.address.name). */
+  address?: string;
+}
+
+export const brokerAddressable = (b: Broker): Addressable => ({
+  kind: 'Broker',
+  name: b.metadata.name ?? '',
+  namespace: b.metadata.namespace ?? '',
+  uid: b.metadata.uid ?? '',
+  ...(b.status?.address?.name ? { address: b.status.address.name } : {}),
+});
+
+/**
+ * The EventType upstream's auto-create writes for an event (pure). Upstream writes v1beta3
+ * (attributes) and stores v1beta2 (type, source, schema) through its conversion webhook; kn-ts has
+ * no conversion, so the object carries both, and reads the same at either version.
+ */
+export function autoEventType(a: Addressable | Broker, attrs: Record<string, unknown>): KubeObject {
+  const x = 'metadata' in a ? brokerAddressable(a) : a;
   const type = String(attrs.type ?? '');
   const source = String(attrs.source ?? '');
-  const hash = createHash('md5').update(`${type}${source}${ns}${name}`).digest('hex');
-  let etName = `et-${name}-${hash}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
-  if (etName.length > 63) etName = `et-${hash}`;
+  const schema = String(attrs.dataschema ?? '');
+  const apiVersion = 'eventing.knative.dev/v1';
   return {
     apiVersion: 'eventing.knative.dev/v1beta2',
     kind: 'EventType',
-    metadata: { name: etName, namespace: ns, ownerReferences: [{ apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name, uid: b.metadata.uid ?? '' }] },
+    metadata: { name: autoEventTypeName(x.name, x.namespace, type, source), namespace: x.namespace, ownerReferences: [{ apiVersion, kind: x.kind, name: x.name, uid: x.uid }] },
     spec: {
       type,
-      source,
-      reference: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name, namespace: ns },
+      ...(source ? { source } : {}),
+      ...(schema ? { schema } : {}),
+      reference: { apiVersion, kind: x.kind, name: x.name, namespace: x.namespace, ...(x.address ? { address: x.address } : {}) },
       description: EVENTTYPE_DESCRIPTION,
       attributes: [
         { name: 'type', required: true, value: type },
         { name: 'source', required: true, value: source },
-        { name: 'schemadata', required: true, value: String(attrs.dataschema ?? '') },
+        { name: 'schemadata', required: true, value: schema },
         { name: 'specversion', required: true, value: String(attrs.specversion ?? '1.0') },
         { name: 'id', required: true },
       ],
@@ -68,16 +106,17 @@ export class EventTypeCreator {
       this.log({ err: (e as Error).message }, 'config-features not read; EventType auto-creation keeps its last setting');
     }
   }
-  observe(b: Broker | undefined, attrs: Record<string, unknown>): void {
-    if (!this.enabled || !b) return;
-    const key = `${b.metadata.namespace}/${b.metadata.name}/${String(attrs.type)}/${String(attrs.source)}`;
+  /** An event the Broker accepted (reference: the Broker), or a reply a Trigger's subscriber sent (reference: the Trigger). */
+  observe(a: Addressable | undefined, attrs: Record<string, unknown>): void {
+    if (!this.enabled || !a) return;
+    const key = `${a.kind}/${a.namespace}/${a.name}/${String(attrs.type)}/${String(attrs.source)}`;
     if (this.seen.has(key)) return;
     if (this.seen.size > 10_000) this.seen.clear();
     this.seen.add(key);
-    this.client.create(R.EventType, autoEventType(b, attrs)).catch((e: unknown) => {
+    this.client.create(R.EventType, autoEventType(a, attrs)).catch((e: unknown) => {
       if (e instanceof KubeError && e.alreadyExists) return;
       this.seen.delete(key);
-      this.log({ err: (e as Error).message, broker: key }, 'EventType not created');
+      this.log({ err: (e as Error).message, addressable: key }, 'EventType not created');
     });
   }
 }

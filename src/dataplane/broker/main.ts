@@ -10,23 +10,35 @@
 //   --max-bytes N         bytes of events held at once (33554432)
 //   --max-pending N       deliveries pending per Trigger (10000)
 //   --concurrency N       requests in flight per Trigger (100)
+//   --no-fast-path        serve every ingress request through node:http (fast-ingress.ts is on by default)
+//   --channel-port N      the InMemoryChannel dispatcher (8081, or any free port when --port is 0; src/dataplane/channel/)
 // On start it prints one JSON line with the ports it listens on.
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import type httpTypes from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import type { Broker, Trigger } from '../../api/eventing/types.ts';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { ChannelDispatcher } from '../channel/main.ts';
 import { Engine } from './dispatcher.ts';
+import { FastIngress } from './fast-ingress.ts';
 import { adminHandler, ingressHandler } from './server.ts';
 import { buildTable } from './table.ts';
+
+// node:http through require: its ESM wrapper evaluates every export, which loads node's internal
+// undici (≈ 11 MiB of RSS the broker never uses).
+const http = createRequire(import.meta.url)('node:http') as typeof httpTypes;
 
 export interface BrokerProcess {
   engine: Engine;
   port: number;
   adminPort: number;
+  /** The InMemoryChannel dispatcher, when the cluster serves InMemoryChannels (or with --config). */
+  channels: ChannelDispatcher | undefined;
   stop(): Promise<void>;
 }
 
@@ -48,6 +60,8 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
       'max-bytes': { type: 'string' },
       'max-pending': { type: 'string' },
       concurrency: { type: 'string' },
+      'no-fast-path': { type: 'boolean' },
+      'channel-port': { type: 'string' },
     },
     strict: true,
   });
@@ -65,6 +79,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   const log = (o: object, msg: string) => process.stderr.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), ...o, msg })}\n`);
   let ready = false;
   const stops: (() => void)[] = [];
+  let kube: KubeClient | undefined;
   if (values.config) {
     const file = values.config;
     const load = () => {
@@ -87,6 +102,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     const { KubeClient } = await import('../../kube/client.ts');
     const { Informer, leanObject } = await import('../../kube/informer.ts');
     const client = await KubeClient.connect({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-broker' });
+    kube = client;
     const transform = leanObject({ dropLastApplied: true });
     const brokers = new Informer<Broker>(client, R.Broker, { transform });
     const triggers = new Informer<Trigger>(client, R.Trigger, { transform });
@@ -105,13 +121,15 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     }
     await Promise.all([brokers.start(), triggers.start()]);
     rebuild();
-    const { EventTypeCreator } = await import('./eventtypes.ts');
+    const { EventTypeCreator, brokerAddressable } = await import('./eventtypes.ts');
     const eventTypes = new EventTypeCreator(client, log);
     await eventTypes.start();
     engine.onAccepted = (key, attrs) => {
       const i = key.indexOf('/');
-      eventTypes.observe(brokers.get(key.slice(i + 1), key.slice(0, i)), attrs);
+      const b = brokers.get(key.slice(i + 1), key.slice(0, i));
+      if (b) eventTypes.observe(brokerAddressable(b), attrs);
     };
+    engine.onReply = (route, attrs) => eventTypes.observe({ kind: 'Trigger', name: route.name, namespace: route.namespace, uid: route.uid }, attrs);
     ready = true;
     stops.push(() => {
       eventTypes.stop();
@@ -122,6 +140,8 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   }
   const bind = values.bind ?? '0.0.0.0';
   const ingress = http.createServer({ keepAliveTimeout: 65_000 }, ingressHandler(engine, log));
+  const fast = values['no-fast-path'] ? undefined : new FastIngress(engine, log);
+  fast?.attach(ingress);
   const metrics = async () => {
     const s = engine.stats;
     const lines = Object.entries(s).map(([k, v]) => `kn_ts_broker_events_${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_total ${v}`);
@@ -129,15 +149,19 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     return `${lines.join('\n')}\n`;
   };
   const admin = http.createServer(adminHandler(engine, () => ready, metrics));
-  const listen = (s: http.Server, port: number) => new Promise<number>((res, rej) => s.once('error', rej).listen(port, bind, () => res((s.address() as AddressInfo).port)));
+  const listen = (s: httpTypes.Server, port: number) => new Promise<number>((res, rej) => s.once('error', rej).listen(port, bind, () => res((s.address() as AddressInfo).port)));
   const port = await listen(ingress, num(values.port, 8080, '--port'));
   const adminPort = await listen(admin, num(values['admin-port'], 9092, '--admin-port'));
+  const channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log }, kube);
   return {
     engine,
     port,
     adminPort,
+    channels,
     async stop() {
       ready = false;
+      fast?.close();
+      await channels?.stop();
       for (const s of stops) s();
       await new Promise<void>((r) => ingress.close(() => r()));
       ingress.closeAllConnections();
@@ -156,7 +180,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`Error: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  process.stdout.write(`${JSON.stringify({ msg: 'broker started', port: p.port, adminPort: p.adminPort })}\n`);
+  process.stdout.write(`${JSON.stringify({ msg: 'broker started', port: p.port, adminPort: p.adminPort, ...(p.channels ? { channelPort: p.channels.port } : {}) })}\n`);
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;

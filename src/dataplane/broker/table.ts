@@ -3,6 +3,7 @@
 // filters, resolved subscriber and dead-letter URIs and retry configs.
 import { retryConfig, type RetryConfig } from '../../api/eventing/delivery.ts';
 import { type Matcher, triggerMatcher } from '../../api/eventing/filters.ts';
+import type { BrokerEvent } from './event.ts';
 import { type Broker, brokerAddress, MT_BROKER_CLASS, BROKER_CLASS_ANNOTATION, type Trigger, triggerBroker } from '../../api/eventing/types.ts';
 
 export interface Route {
@@ -17,6 +18,12 @@ export interface Route {
   format: 'binary' | 'json';
   /** The spec the route was compiled from (to reuse a compiled matcher). */
   specKey: string;
+  /** The event type the filter requires exactly, if it does (the engine indexes Triggers by it; match still decides). */
+  exactType?: string | undefined;
+  /** Where a reply goes instead of back into the Broker (a channel subscription's reply): 202 when taken. */
+  reply?: (ev: BrokerEvent) => number;
+  /** The knativeerrordest of a refused reply (with `reply`). */
+  replyDest?: string;
 }
 
 export interface BrokerEntry {
@@ -24,6 +31,8 @@ export interface BrokerEntry {
   name: string;
   address: string;
   routes: Route[];
+  /** A channel (InMemoryChannel): no TTL, no knativearrivaltime, as upstream's channel dispatcher. */
+  channel?: boolean;
 }
 
 export type Table = Map<string, BrokerEntry>;
@@ -67,7 +76,27 @@ export function buildTable(brokers: Broker[], triggers: Trigger[], previous?: Ta
       retry: retryConfig(delivery),
       format: delivery?.format === 'json' ? 'json' : 'binary',
       specKey,
+      exactType: exactType(t),
     });
   }
   return table;
+}
+
+/**
+ * The `type` a Trigger's filter requires exactly, by the filters' rules (filters.ts): a non-empty
+ * legacy `filter.attributes.type`, or, when `filters` is set, a top-level `exact` with a `type`
+ * whose keys and values are all non-empty (an exact filter with an empty one is ignored).
+ */
+export function exactType(t: Pick<Trigger, 'spec'>): string | undefined {
+  const filters = t.spec?.filters;
+  if (filters && filters.length) {
+    for (const f of filters) {
+      const e = f.exact;
+      if (!e || typeof e.type !== 'string' || !e.type) continue;
+      if (Object.entries(e).every(([k, v]) => k && v)) return e.type;
+    }
+    return undefined;
+  }
+  const ty = t.spec?.filter?.attributes?.type;
+  return typeof ty === 'string' && ty ? ty : undefined;
 }

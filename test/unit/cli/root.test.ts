@@ -64,7 +64,7 @@ describe('help', () => {
     const listed = [...h.matchAll(/^ {2}([a-z]+) {2,}/gm)].map((x) => x[1]!);
     const top = new Set(Object.keys(manifest.commands).map((id) => id.split(':')[0]));
     for (const g of listed) assert.ok(top.has(g), `listed group ${g} has commands`);
-    assert.doesNotMatch(h, /\n {2}(source|channel|subscription|eventtype|secret|container) /);
+    assert.doesNotMatch(h, /\n {2}(source|channel|subscription|secret|container) /);
     assert.match(h, /Other Commands:\n  version +Show the version of this client\n/);
     assert.ok(h.endsWith('Use "kn <command> --help" for more information about a given command.\nUse "kn options" for a list of global command-line options (applies to all commands).\n'));
     assert.doesNotMatch(h, /Plugins:/);

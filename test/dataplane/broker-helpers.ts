@@ -1,0 +1,111 @@
+// Helpers of the broker's dataplane tests: the real broker process (bin/control-plane.js broker
+// --config FILE) and real node:http subscribers on 127.0.0.1.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from '../harness/env.ts';
+
+export interface Received {
+  at: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+export interface Sub {
+  url: string;
+  got: Received[];
+  server: http.Server;
+  /** Answer for the n-th request (0-based). */
+  answer: (n: number, r: Received, res: http.ServerResponse) => void;
+  waitFor(n: number, ms?: number): Promise<void>;
+}
+
+export const subs: Sub[] = [];
+export async function subscriber(answer: Sub['answer'] = (_n, _r, res) => res.writeHead(202).end()): Promise<Sub> {
+  const s: Sub = {
+    url: '',
+    got: [],
+    server: http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        const r = { at: Date.now(), headers: req.headers, body };
+        s.got.push(r);
+        s.answer(s.got.length - 1, r, res);
+      });
+    }),
+    answer,
+    async waitFor(n, ms = 10_000) {
+      const deadline = Date.now() + ms;
+      while (s.got.length < n) {
+        if (Date.now() > deadline) throw new Error(`${s.url}: got ${s.got.length} events, want ${n}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+  await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', () => r()));
+  s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}/`;
+  subs.push(s);
+  return s;
+}
+
+let dir: string | undefined;
+export const procs: ChildProcess[] = [];
+
+export async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; proc: ChildProcess }> {
+  dir ??= mkdtempSync(join(tmpdir(), 'kn-ts-broker-'));
+  const file = join(dir, `cfg-${procs.length}.yaml`);
+  writeFileSync(file, yaml);
+  const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(proc);
+  let err = '';
+  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const line = await new Promise<string>((res, rej) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) res(out.split('\n')[0]!);
+    });
+    proc.once('exit', (code) => rej(new Error(`broker exited ${code}: ${err}`)));
+  });
+  const { port, adminPort } = JSON.parse(line) as { port: number; adminPort: number };
+  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, proc };
+}
+
+export const broker = (name = 'default', delivery?: object) => `apiVersion: eventing.knative.dev/v1
+kind: Broker
+metadata: {name: ${name}, namespace: ns}
+${delivery ? `spec: {delivery: ${JSON.stringify(delivery)}}` : ''}
+---
+`;
+export const trigger = (name: string, sub: string, extra: object = {}) =>
+  `apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: {name: ${name}, namespace: ns, uid: uid-${name}}
+spec: ${JSON.stringify({ broker: 'default', subscriber: { uri: sub }, ...extra })}
+---
+`;
+
+let seq = 0;
+export async function send(url: string, attrs: Record<string, string> = {}, body = '{"hello":"world"}', headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers }> {
+  const h: Record<string, string> = { 'ce-specversion': '1.0', 'ce-id': `id-${++seq}`, 'ce-source': '/test', 'ce-type': 'dev.test', 'content-type': 'application/json', ...headers };
+  for (const [k, v] of Object.entries(attrs)) h[`ce-${k}`] = v;
+  const r = await fetch(url, { method: 'POST', headers: h, body });
+  await r.arrayBuffer();
+  return { status: r.status, headers: r.headers };
+}
+export const metric = async (admin: string, name: string) => Number(/\s(\d+)$/m.exec((await (await fetch(`${admin}/metrics`)).text()).split('\n').find((l) => l.startsWith(name + ' ')) ?? '')?.[1] ?? NaN);
+
+/** Stops every broker and subscriber the helpers started. */
+export function cleanUp(): void {
+  for (const p of procs) p.kill('SIGKILL');
+  for (const s of subs) {
+    s.server.closeAllConnections();
+    s.server.close();
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+}
