@@ -1,6 +1,7 @@
 // A transcript of kn against a whole kn-ts control plane on this machine: the real kube-apiserver
 // and kube-controller-manager, the kn-ts controller and gateway, and a stand-in kubelet
-// (test/harness/kubelet.ts). The README's usage section is its output. Run: scripts/demo/run.sh
+// (test/harness/kubelet.ts): the stand-in tier, no container runtime needed. (The README's usage
+// section comes from a real kind cluster instead: test/e2e/readme.test.ts.) Run: scripts/demo/run.sh
 import { isReady, type KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
 import { startController } from '../../src/controller/main.ts';

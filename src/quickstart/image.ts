@@ -6,6 +6,7 @@
 // of the repository (which runs `npm ci` in its first stages) works unchanged for people who build
 // it by hand with a registry in reach.
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { QuickstartError } from './errors.ts';
@@ -70,40 +71,58 @@ export function productionPackages(lockText: string | undefined): string[] | und
 /** What a package ships that Node never loads at run time: type declarations and source maps. */
 export const NOT_RUNTIME = /\.(d\.[cm]?ts|map)$/;
 
+/** Where stageTree puts what it walks: a real folder (stageInto) or a list of what would be there. */
+interface Sink {
+  dir(to: string): void;
+  file(from: string, to: string): void;
+  symlink(target: string, to: string): void;
+}
+
 /**
- * Puts the file or folder `from` at `to`: files as hard links where the file system allows it (the
- * context is only read, by docker, and is removed after the build: nothing is written but folders),
- * else as copies. In node_modules, NOT_RUNTIME files are left out (runtimeOnly), and with skipNested
- * the nested node_modules folders of a package (the lock file lists those packages on their own).
+ * Files as hard links where the file system allows it (the context is only read, by docker, and is
+ * removed after the build: nothing is written but folders), else as copies.
  */
-export function stageTree(from: string, to: string, o: { runtimeOnly?: boolean; skipNested?: boolean } = {}): void {
-  const st = statSync(from);
-  if (!st.isDirectory()) {
+const stageInto: Sink = {
+  dir: (to) => mkdirSync(to, { recursive: true }),
+  file: (from, to) => {
     mkdirSync(dirname(to), { recursive: true });
     try {
       linkSync(from, to);
     } catch {
       copyFileSync(from, to);
     }
+  },
+  symlink: (target, to) => symlinkSync(target, to),
+};
+
+/**
+ * Puts the file or folder `from` at `to` through the sink. In node_modules, NOT_RUNTIME files are
+ * left out (runtimeOnly), and with skipNested the nested node_modules folders of a package (the lock
+ * file lists those packages on their own).
+ */
+export function stageTree(from: string, to: string, o: { runtimeOnly?: boolean; skipNested?: boolean } = {}, sink: Sink = stageInto): void {
+  const st = statSync(from);
+  if (!st.isDirectory()) {
+    sink.file(from, to);
     return;
   }
-  mkdirSync(to, { recursive: true });
+  sink.dir(to);
   for (const e of readdirSync(from, { withFileTypes: true })) {
     const src = join(from, e.name);
     const dst = join(to, e.name);
     if (e.isDirectory()) {
-      if (!(o.skipNested && e.name === 'node_modules')) stageTree(src, dst, o);
-    } else if (e.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
-    else if (e.isFile() && !(o.runtimeOnly && NOT_RUNTIME.test(e.name))) stageTree(src, dst);
+      if (!(o.skipNested && e.name === 'node_modules')) stageTree(src, dst, o, sink);
+    } else if (e.isSymbolicLink()) sink.symlink(readlinkSync(src), dst);
+    else if (e.isFile() && !(o.runtimeOnly && NOT_RUNTIME.test(e.name))) stageTree(src, dst, {}, sink);
   }
 }
 
 /** Stages the production dependencies of root into dest/node_modules. */
-function stageNodeModules(root: string, dest: string): void {
+function stageNodeModules(root: string, dest: string, sink: Sink): void {
   const lockFile = join(root, 'package-lock.json');
   const pkgs = productionPackages(existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : undefined);
   if (!pkgs) {
-    stageTree(join(root, 'node_modules'), join(dest, 'node_modules'), { runtimeOnly: true });
+    stageTree(join(root, 'node_modules'), join(dest, 'node_modules'), { runtimeOnly: true }, sink);
     return;
   }
   for (const p of pkgs) {
@@ -112,15 +131,12 @@ function stageNodeModules(root: string, dest: string): void {
     if (!existsSync(from)) continue;
     // Each package without its nested node_modules (nested packages are entries of their own) and
     // without what is never loaded at run time.
-    stageTree(from, join(dest, p), { runtimeOnly: true, skipNested: true });
+    stageTree(from, join(dest, p), { runtimeOnly: true, skipNested: true }, sink);
   }
 }
 
-/**
- * Stages the control-plane image's build context in a new temporary folder: the runtime stage's
- * Dockerfile and every file it copies, from the local install at root. The caller removes it.
- */
-export function stageImageContext(root: string): string {
+/** The runtime stage of root's Dockerfile, with a clear error for each part of the install that is missing. */
+function stagedDockerfile(root: string): StagedDockerfile {
   const dockerfile = join(root, 'Dockerfile');
   if (!existsSync(dockerfile)) {
     throw new QuickstartError(`there is no Dockerfile in ${root} to build the control-plane image from: run kn from a kn-ts source checkout, or pass --image <published image>`);
@@ -132,13 +148,49 @@ export function stageImageContext(root: string): string {
       throw new QuickstartError(`the control-plane image needs ${s} from ${root}, which is missing: ${fix}, then run 'kn quickstart kind' again`);
     }
   }
+  return staged;
+}
+
+function walkContext(root: string, staged: StagedDockerfile, dir: string, sink: Sink): void {
+  for (const s of new Set(staged.sources)) {
+    if (s === 'node_modules') stageNodeModules(root, dir, sink);
+    else stageTree(join(root, s), join(dir, s), {}, sink);
+  }
+}
+
+/** The label of the control-plane image that records which build context it was built from. */
+export const CONTEXT_LABEL = 'dev.kn-ts.context';
+
+/**
+ * A fingerprint of the build context stageImageContext would stage, without staging it: the staged
+ * Dockerfile and each file's path, size and modification time (a build or `npm ci` rewrites what it
+ * changes). Equal fingerprints mean the image built from the earlier context is this one's.
+ */
+export function contextFingerprint(root: string): string {
+  const staged = stagedDockerfile(root);
+  const h = createHash('sha256').update(staged.text);
+  const add = (kind: string, to: string, extra: string) => h.update(`\0${kind}\0${to}\0${extra}`);
+  walkContext(root, staged, '', {
+    dir: (to) => add('d', to, ''),
+    file: (from, to) => {
+      const st = statSync(from);
+      add('f', to, `${st.size}:${st.mtimeMs}`);
+    },
+    symlink: (target, to) => add('l', to, target),
+  });
+  return h.digest('hex').slice(0, 32);
+}
+
+/**
+ * Stages the control-plane image's build context in a new temporary folder: the runtime stage's
+ * Dockerfile and every file it copies, from the local install at root. The caller removes it.
+ */
+export function stageImageContext(root: string): string {
+  const staged = stagedDockerfile(root);
   const dir = mkdtempSync(join(tmpdir(), 'kn-ts-image-'));
   try {
     writeFileSync(join(dir, 'Dockerfile'), staged.text);
-    for (const s of new Set(staged.sources)) {
-      if (s === 'node_modules') stageNodeModules(root, dir);
-      else stageTree(join(root, s), join(dir, s));
-    }
+    walkContext(root, staged, dir, stageInto);
     return dir;
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
@@ -147,8 +199,23 @@ export function stageImageContext(root: string): string {
 }
 
 /** `docker build` of a staged context: nothing inside the build reaches a network. */
-export function stagedBuild(image: string, context: string): Invocation {
-  return inv('docker', ['build', '--network=none', '-t', image, context]);
+export function stagedBuild(image: string, context: string, fingerprint?: string): Invocation {
+  return inv('docker', ['build', '--network=none', ...(fingerprint ? ['--label', `${CONTEXT_LABEL}=${fingerprint}`] : []), '-t', image, context]);
+}
+
+/** The context fingerprint the local image was built from (empty output when it has none or is not there). */
+export function builtFingerprint(image: string): Invocation {
+  return inv('docker', ['image', 'inspect', '--format', `{{json .Config.Labels}}`, image]);
+}
+
+/** The fingerprint in `docker image inspect --format '{{json .Config.Labels}}'` output, if any. */
+export function parseBuiltFingerprint(stdout: string): string | undefined {
+  try {
+    const labels = JSON.parse(stdout.trim() || 'null') as Record<string, string> | null;
+    return labels?.[CONTEXT_LABEL];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The --dry-run lines of the build. */
@@ -156,6 +223,7 @@ export function stagedBuildPlan(root: string, image: string): string[] {
   return [
     `stage a build context in a temporary folder: the runtime stage of ${join(root, 'Dockerfile')} and what it copies from ${root}`,
     '(dist/, bin/, manifests/, package.json, oclif.manifest.json; node_modules with production dependencies only)',
-    `$ docker build --network=none -t ${image} <staged folder>   (cached layers make a re-run quick)`,
+    `$ docker image inspect --format '{{json .Config.Labels}}' ${image}   (the build is skipped when its ${CONTEXT_LABEL} label is the context's fingerprint)`,
+    `$ docker build --network=none --label ${CONTEXT_LABEL}=<fingerprint> -t ${image} <staged folder>   (started while kind creates the cluster)`,
   ];
 }

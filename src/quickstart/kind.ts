@@ -7,7 +7,8 @@ import { type Ctx, type Deps, runQuickstart, type Step } from './steps.ts';
 import { checkDependencies, describeInvocation, docker, kind, lastLine, parseKindClusters, runOrFail } from './tools.ts';
 import { planUsesImage } from './manifests.ts';
 import { rmSync } from 'node:fs';
-import { stageImageContext, stagedBuild, stagedBuildPlan } from './image.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { builtFingerprint, contextFingerprint, parseBuiltFingerprint, stageImageContext, stagedBuild, stagedBuildPlan } from './image.ts';
 
 const INSTALL_DOCKER = "install Docker (https://docs.docker.com/get-docker/; Debian/Ubuntu: 'sudo apt-get install docker.io'), or Podman with KIND_EXPERIMENTAL_PROVIDER=podman";
 const INSTALL_KIND = "install kind v0.30 or newer (https://kind.sigs.k8s.io/docs/user/quick-start/#installation, e.g. 'go install sigs.k8s.io/kind@v0.30.0')";
@@ -16,6 +17,44 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
   const again = "then run 'kn quickstart kind' again";
   const image = controlPlaneImage(o);
   const unused = planUsesImage(plan, image) ? undefined : `nothing to be installed runs ${image}`;
+  const buildWanted = !unused && !o.image && !o.skipBuild;
+  /** The build started while kind creates the cluster (it needs only the local Docker). */
+  let building: Promise<string | undefined> | undefined;
+  /** Builds the image unless the local one was built from the same context; a new title when it was. */
+  const buildImage = async (ctx: Ctx, onLine?: (l: string) => void): Promise<string | undefined> => {
+    const { runner } = ctx.deps;
+    const fingerprint = contextFingerprint(o.root);
+    const have = builtFingerprint(image);
+    const r = await runner.run(have.cmd, have.args);
+    if (r.exitCode === 0 && parseBuiltFingerprint(r.stdout) === fingerprint) return `Control-plane image ${image} is up to date (its build context is unchanged)`;
+    const context = stageImageContext(o.root);
+    try {
+      await runOrFail(
+        runner,
+        stagedBuild(image, context, fingerprint),
+        `building the control-plane image ${image}`,
+        `fix the build (see docker's output above), or pass --image <published image>`,
+        onLine,
+      );
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+    return undefined;
+  };
+  /**
+   * Loads the image into the node once it is built and the node's containerd answers, while kind
+   * still creates the cluster (kubeadm init takes most of it): tried every 2 s until the create
+   * ends; true when a load succeeded. The load step loads normally otherwise.
+   */
+  let loading: Promise<boolean> | undefined;
+  const loadEarly = async (ctx: Ctx, createEnded: () => boolean): Promise<boolean> => {
+    const load = kind.load(image, o.name);
+    for (let i = 0; i < 300 && !createEnded(); i++) {
+      if ((await ctx.deps.runner.run(load.cmd, load.args)).exitCode === 0) return true;
+      await sleep(2000);
+    }
+    return false;
+  };
   const steps: Step[] = [
     {
       title: 'Checking dependencies',
@@ -58,9 +97,17 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
               `host port ${o.port} on 127.0.0.1 is already in use: stop what listens there (another web server or kind cluster) or pass --port ${o.port === 80 ? 8080 : o.port + 1}`,
             );
           }
+          let createEnded = false;
+          if (buildWanted) {
+            building = buildImage(ctx);
+            loading = building.then(() => loadEarly(ctx, () => createEnded)).catch(() => false);
+            building.catch(() => undefined); // awaited by the build step (or below when the create fails)
+          }
           const create = kind.create(o);
           const r = await runner.run(create.cmd, create.args, { input: create.input, onLine: (l) => io.output(l) });
+          createEnded = true;
           if (r.exitCode !== 0) {
+            await Promise.all([building?.catch(() => undefined), loading]);
             // kind removes a cluster it could not create: nothing is left half-made.
             const nodeImage = create.args[create.args.indexOf('--image') + 1]!;
             const fix = /failed to pull image|pull access denied|No such image/i.test(`${r.stderr}\n${r.stdout}`)
@@ -85,18 +132,8 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
           : stagedBuildPlan(o.root, image),
       skip: () => unused ?? (o.image ? `Using published image ${o.image}` : o.skipBuild ? `Skipping the build of ${image} (--skip-build)` : false),
       run: async (ctx, io) => {
-        const context = stageImageContext(o.root);
-        try {
-          await runOrFail(
-            ctx.deps.runner,
-            stagedBuild(image, context),
-            `building the control-plane image ${image}`,
-            `fix the build (see docker's output above), or pass --image <published image>`,
-            (l) => io.output(l),
-          );
-        } finally {
-          rmSync(context, { recursive: true, force: true });
-        }
+        const title = await (building ?? buildImage(ctx, (l) => io.output(l)));
+        if (title) io.title(title);
       },
     },
     {
@@ -104,6 +141,10 @@ export function kindSteps(o: QuickstartOptions, plan: ReturnType<typeof buildPla
       plan: unused ? [`skipped: ${unused}`] : o.image ? ['skipped (--image)'] : [describeInvocation(kind.load(image, o.name))],
       skip: () => unused ?? (o.image ? `Not loading: the node pulls ${o.image}` : false),
       run: async (ctx, io) => {
+        if (await loading) {
+          io.title(`Loaded ${image} into kind cluster '${o.name}' while it was created`);
+          return;
+        }
         await runOrFail(
           ctx.deps.runner,
           kind.load(image, o.name),

@@ -224,7 +224,9 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
     );
     const calls = s.calls().map(line);
     assert.ok(calls.includes('kind create cluster --name knative --image kindest/node:v1.34.0 --config -'), calls.join('\n'));
-    assert.ok(!calls.some((c) => c.startsWith('docker build') || c.startsWith('kind get kubeconfig')), calls.join('\n'));
+    // The image build may have started beside the create (and a load been tried); nothing is applied.
+    assert.ok(!calls.some((c) => c.startsWith('kind get kubeconfig')), calls.join('\n'));
+    assert.equal(await client.find(R.Namespace, 'knative-serving'), undefined, 'nothing was applied');
   });
 
   it('image build fails: nothing is applied', async () => {
@@ -250,7 +252,7 @@ describe('kn quickstart kind: failures are one clear line, exit non-zero, and cr
       '$ kind create cluster --name knative --image kindest/node:v1.34.0 --config - <<EOF',
       'hostPort: 8080',
       'listenAddress: "127.0.0.1"',
-      `$ docker build --network=none -t ${IMAGE} <staged folder>`,
+      `$ docker build --network=none --label dev.kn-ts.context=<fingerprint> -t ${IMAGE} <staged folder>`,
       `$ kind load docker-image ${IMAGE} --name knative`,
       'config-network gets autocreate-cluster-domain-claims: "true"',
       'Deployment knative-serving/controller',
@@ -282,18 +284,24 @@ describe('kn quickstart kind on a fresh machine, then again', () => {
     }
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     const calls = first.calls();
-    // The build context is staged in a fresh temporary folder (src/quickstart/image.ts).
-    assert.deepEqual(calls.map(line).map((l) => l.replace(/kn-ts-image-\w+$/, 'kn-ts-image-X')), [
-      'docker version --format {{json .}}',
-      'kind version -q',
-      'kind get clusters',
+    // The build context is staged in a fresh temporary folder (src/quickstart/image.ts); the image is
+    // built while kind creates the cluster, and loaded once it is built and the node is there (tried
+    // while the create runs; this fake kind creates at once).
+    const seen = calls.map(line).map((l) => l.replace(/kn-ts-image-\w+$/, 'kn-ts-image-X').replace(/context=[0-9a-f]{32}/, 'context=F'));
+    assert.deepEqual(seen.slice(0, 3), ['docker version --format {{json .}}', 'kind version -q', 'kind get clusters']);
+    const build = `docker build --network=none --label dev.kn-ts.context=F -t ${IMAGE} ${join(tmpdir(), 'kn-ts-image-X')}`;
+    const load = `kind load docker-image ${IMAGE} --name knative`;
+    assert.ok(seen.lastIndexOf(load) > seen.indexOf(build) && seen.indexOf(load) > seen.indexOf(build), `loaded after the build:\n${seen.join('\n')}`);
+    assert.deepEqual(new Set(seen.slice(3).filter((l) => l !== load)), new Set([
+      `docker image inspect --format {{json .Config.Labels}} ${IMAGE}`,
+      build,
       'kind create cluster --name knative --image kindest/node:v1.34.0 --config -',
       'kind get kubeconfig --name knative',
-      `docker build --network=none -t ${IMAGE} ${join(tmpdir(), 'kn-ts-image-X')}`,
-      `kind load docker-image ${IMAGE} --name knative`,
-    ]);
+    ]));
+    assert.ok(seen.indexOf(`docker image inspect --format {{json .Config.Labels}} ${IMAGE}`) < seen.indexOf(build), seen.join('\n'));
+    const create = calls.find((c) => line(c).startsWith('kind create'))!;
     // The kind config: host 127.0.0.1:80 → node port 31080.
-    const cfg = parseAllDocuments(calls[3]!.stdin ?? '')[0]!.toJS() as { nodes: { extraPortMappings: unknown[] }[] };
+    const cfg = parseAllDocuments(create.stdin ?? '')[0]!.toJS() as { nodes: { extraPortMappings: unknown[] }[] };
     assert.deepEqual(cfg.nodes[0]!.extraPortMappings, [{ containerPort: 31080, hostPort: 80, listenAddress: '127.0.0.1', protocol: 'TCP' }]);
 
     // What is on the cluster now, applied by server-side apply with our field manager.

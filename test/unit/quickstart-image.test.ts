@@ -2,11 +2,11 @@
 // (the repository's real Dockerfile and package-lock.json, and a made-up install in a temp folder).
 // The build itself runs on a real Docker in the e2e tier (test/e2e).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { productionPackages, runtimeDockerfile, stageImageContext, stagedBuild } from '../../src/quickstart/image.ts';
+import { contextFingerprint, parseBuiltFingerprint, productionPackages, runtimeDockerfile, stageImageContext, stagedBuild } from '../../src/quickstart/image.ts';
 import { REPO } from '../harness/env.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'kn-image-test-'));
@@ -128,7 +128,30 @@ describe('stageImageContext', () => {
     assert.throws(() => stageImageContext(install({ skip: 'Dockerfile' })), /there is no Dockerfile in .* pass --image <published image>/);
   });
 
-  it('is built with no network inside the build', () => {
+  it('is built with no network inside the build, labelled with the fingerprint of its context', () => {
     assert.deepEqual(stagedBuild('dev.local/x:1', '/tmp/ctx').args, ['build', '--network=none', '-t', 'dev.local/x:1', '/tmp/ctx']);
+    assert.deepEqual(stagedBuild('dev.local/x:1', '/tmp/ctx', 'f00').args, ['build', '--network=none', '--label', 'dev.kn-ts.context=f00', '-t', 'dev.local/x:1', '/tmp/ctx']);
+    assert.equal(parseBuiltFingerprint('{"dev.kn-ts.context":"f00","other":"x"}\n'), 'f00');
+    assert.equal(parseBuiltFingerprint('null\n'), undefined, 'an image without labels');
+    assert.equal(parseBuiltFingerprint(''), undefined, 'no such image');
+  });
+
+  it('the fingerprint changes with what would be staged, and only with that', () => {
+    const root = install();
+    const fp = contextFingerprint(root);
+    assert.match(fp, /^[0-9a-f]{32}$/);
+    assert.equal(contextFingerprint(root), fp, 'stable');
+    writeFileSync(join(root, 'package-lock.json.bak'), 'not in the context');
+    writeFileSync(join(root, 'node_modules/dev/index.js'), 'a dev package is not staged');
+    writeFileSync(join(root, 'node_modules/a/node_modules/b/index.d.ts'), 'nor declarations');
+    assert.equal(contextFingerprint(root), fp, 'files outside the context change nothing');
+    writeFileSync(join(root, 'dist/sub/main.js'), 'export {};');
+    const fp2 = contextFingerprint(root);
+    assert.notEqual(fp2, fp, 'a rebuilt file of dist/');
+    utimesSync(join(root, 'node_modules/a/node_modules/b/index.js'), new Date(), new Date(2000, 0, 1));
+    assert.notEqual(contextFingerprint(root), fp2, 'a reinstalled production package (same size, new mtime)');
+    const fp3 = contextFingerprint(root);
+    writeFileSync(join(root, 'Dockerfile'), readFileSync(join(root, 'Dockerfile'), 'utf8') + 'USER 65532\n');
+    assert.notEqual(contextFingerprint(root), fp3, 'the Dockerfile');
   });
 });

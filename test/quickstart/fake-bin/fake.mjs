@@ -88,6 +88,14 @@ if (tool === 'docker') {
       process.exit(1);
     }
     out('27.3.1');
+  } else if (argv[0] === 'image' && argv[1] === 'inspect') {
+    // The labels the last fake build gave the image (kept in the state folder).
+    const f = join(state, 'docker-images', encodeURIComponent(argv.at(-1)));
+    if (!existsSync(f)) {
+      err(`Error response from daemon: No such image: ${argv.at(-1)}`);
+      process.exit(1);
+    }
+    out(readFileSync(f, 'utf8'));
   } else if (argv[0] === 'build') {
     out('#1 [internal] load build definition from Dockerfile');
     if (env.FAKE_DOCKER_BUILD_FAIL) {
@@ -96,6 +104,9 @@ if (tool === 'docker') {
       process.exit(1);
     }
     out(`#14 naming to ${flag('-t')} done`);
+    const labels = Object.fromEntries(argv.flatMap((a, i) => (argv[i - 1] === '--label' ? [a.split(/=(.*)/s).slice(0, 2)] : [])));
+    mkdirSync(join(state, 'docker-images'), { recursive: true });
+    writeFileSync(join(state, 'docker-images', encodeURIComponent(flag('-t'))), JSON.stringify(labels));
   } else {
     err(`fake docker: unexpected ${argv.join(' ')}`);
     process.exit(2);
@@ -127,6 +138,10 @@ if (tool === 'docker') {
     }
     out(kubeconfigFor(`kind-${name}`));
   } else if (sub === 'load docker-image') {
+    if (!exists(flag('--name') ?? 'kind')) {
+      err(`ERROR: no nodes found for cluster "${flag('--name') ?? 'kind'}"`);
+      process.exit(1);
+    }
     out(`Image: "${argv[2]}" with ID "sha256:0123" not yet present on node "${flag('--name')}-control-plane", loading...`);
   } else if (sub === 'delete cluster') {
     rmSync(join(state, 'kind', flag('--name') ?? 'kind'), { force: true });
