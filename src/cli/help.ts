@@ -53,7 +53,7 @@ export function groupHelp(m: Manifest, topic: string): string {
   const group = GROUPS.find((g) => g.name === words[0]);
   const own = m.commands[topic];
   const summary = (words.length === 1 ? group?.summary : undefined) ?? own?.summary ?? topicSummary(m, topic);
-  const out = [summary, '', 'Usage:', `  kn ${words.join(' ')} [options]`, ''];
+  const out = [words.length === 1 && group?.description ? group.description : summary, '', 'Usage:', `  kn ${words.length === 1 && group?.use ? group.use : words.join(' ')} [options]`, ''];
   // cobra's template writes "Aliases: " with a trailing space.
   if (words.length === 1 && group?.aliases.length) out.push('Aliases: ', `  ${[group.name, ...group.aliases].join(', ')}`, '');
   const rows: [string, string][] = childrenOf(m, topic).map((c) => {
@@ -108,7 +108,12 @@ export function commandHelp(c: ManifestCommand): string {
     out.push('Examples:', '');
     for (const e of c.examples) {
       const text = typeof e === 'string' ? e : `${e.description}\n${e.command}`;
-      out.push(...text.replace(/<%= config.bin %>/g, 'kn').split('\n').map((l) => (l ? `  ${l}` : '')));
+      for (const l of text.replace(/<%= config.bin %>/g, 'kn').split('\n')) {
+        // Examples are separated by a blank line: before a comment that follows a command.
+        const prev = out.at(-1) ?? '';
+        if (l.startsWith('#') && prev !== '' && !prev.trimStart().startsWith('#')) out.push('');
+        out.push(l ? `  ${l}` : '');
+      }
     }
     out.push('');
   }

@@ -11,7 +11,8 @@
 //   golden/parity/upstream/<case>.txt and checked too, so both sides are visible in review.
 //
 // KN_TS_UPDATE_GOLDEN=1 rewrites the golden files from this run. The count of identical commands is
-// printed: `parity: N of M commands identical to upstream kn`.
+// printed: `parity: N of M commands identical to upstream kn`. KN_TS_PARITY_KN=<path of bin/run.js>
+// runs another build of kn-ts instead (say, an older commit, to count before and after a change).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,7 +139,8 @@ describe('kn output parity with upstream kn (golden files)', () => {
     const differing: string[] = [];
     const problems: string[] = [];
     for (const k of CASES) {
-      const ours = render(k.args, await runKn(substitute(k.args, TS, IMAGE), { env, kubeconfig: cluster.kubeconfig }), TS);
+      const args = substitute(k.args, TS, IMAGE);
+      const ours = render(k.args, process.env.KN_TS_PARITY_KN ? await runUpstream(process.execPath, ['--', process.env.KN_TS_PARITY_KN, ...args], env) : await runKn(args, { env, kubeconfig: cluster.kubeconfig }), TS);
       try {
         checkGolden(join(GOLDEN, `${k.id}.txt`), ours);
       } catch (e) {

@@ -32,6 +32,8 @@ export function normalize(text: string, side: Side, help: boolean): string {
       // Tables: an age's width moves the columns after it; compare the cells, not the padding.
       if (aged !== line && /^[^\s]/.test(line) && !line.startsWith('Age:')) return aged.replace(/ {2,}/g, '   ');
       if (/^(NAMESPACE|NAME) {2,}/.test(line)) return line.replace(/ {2,}/g, '   ');
+      // A condition row pads its age to 6 (`%6s`): the age's width is not the layout's.
+      if (/^ {2,}(\+\+|!!|\?\?| [WI!]) /.test(line)) return aged.replace(/ +<age>/, ' <age>');
       return aged;
     })
     .join('\n');
