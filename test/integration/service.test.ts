@@ -417,7 +417,7 @@ status: {}
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "Service 'j' created in namespace 'default'.\n");
     const obj = JSON.parse(readFileSync(f, 'utf8'));
-    assert.deepEqual(Object.keys(obj), ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+    assert.deepEqual(Object.keys(obj), ['kind', 'apiVersion', 'metadata', 'spec', 'status']);
     assert.equal(obj.metadata.namespace, 'default');
   });
 });
