@@ -136,7 +136,7 @@ export async function runDirect(id: string, cmd: ManifestCommand, args: string[]
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     const { translateOclifError } = await import('./oclif-errors.ts');
-    process.stderr.write(formatError(translateOclifError(err, path, cmd), path, !(err as { noHint?: boolean }).noHint));
+    process.stderr.write(formatError(translateOclifError(err, path, cmd), !(err as { noHint?: boolean }).noHint));
     return 1;
   } finally {
     session.close();

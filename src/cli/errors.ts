@@ -12,15 +12,20 @@ export class UserError extends Error {
   }
 }
 
-export function formatError(err: unknown, commandPath = 'kn', hint = true): string {
+/**
+ * The hint names a command only when the message quotes one (`'kn service create'`, as in
+ * `unknown flag: --foo for 'kn service create'`); otherwise it is `Run 'kn --help' for usage`,
+ * as upstream kn's printError.
+ */
+export function formatError(err: unknown, hint = true): string {
   const e = err as { message?: string; oclif?: { exit?: number } };
   let msg = String(e?.message ?? err).trim();
   msg = cleanApiNoise(msg.replace(/^error:\s*/i, ''));
   // Keep it to one line: the first line of multi-line messages from libraries.
   const lines = [`Error: ${msg}`];
   if (hint) {
-    const quoted = /'(kn(?: [a-z0-9-]+)*)'/.exec(msg)?.[1];
-    lines.push(`Run '${quoted ?? commandPath} --help' for usage`);
+    const quoted = /'(kn\s.+?)'/.exec(msg)?.[1];
+    lines.push(`Run '${quoted ?? 'kn'} --help' for usage`);
   }
   if (process.env.KN_TS_DEBUG && err instanceof Error && err.stack) lines.push(err.stack);
   return lines.join('\n') + '\n';

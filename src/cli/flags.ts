@@ -20,8 +20,15 @@ export const int = (summary: string, o: Common & { min?: number; max?: number; h
 export const intDefault = (summary: string, def: number, o: Common & { min?: number; max?: number; helpValue?: string } = {}) =>
   Flags.integer({ summary, helpValue: 'int', default: def, ...o });
 
-/** A bool; with allowNo, --no-X is accepted too (upstream's --X / --no-X pairs). */
-export const bool = (summary: string, o: Common & { default?: boolean; allowNo?: boolean } = {}) => Flags.boolean({ summary, ...o });
+/**
+ * A bool; with allowNo, --no-X is accepted too (upstream's --X / --no-X pairs). `helpDefault` is
+ * the default the help shows when the code, not oclif, applies it (the flag stays unset unless given).
+ */
+export const bool = (summary: string, o: Common & { default?: boolean; allowNo?: boolean; helpDefault?: boolean } = {}) => {
+  const { helpDefault, ...rest } = o;
+  const f = Flags.boolean({ summary, ...rest });
+  return helpDefault === undefined ? f : Object.assign(f, { helpDefault });
+};
 
 export const namespaceFlag = { namespace: str('Specify the namespace to operate in.', { char: 'n' }) };
 

@@ -15,8 +15,8 @@ import { defaultPluginsDir, findPlugin, listPlugins } from './plugins.ts';
 type OclifCore = typeof OclifNS;
 
 const write = (s: string) => process.stdout.write(s);
-const fail = (msg: string, cmd = 'kn', hint = true): number => {
-  process.stderr.write(formatError(new UserError(msg), cmd, hint));
+const fail = (msg: string, hint = true): number => {
+  process.stderr.write(formatError(new UserError(msg), hint));
   return 1;
 };
 
@@ -139,14 +139,13 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       const subs = childrenOf(m, topic).join(', ');
-      return fail(`no sub-command given for 'kn ${topic.replace(/:/g, ' ')}'. Available sub-commands: ${subs}`, `kn ${topic.replace(/:/g, ' ')}`);
+      return fail(`no sub-command given for 'kn ${topic.replace(/:/g, ' ')}'. Available sub-commands: ${subs}`);
     } else {
       const plugin = findPlugin(n.words, pluginsDir);
       if (plugin && plugin.consumed > depth) return runPlugin(plugin.plugin.path, [...n.words.slice(plugin.consumed), ...n.rest, ...n.globals]);
       const subs = childrenOf(m, topic);
       return fail(
         `unknown sub-command '${next}' for 'kn ${topic.replace(/:/g, ' ')}'. Available sub-commands: ${subs.join(', ')}`,
-        `kn ${topic.replace(/:/g, ' ')}`,
       );
     }
   }
@@ -158,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     const hints = [...new Set(suggest(n.words[0]!, top).map(canonicalGroup))];
     process.stderr.write(
       `Error: unknown command "${n.words[0]}" for "kn"` +
-        (hints.length ? `\n\nDid you mean this?\n\t${hints.join('\n\t')}\n` : '\n') +
+        (hints.length ? `\n\nDid you mean this?\n\t${hints.join('\n\t')}\n\n` : '\n') +
         `Run 'kn --help' for usage\n`,
     );
     return 1;
@@ -198,7 +197,7 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as { oclif?: { exit?: number }; code?: string; message?: string };
     if (e?.code === 'EEXIT' || (e?.oclif?.exit !== undefined && !e.message?.trim())) return e.oclif?.exit ?? 0;
     const { translateOclifError } = await import('./oclif-errors.ts');
-    process.stderr.write(formatError(translateOclifError(err, path, cmd), path, !(err as { noHint?: boolean }).noHint));
+    process.stderr.write(formatError(translateOclifError(err, path, cmd), !(err as { noHint?: boolean }).noHint));
     return 1;
   }
 }
@@ -207,6 +206,6 @@ function runPlugin(path: string, args: string[]): number {
   // Required here: loading child_process (with net and dgram) is a cost only plugins need.
   const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcessNS;
   const r = spawnSync(path, args, { stdio: 'inherit' });
-  if (r.error) return fail(String(r.error.message), 'kn', false);
+  if (r.error) return fail(String(r.error.message), false);
   return r.status ?? 1;
 }

@@ -12,7 +12,8 @@ export function translateOclifError(err: unknown, path: string, cmd: ManifestCom
     return new Error(`unexpected argument${m[1]!.includes(',') ? 's' : ''} ${m[1]!.trim()} for '${path}'`);
   }
   if ((m = /Missing required flag:?\s*\n?\s*-*([\w-]+)/.exec(msg)) || (m = /Missing required flag ([\w-]+)/.exec(msg))) {
-    return new Error(`required flag(s) "${m[1]}" not set for '${path}'`);
+    // cobra checks required flags after parsing: its error carries no command path.
+    return new Error(`required flag(s) "${m[1]}" not set`);
   }
   if ((m = /Missing (\d+ )?required args?:?\s*\n?\s*([\w-]+)/.exec(msg))) {
     const arg = cmd.args[m[2]!];

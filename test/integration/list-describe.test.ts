@@ -255,11 +255,11 @@ describe('kn list and describe on the API server', () => {
     const r = await runKn(['service', 'describe', 'nope', '-n', ns]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, `Error: services.serving.knative.dev "nope" not found\nRun 'kn service describe --help' for usage\n`);
+    assert.equal(r.stderr, `Error: services.serving.knative.dev "nope" not found\nRun 'kn --help' for usage\n`);
     const rv = await runKn(['revision', 'describe', 'nope', '-n', ns]);
-    assert.equal(rv.stderr, `Error: revisions.serving.knative.dev "nope" not found\nRun 'kn revision describe --help' for usage\n`);
+    assert.equal(rv.stderr, `Error: revisions.serving.knative.dev "nope" not found\nRun 'kn --help' for usage\n`);
     const rt = await runKn(['route', 'describe', 'nope', '-n', ns]);
-    assert.equal(rt.stderr, `Error: routes.serving.knative.dev "nope" not found\nRun 'kn route describe --help' for usage\n`);
+    assert.equal(rt.stderr, `Error: routes.serving.knative.dev "nope" not found\nRun 'kn --help' for usage\n`);
   });
 
   it('revision list: sort by service then generation desc, TRAFFIC and TAGS, revisions alias', async () => {

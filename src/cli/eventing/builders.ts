@@ -81,7 +81,7 @@ export function buildTrigger(name: string, namespace: string, f: TriggerFlagValu
       apiVersion: 'eventing.knative.dev/v1',
       kind: 'Trigger',
       metadata: { name, namespace, labels: { [BROKER_LABEL]: broker } },
-      spec: { broker, ...(Object.keys(attributes).length ? { filter: { attributes } } : {}), subscriber: sinkDestination(sink, namespace) },
+      spec: { broker, filter: Object.keys(attributes).length ? { attributes } : {}, subscriber: sinkDestination(sink, namespace) },
     },
   };
 }
@@ -121,7 +121,8 @@ export function describeBroker(b: Broker, details: boolean, now = Date.now()): s
   dw.writeLine();
   const a = dw.writeAttribute('Address', '');
   a.writeAttribute('URL', b.status?.address?.url ?? '');
-  const d = b.spec?.delivery;
+  // Upstream prints no delivery; kn-ts shows it with -v (docs/compatibility.md).
+  const d = details ? b.spec?.delivery : undefined;
   if (d) {
     dw.writeLine();
     const w = dw.writeAttribute('Delivery', '');

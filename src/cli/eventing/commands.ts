@@ -38,8 +38,15 @@ async function checkSink(client: KubeClient, sink: ParsedSink | undefined): Prom
   if (r) await client.get(r, sink.ref.name, sink.ref.namespace);
 }
 
+// Upstream kn's wording, which differs from command to command.
+const NAME_REQUIRED: Record<string, string> = {
+  'trigger create': "'trigger create' requires the name of the trigger",
+  'trigger update': 'name of trigger required',
+  'trigger delete': "'trigger delete' requires the name of the trigger as single argument",
+  'trigger describe': "'kn trigger describe' requires name of the trigger as single argument",
+};
 const oneName = (ctx: CommandContext, argv: unknown[], noun: Noun, verb: string): string => {
-  if (argv.length !== 1 || !argv[0]) throw ctx.userError(noun === 'trigger' && verb !== 'describe' ? 'name of trigger required' : `'kn ${noun} ${verb}' requires the ${noun} name given as single argument`);
+  if (argv.length !== 1 || !argv[0]) throw ctx.userError(NAME_REQUIRED[`${noun} ${verb}`] ?? `'${noun} ${verb}' requires the ${noun} name given as single argument`);
   return argv[0] as string;
 };
 

@@ -63,7 +63,7 @@ export async function tailBroker(
   flags: NamespaceFlagValues & { filter?: string; output?: string; 'max-events'?: string; timestamps?: boolean },
   argv: unknown[],
 ): Promise<void> {
-  if (argv.length !== 1 || !argv[0]) throw ctx.userError("'kn broker tail' requires the broker name given as single argument");
+  if (argv.length !== 1 || !argv[0]) throw ctx.userError("'broker tail' requires the broker name given as single argument");
   const name = argv[0] as string;
   const out = flags.output ?? 'pretty';
   if (out !== 'pretty' && out !== 'json') throw ctx.userError(`invalid --output ${JSON.stringify(out)}: use pretty or json`);

@@ -7,7 +7,8 @@ import { OUTPUT_FORMATS } from './formats.ts';
 export { checkOutput, type ListPrint, type OutputFlagValues, printList, printObject } from './print.ts';
 
 export const outputFlags = (extra: string[] = []) => ({
-  output: str(`Output format. One of: ${[...OUTPUT_FORMATS, ...extra].join('|')}.`, { char: 'o' }),
+  // upstream's two wordings: cli-runtime's list, or kn's own where describe adds `url`.
+  output: str(extra.length ? `Output format. One of: ${[...OUTPUT_FORMATS, ...extra].join('|')}.` : `Output format. One of: (${OUTPUT_FORMATS.join(', ')}).`, { char: 'o' }),
   template: str(
     'Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].',
   ),

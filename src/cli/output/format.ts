@@ -2,14 +2,15 @@
 // as kn prints it through k8s.io/cli-runtime's printers:
 // - JSON is indented with 4 spaces and escapes <, > and & (Go's encoding/json);
 // - lists print as kn's unstructured list: `{"apiVersion": …, "items": […], "kind": "ServiceList"}`
-//   with every key sorted (Go encodes maps sorted); a single object keeps the API server's order
-//   (sorted for custom resources) except metadata, which follows ObjectMeta's field order;
+//   with every key sorted (Go encodes maps sorted); a single object is kn's typed Go struct: keys
+//   in the structs' field order, with the zero values Go always writes (field-order.ts);
 // - YAML (sigs.k8s.io/yaml) sorts every key and does not indent list items under their key;
 // - managedFields are dropped unless --show-managed-fields.
 // `yaml` is imported only when YAML is asked for.
 import { readFileSync } from 'node:fs';
 import type * as YamlModule from 'yaml';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
+import { goObject } from './field-order.ts';
 import { OUTPUT_FORMATS } from './formats.ts';
 import { goJsonEscape } from './jsonpath.ts';
 
@@ -41,7 +42,7 @@ export function parseOutput(o: OutputOptions): ParsedFormat {
   let template = eq >= 0 ? o.output.slice(eq + 1) : o.template;
   const allowed = [...OUTPUT_FORMATS, ...(o.extra ?? [])];
   if (!allowed.includes(format)) {
-    throw new OutputError(`unable to match a printer suitable for the output format "${o.output}", allowed formats are: ${allowed.join(',')}`);
+    throw new OutputError(`unable to match a printer suitable for the output format "${o.output}", allowed formats are: ${[...allowed].sort().join(',')}`);
   }
   if (/template|jsonpath/.test(format)) {
     if (!template) throw new OutputError(`template format specified but no template given`);
@@ -76,24 +77,6 @@ export async function validateOutput(o: OutputOptions): Promise<void> {
   }
 }
 
-const META_ORDER = [
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-];
-
 function sortDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortDeep);
   if (v && typeof v === 'object') {
@@ -105,14 +88,12 @@ function sortDeep(v: unknown): unknown {
   return v;
 }
 
-/** One object as kn's typed printers see it: GVK set, managedFields dropped unless asked. */
+/** One object as kn's typed printers see it: GVK set, managedFields dropped unless asked, keys in
+ * the Go structs' order with the zero values Go always writes (field-order.ts). */
 export function prepareObject(obj: KubeObject, r: ResourceType, showManagedFields = false): KubeObject {
-  const metadata: Record<string, unknown> = {};
-  const m = obj.metadata as Record<string, unknown>;
-  for (const k of META_ORDER) if (m[k] !== undefined && (showManagedFields || k !== 'managedFields')) metadata[k] = m[k];
-  for (const k of Object.keys(m)) if (!(k in metadata) && k !== 'managedFields') metadata[k] = m[k];
-  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = obj;
-  return { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, metadata, ...rest } as KubeObject;
+  const { managedFields: _mf, ...meta } = obj.metadata as Record<string, unknown>;
+  const typed = { ...obj, kind: r.kind, apiVersion: r.group ? `${r.group}/${r.version}` : r.version, metadata: showManagedFields ? obj.metadata : meta };
+  return goObject(typed, r.kind) as KubeObject;
 }
 
 /** A list as kn prints it: unstructured, keys sorted, kind `<Kind>List`. */

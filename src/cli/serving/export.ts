@@ -4,92 +4,22 @@
 // JSON indented by 4 spaces). Pure: no I/O.
 import { Document, parse as parseYaml, visit } from 'yaml';
 import { type KubeObject, LAST_APPLIED_ANNOTATION, type ObjectMeta } from '../../api/meta.ts';
-import type { Revision, Service, TrafficTarget } from '../../api/serving/types.ts';
+import type { Revision, Service } from '../../api/serving/types.ts';
+import { goObject, goOrder } from '../output/field-order.ts';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // ---------------------------------------------------------------------------------------------
-// Go struct shapes
-
-const META_ORDER = [
-  'name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
-  'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields',
-];
-const POD_SPEC_ORDER = [
-  'volumes', 'initContainers', 'containers', 'ephemeralContainers', 'restartPolicy', 'terminationGracePeriodSeconds',
-  'activeDeadlineSeconds', 'dnsPolicy', 'nodeSelector', 'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken',
-  'nodeName', 'hostNetwork', 'hostPID', 'hostIPC', 'shareProcessNamespace', 'securityContext', 'imagePullSecrets', 'hostname',
-  'subdomain', 'affinity', 'schedulerName', 'tolerations', 'hostAliases', 'priorityClassName', 'priority', 'dnsConfig',
-  'readinessGates', 'runtimeClassName', 'enableServiceLinks', 'preemptionPolicy', 'overhead', 'topologySpreadConstraints',
-  'setHostnameAsFQDN', 'os', 'hostUsers', 'schedulingGates', 'resourceClaims', 'containerConcurrency', 'timeoutSeconds',
-  'responseStartTimeoutSeconds', 'idleTimeoutSeconds',
-];
-const CONTAINER_ORDER = [
-  'name', 'image', 'command', 'args', 'workingDir', 'ports', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy',
-  'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'terminationMessagePath',
-  'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin', 'stdinOnce', 'tty',
-];
-const TRAFFIC_ORDER = ['tag', 'revisionName', 'configurationName', 'latestRevision', 'percent', 'url'];
-
-function ordered(o: Obj, order: readonly string[]): Obj {
-  const out: Obj = {};
-  for (const k of order) if (k in o && o[k] !== undefined) out[k] = o[k];
-  for (const [k, v] of Object.entries(o)) if (!(k in out) && v !== undefined) out[k] = v;
-  return out;
-}
-
-/** ObjectMeta as Go marshals it: creationTimestamp always present (null when unset). */
-export function goMeta(m: ObjectMeta | undefined): Obj {
-  const meta: Obj = { ...(m ?? {}) };
-  if (meta.creationTimestamp === undefined) meta.creationTimestamp = null;
-  return ordered(meta, META_ORDER);
-}
-
-/** A container as Go marshals it: `name` and `resources` always present. */
-function goContainer(c: unknown): unknown {
-  if (!isObj(c)) return c;
-  return ordered({ name: '', resources: {}, ...c }, CONTAINER_ORDER);
-}
-
-/** A RevisionSpec (PodSpec + Knative fields) as Go marshals it. */
-export function goRevisionSpec(spec: unknown): Obj {
-  const s: Obj = isObj(spec) ? { ...spec } : {};
-  s.containers = Array.isArray(s.containers) ? s.containers.map(goContainer) : null;
-  if (Array.isArray(s.initContainers)) s.initContainers = s.initContainers.map(goContainer);
-  return ordered(s, POD_SPEC_ORDER);
-}
-
-function goTraffic(t: TrafficTarget[] | undefined): Obj[] | undefined {
-  return t?.map((x) => ordered({ ...x } as Obj, TRAFFIC_ORDER));
-}
+// Go struct shapes: the one field-order table of src/cli/output/field-order.ts
 
 /** A Service as kn's Go code would print it (typed struct: status always present). */
 export function goService(svc: Service): Obj {
-  const spec = (svc.spec ?? {}) as Service['spec'];
-  const template = spec.template ?? { spec: { containers: [] } };
-  const outSpec: Obj = { template: { metadata: goMeta(template.metadata), spec: goRevisionSpec(template.spec) } };
-  const traffic = goTraffic(spec.traffic);
-  if (traffic) outSpec.traffic = traffic;
-  for (const [k, v] of Object.entries(spec)) if (k !== 'template' && k !== 'traffic' && v !== undefined) outSpec[k] = v;
-  return {
-    apiVersion: svc.apiVersion ?? 'serving.knative.dev/v1',
-    kind: svc.kind ?? 'Service',
-    metadata: goMeta(svc.metadata),
-    spec: outSpec,
-    status: svc.status ?? {},
-  };
+  return goObject({ ...svc, apiVersion: svc.apiVersion ?? 'serving.knative.dev/v1', kind: svc.kind ?? 'Service' }, 'Service') as Obj;
 }
 
 /** A Revision as kn's Go code would print it. */
 export function goRevision(rev: Revision): Obj {
-  return {
-    apiVersion: rev.apiVersion ?? 'serving.knative.dev/v1',
-    kind: rev.kind ?? 'Revision',
-    metadata: goMeta(rev.metadata),
-    spec: goRevisionSpec(rev.spec),
-    status: rev.status ?? {},
-  };
+  return goObject({ ...rev, apiVersion: rev.apiVersion ?? 'serving.knative.dev/v1', kind: rev.kind ?? 'Revision' }, 'Revision') as Obj;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,8 +83,9 @@ function exportMeta(m: ObjectMeta, annotations: readonly string[], labels: reado
   const out: ObjectMeta = { name: m.name };
   const l = without(m.labels, labels);
   const a = without(m.annotations, annotations);
-  if (l) out.labels = l;
-  if (a) out.annotations = a;
+  // Go's omitempty leaves out a map that stripping emptied.
+  if (l && Object.keys(l).length) out.labels = l;
+  if (a && Object.keys(a).length) out.annotations = a;
   return out;
 }
 
@@ -163,17 +94,18 @@ export function exportLatestService(svc: Service, withRoutes: boolean): Service 
   const tmeta: ObjectMeta = { ...(svc.spec.template.metadata ?? {}) };
   const tl = without(tmeta.labels, IGNORED_LABELS);
   const ta = without(tmeta.annotations, IGNORED_REVISION_ANNOTATIONS);
-  if (tl) tmeta.labels = tl;
-  if (ta) tmeta.annotations = ta;
+  if (tl && Object.keys(tl).length) tmeta.labels = tl;
+  else delete tmeta.labels;
+  if (ta && Object.keys(ta).length) tmeta.annotations = ta;
+  else delete tmeta.annotations;
   const out: Service = {
     apiVersion: svc.apiVersion ?? 'serving.knative.dev/v1',
     kind: svc.kind ?? 'Service',
     metadata: exportMeta(svc.metadata, IGNORED_SERVICE_ANNOTATIONS, IGNORED_LABELS),
     spec: { template: { metadata: tmeta, spec: svc.spec.template.spec } },
   };
-  if (withRoutes && svc.spec.traffic) {
-    out.spec.traffic = svc.spec.traffic.map((t) => (t.latestRevision ? { ...t, revisionName: svc.status?.latestReadyRevisionName ?? '' } : { ...t }));
-  }
+  // The traffic block as stored: a latestRevision target names no revision (so the export imports).
+  if (withRoutes && svc.spec.traffic) out.spec.traffic = svc.spec.traffic.map((t) => ({ ...t }));
   return out;
 }
 
@@ -222,12 +154,15 @@ export function buildExport(svc: Service, revisions: Revision[] | undefined, wit
     }
     history = sorted.length;
   }
-  return {
-    apiVersion: 'client.knative.dev/v1alpha1',
-    kind: 'Export',
-    metadata: { creationTimestamp: null } as unknown as ObjectMeta,
-    spec: { service: goService(exportLatestService(svc, history > 1)), revisions: revItems },
-  };
+  return goObject(
+    {
+      apiVersion: 'client.knative.dev/v1alpha1',
+      kind: 'Export',
+      metadata: { creationTimestamp: null },
+      spec: { service: goService(exportLatestService(svc, history > 1)), revisions: revItems },
+    },
+    'Export',
+  ) as KubeObject;
 }
 
 /** `--mode replay`: a v1 List of Services, one per routed revision, the latest last. */
@@ -248,5 +183,5 @@ export function buildReplayList(svc: Service, revisions: Revision[] | undefined,
     items.push(goService({ ...latest, metadata: exportMeta(svc.metadata, IGNORED_SERVICE_ANNOTATIONS, []), spec: { template: { metadata: tmeta, spec: r.spec } } }));
   }
   items.push(goService(exportLatestService(svc, sorted.length > 1)));
-  return { apiVersion: 'v1', kind: 'List', metadata: {}, items };
+  return goOrder({ apiVersion: 'v1', kind: 'List', metadata: {}, items }, 'ServiceList') as Obj;
 }

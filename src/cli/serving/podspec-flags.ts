@@ -153,8 +153,8 @@ export const configurationEditFlags = {
   ),
   'lock-to-digest': bool(
     'Keep the running image for the service constant when not explicitly specifying the image. ' +
-      '(--no-lock-to-digest pulls the image tag afresh with each new revision) (default true)',
-    { allowNo: true },
+      '(--no-lock-to-digest pulls the image tag afresh with each new revision)',
+    { allowNo: true, helpDefault: true },
   ),
   'annotation-service': strArray(LABEL_PRECEDENCE('Service annotation to set. name=value', 'annotation')),
   'annotation-revision': strArray(LABEL_PRECEDENCE('Revision annotation to set. name=value', 'annotation')),

@@ -431,6 +431,6 @@ export async function waitIfRequested(
  */
 export async function failMultiline(cmd: { commandPath: string; exit(code?: number): never }, message: string): Promise<never> {
   const { formatError, UserError } = await import('../errors.ts');
-  process.stderr.write(formatError(new UserError(message), cmd.commandPath));
+  process.stderr.write(formatError(new UserError(message)));
   return cmd.exit(1);
 }

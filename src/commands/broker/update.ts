@@ -10,8 +10,9 @@ export default class BrokerUpdate extends KnCommand {
   static override examples = [
     "# Update a broker 'mybroker' in the current namespace with delivery sink svc1",
     'kn broker update mybroker --dl-sink svc1',
-    "# Update a broker 'mybroker' in the 'myproject' namespace with a retry of 3",
-    'kn broker update mybroker --namespace myproject --retry 3',
+    '',
+    "# Update a broker 'mybroker' in the 'myproject' namespace and with retry 2 seconds",
+    'kn broker update mybroker --namespace myproject --retry 2',
   ];
   static override strict = false;
   static override args = { name: Args.string({ description: 'broker name' }) };

@@ -8,7 +8,13 @@ export default class DomainList extends KnCommand {
   static override description = 'List domain mappings';
   static override aliases = ['domain:ls'];
   static override usage = 'domain list [options]';
-  static override examples = ['# List all domain mappings', 'kn domain list'];
+  static override examples = [
+    '# List all domain mappings',
+    'kn domain list',
+    '',
+    '# List all domain mappings in JSON output format',
+    'kn domain list -o json',
+  ];
   static override flags = { ...namespaceFlag, ...allNamespacesFlag, ...noHeadersFlag, ...outputFlags() };
 
   async run(): Promise<void> {

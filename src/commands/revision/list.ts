@@ -8,7 +8,7 @@ export default class RevisionList extends KnCommand {
   static override summary = 'List revisions';
   static override description = 'List revisions for a given service.';
   static override aliases = ['revision:ls'];
-  static override usage = 'revision list [name] [options]';
+  static override usage = 'revision list [options]';
   static override examples = [
     '# List all revisions',
     'kn revision list',

@@ -8,7 +8,7 @@ export default class ServiceList extends KnCommand {
   static override summary = 'List services';
   static override description = 'List services';
   static override aliases = ['service:ls'];
-  static override usage = 'service list [name] [options]';
+  static override usage = 'service list [options]';
   static override examples = [
     '# List all services',
     'kn service list',

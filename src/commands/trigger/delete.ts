@@ -6,7 +6,10 @@ export default class TriggerDelete extends KnCommand {
   static override summary = 'Delete a trigger';
   static override description = 'Delete a trigger';
   static override usage = 'trigger delete NAME';
-  static override examples = ["# Delete a trigger 'mytrigger' in the current namespace", 'kn trigger delete mytrigger'];
+  static override examples = [
+    "# Delete a trigger 'mytrigger' in default namespace",
+    'kn trigger delete mytrigger',
+  ];
   static override strict = false;
   static override args = { name: Args.string({ description: 'trigger name' }) };
   static override flags = {

@@ -7,7 +7,13 @@ export default class TriggerDescribe extends KnCommand {
   static override summary = 'Show details of a trigger';
   static override description = 'Show details of a trigger';
   static override usage = 'trigger describe NAME';
-  static override examples = ["# Describe trigger 'mytrigger'", 'kn trigger describe mytrigger'];
+  static override examples = [
+    "# Describe a trigger with name 'my-trigger'",
+    'kn trigger describe my-trigger',
+    '',
+    "# Describe a trigger 'my-trigger' in YAML format",
+    'kn trigger describe my-trigger -o yaml',
+  ];
   static override strict = false;
   static override args = { name: Args.string({ description: 'trigger name' }) };
   static override flags = {

@@ -16,13 +16,19 @@ const svc = (name: string): KubeObject => ({
 });
 
 describe('formatOutput', () => {
-  it('json: one object with GVK, ObjectMeta order, no managedFields, 4 spaces, Go escaping', async () => {
+  it('json: one object as the Go struct: field order, the zero values Go writes, no managedFields, 4 spaces, Go escaping', async () => {
     const out = await formatOutput({ object: svc('a') }, R.Service, { output: 'json' });
     const o = JSON.parse(out);
+    assert.deepEqual(Object.keys(o), ['kind', 'apiVersion', 'metadata', 'spec', 'status']);
     assert.equal(o.apiVersion, 'serving.knative.dev/v1');
     assert.equal(o.kind, 'Service');
-    assert.deepEqual(Object.keys(o.metadata), ['name', 'namespace', 'uid', 'labels']);
-    assert.match(out, /^\{\n {4}"apiVersion": "serving\.knative\.dev\/v1",\n {4}"kind": "Service",\n/);
+    // ObjectMeta's order; creationTimestamp is a struct Go never omits (null when unset).
+    assert.deepEqual(Object.keys(o.metadata), ['name', 'namespace', 'uid', 'creationTimestamp', 'labels']);
+    assert.equal(o.metadata.creationTimestamp, null);
+    assert.deepEqual(o.spec.template.metadata, { creationTimestamp: null });
+    assert.deepEqual(Object.keys(o.spec.template.spec.containers[0]), ['name', 'image', 'resources']);
+    assert.deepEqual(Object.keys(o.status), ['conditions', 'url']);
+    assert.match(out, /^\{\n {4}"kind": "Service",\n {4}"apiVersion": "serving\.knative\.dev\/v1",\n/);
     assert.match(out, /"img\\u0026x"/);
     assert.ok(out.endsWith('}\n'));
   });
@@ -34,14 +40,14 @@ describe('formatOutput', () => {
     const o = JSON.parse(await formatOutput({ items: [svc('a'), svc('b')] }, R.Service, { output: 'json' }));
     assert.deepEqual(Object.keys(o), ['apiVersion', 'items', 'kind']);
     assert.equal(o.kind, 'ServiceList');
-    assert.deepEqual(Object.keys(o.items[0].metadata), ['labels', 'name', 'namespace', 'uid']);
+    assert.deepEqual(Object.keys(o.items[0].metadata), ['creationTimestamp', 'labels', 'name', 'namespace', 'uid']);
     assert.deepEqual(Object.keys(o.items[0].metadata.labels), ['a', 'b']);
   });
   it('yaml: sorted keys, list items not indented, ambiguous strings quoted', async () => {
     const out = await formatOutput({ object: { metadata: { name: 'a' }, spec: { x: 'True', list: [{ b: 1, a: 'yes' }] } } }, R.Route, { output: 'yaml' });
     assert.equal(
       out,
-      'apiVersion: serving.knative.dev/v1\nkind: Route\nmetadata:\n  name: a\nspec:\n  list:\n  - a: "yes"\n    b: 1\n  x: "True"\n',
+      'apiVersion: serving.knative.dev/v1\nkind: Route\nmetadata:\n  creationTimestamp: null\n  name: a\nspec:\n  list:\n  - a: "yes"\n    b: 1\n  x: "True"\nstatus: {}\n',
     );
   });
   it('name, for objects and lists', async () => {
@@ -62,7 +68,7 @@ describe('formatOutput', () => {
     assert.equal(await formatOutput(items, R.Service, { output: 'templatefile', template: f }), '2');
   });
   it('errors: unknown format, missing template, bad templates, missing keys', async () => {
-    assert.throws(() => parseOutput({ output: 'wide' }), /unable to match a printer suitable for the output format "wide", allowed formats are: json,yaml,name,/);
+    assert.throws(() => parseOutput({ output: 'wide' }), /unable to match a printer suitable for the output format "wide", allowed formats are: go-template,go-template-file,json,jsonpath,/);
     assert.equal(parseOutput({ output: 'url', extra: ['url'] }).format, 'url');
     assert.throws(() => parseOutput({ output: 'jsonpath' }), /template format specified but no template given/);
     await assert.rejects(validateOutput({ output: 'jsonpath={.a' }), /error parsing jsonpath \{\.a, unclosed action/);

@@ -64,7 +64,7 @@ describe('--target', () => {
     const f = join(dir, 'svc.json');
     new TargetStore(f, 'default').write(svc('a'));
     const text = readFileSync(f, 'utf8');
-    assert.ok(text.startsWith('{\n    "apiVersion": "serving.knative.dev/v1",\n    "kind": "Service",\n    "metadata": {\n        "name": "a",'), text);
+    assert.ok(text.startsWith('{\n    "kind": "Service",\n    "apiVersion": "serving.knative.dev/v1",\n    "metadata": {\n        "name": "a",'), text);
     assert.ok(text.endsWith('    "status": {}\n}\n'));
     assert.equal(new TargetStore(f, 'other').get('whatever').metadata.name, 'a');
   });
