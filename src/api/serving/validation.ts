@@ -77,13 +77,17 @@ function validateAutoscalingAnnotations(ann: Record<string, string>, d: ServingD
 function validateContainer(c: V1Container, path: string, serving: boolean): FieldError[] {
   const errs: FieldError[] = [];
   if (!c.image) errs.push(missing(`${path}.image`));
-  if (c.name === 'queue-proxy') errs.push(invalid(c.name, `${path}.name`, 'queue-proxy is a reserved container name'));
+  if (c.name === 'queue-proxy') errs.push(generic(`"${c.name}" is a reserved container name`, `${path}.name`));
   for (const f of DISALLOWED_CONTAINER_FIELDS) if ((c as unknown as Record<string, unknown>)[f] !== undefined) errs.push(disallowed(`${path}.${f}`));
-  if (serving) {
-    (c.env ?? []).forEach((e, i) => {
-      if (RESERVED_ENV.includes(e.name)) errs.push(invalid(`"${e.name}" is a reserved environment variable`, `${path}.env[${i}].name`));
-    });
-  }
+  (c.env ?? []).forEach((e, i) => {
+    // Sidecars may set PORT (upstream's reservedSidecarEnvVars).
+    if (!e.name) errs.push(missing(`${path}.env[${i}].name`));
+    else if (RESERVED_ENV.includes(e.name) && (serving || e.name !== 'PORT')) errs.push(generic(`"${e.name}" is a reserved environment variable`, `${path}.env[${i}].name`));
+  });
+  (c.envFrom ?? []).forEach((s, i) => {
+    if (s.configMapRef && s.secretRef) errs.push(generic('expected exactly one, got both', `${path}.envFrom[${i}].configMapRef`, `${path}.envFrom[${i}].secretRef`));
+    else if (!s.configMapRef && !s.secretRef) errs.push(generic('expected exactly one, got neither', `${path}.envFrom[${i}].configMapRef`, `${path}.envFrom[${i}].secretRef`));
+  });
   (c.ports ?? []).forEach((port, i) => {
     const pp = `${path}.ports[${i}]`;
     if (RESERVED_PORTS.has(port.containerPort)) errs.push(invalid(port.containerPort, `${pp}.containerPort`, `${port.containerPort} is a reserved port`));
@@ -170,8 +174,9 @@ export function validateTraffic(traffic: TrafficTarget[] | undefined, inService:
     const p = `${prefix}[${i}]`;
     if (t.tag !== undefined) {
       errs.push(...validateName(t.tag, `${p}.tag`));
-      if (tags.has(t.tag)) errs.push(generic(`Multiple definitions for "${t.tag}"`, `${p}.tag`));
-      tags.set(t.tag, i);
+      const first = tags.get(t.tag);
+      if (first !== undefined) errs.push(generic(`Multiple definitions for "${t.tag}"`, `${p}.tag`, `${prefix}[${first}].tag`));
+      else tags.set(t.tag, i);
     }
     if (t.url !== undefined) errs.push(disallowed(`${p}.url`));
     if (inService && t.configurationName !== undefined) errs.push(disallowed(`${p}.configurationName`));
@@ -179,8 +184,8 @@ export function validateTraffic(traffic: TrafficTarget[] | undefined, inService:
       if (t.revisionName && t.configurationName) errs.push(generic('expected exactly one, got both', `${p}.configurationName`, `${p}.revisionName`));
       else if (!t.revisionName && !t.configurationName) errs.push(generic('expected exactly one, got neither', `${p}.configurationName`, `${p}.revisionName`));
     }
-    if (t.revisionName && t.latestRevision === true) errs.push(invalid(`may not set revisionName "${t.revisionName}" when latestRevision is true`, `${p}.latestRevision`));
-    if (!t.revisionName && t.latestRevision === false) errs.push(invalid('may not set revisionName "" when latestRevision is false', `${p}.latestRevision`));
+    if (t.revisionName && t.latestRevision === true) errs.push(generic(`may not set revisionName "${t.revisionName}" when latestRevision is true`, `${p}.latestRevision`));
+    if (!t.revisionName && t.latestRevision === false) errs.push(generic('may not set revisionName "" when latestRevision is false', `${p}.latestRevision`));
     const pct = t.percent ?? 0;
     if (pct < 0 || pct > 100) errs.push(outOfBounds(pct, 0, 100, `${p}.percent`));
     sum += pct;
