@@ -63,6 +63,13 @@ const cases: Case[] = [
   { name: 'env var without a name (kn --env =novalue)', obj: obj('Service', 'noname', tmpl({ containers: [c1({ env: [{ name: '', value: 'novalue' }] })] })), want: 'missing field(s): spec.template.spec.containers[0].env[0].name' },
   { name: 'reserved env var', obj: obj('Service', 'port', tmpl({ containers: [c1({ env: [{ name: 'K_SERVICE', value: 'x' }] })] })), want: '"K_SERVICE" is a reserved environment variable: spec.template.spec.containers[0].env[0].name' },
   { name: 'timeout above max-revision-timeout-seconds', obj: obj('Configuration', 'slow', tmpl({ containers: [c1()], timeoutSeconds: 900 })), want: 'expected 0 <= 900 <= 600: spec.template.spec.timeoutSeconds' },
+  {
+    // Serving's conformance test TestServiceAccountValidation checks this text.
+    name: 'a service account name that is no DNS-1123 subdomain',
+    obj: obj('Service', 'sa', tmpl({ containers: [c1()], serviceAccountName: 'foo@bar.baz' })),
+    want:
+      "invalid value: foo@bar.baz: spec.template.spec.serviceAccountName\na lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+  },
   { name: 'a disallowed pod field', obj: obj('Configuration', 'nodesel', tmpl({ containers: [c1()], nodeSelector: { disk: 'ssd' } })), want: 'must not set the field(s): spec.template.spec.nodeSelector' },
   { name: 'revision with an unnamed env var', obj: obj('Revision', 'rev', { containers: [c1({ env: [{ name: '', value: 'x' }] })] }), want: 'missing field(s): spec.containers[0].env[0].name' },
   { name: 'envFrom with neither source', obj: obj('Configuration', 'envfrom', tmpl({ containers: [c1({ envFrom: [{ prefix: 'A_' }] })] })), want: 'expected exactly one, got neither: spec.template.spec.containers[0].envFrom[0].configMapRef, spec.template.spec.containers[0].envFrom[0].secretRef' },

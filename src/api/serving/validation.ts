@@ -41,6 +41,9 @@ export function formatErrors(errs: FieldError[]): string {
 }
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const RESERVED_PORTS = new Set([8012, 8013, 8022, 9090, 9091, 8008]);
 const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'];
 const RESERVED_MOUNTS = new Set(['/', '/dev', '/dev/log']);
@@ -121,6 +124,12 @@ export function validateRevisionSpec(spec: RevisionSpec | undefined, d: ServingD
   if (containers.length > 1 && !d.multiContainer) errs.push(disallowed(`${prefix}.containers`));
   for (const f of [...DISALLOWED_POD_FIELDS, ...GATED_POD_FIELDS]) if ((spec as unknown as Record<string, unknown>)[f] !== undefined) errs.push(disallowed(`${prefix}.${f}`));
   if (spec.automountServiceAccountToken === true) errs.push(disallowed(`${prefix}.automountServiceAccountToken`));
+  if (spec.serviceAccountName) {
+    // validation.IsDNS1123Subdomain's texts, one error each (Kubernetes' wording, as upstream passes them on).
+    const sa = spec.serviceAccountName;
+    if (sa.length > 253) errs.push(invalid(sa, `${prefix}.serviceAccountName`, 'must be no more than 253 characters'));
+    if (!DNS1123_SUBDOMAIN.test(sa)) errs.push(invalid(sa, `${prefix}.serviceAccountName`, DNS1123_SUBDOMAIN_MSG));
+  }
   const withPorts = containers.filter((c) => (c.ports?.length ?? 0) > 0);
   const portCount = containers.reduce((n, c) => n + (c.ports?.length ?? 0), 0);
   if (portCount > 1) errs.push(generic('more than one container port is set', ...containers.flatMap((c, i) => ((c.ports?.length ?? 0) > 0 ? [`${prefix}.containers[${i}].ports`] : []))));

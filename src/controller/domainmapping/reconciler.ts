@@ -52,6 +52,7 @@ export function makeDomainMappingIngress(
     },
     spec: {
       httpOption,
+      ...(dm.spec?.tls?.secretName ? { tls: [{ hosts: [dm.metadata.name ?? ''], secretName: dm.spec.tls.secretName, secretNamespace: ns }] } : {}),
       rules: [
         {
           hosts: [dm.metadata.name ?? ''],
@@ -216,7 +217,12 @@ export function makeDomainMappingReconciler(opts: { settings?: (ctx: ReconcileCo
         return;
       }
       cm.markTrue('ReferenceResolved');
-      cm.markTrue('CertificateProvisioned', 'TLSNotEnabled', 'external-domain-tls is not enabled');
+      if (dm.spec?.tls?.secretName) {
+        // The user brings the certificate (upstream's tls(): MarkCertificateNotRequired, https URL).
+        cm.markTrue('CertificateProvisioned', 'CertificateExternallyProvided', 'TLS certificate was provided externally');
+        status.url = urlOf('https', name);
+        status.address = { url: status.url };
+      } else cm.markTrue('CertificateProvisioned', 'TLSNotEnabled', 'external-domain-tls is not enabled');
 
       // 3. The KIngress.
       const ingressClass = dm.metadata.annotations?.[A.ingressClass] ?? s.ingressClass;
