@@ -167,7 +167,9 @@ export function makeDomainMappingReconciler(opts: { settings?: (ctx: ReconcileCo
       // Assume the ingress is not configured until it is reconciled below.
       cm.markUnknown('IngressReady', 'IngressNotConfigured', 'Ingress has not yet been reconciled.');
 
-      const url = urlOf(s.defaultExternalScheme, name);
+      // A user-provided certificate makes the URL https (upstream's tls()); set from the first
+      // reconcile on, so a reader never sees http for a mapping that has spec.tls.
+      const url = urlOf(dm.spec?.tls?.secretName ? 'https' : s.defaultExternalScheme, name);
       status.url = url;
       status.address = { url };
 
@@ -220,8 +222,6 @@ export function makeDomainMappingReconciler(opts: { settings?: (ctx: ReconcileCo
       if (dm.spec?.tls?.secretName) {
         // The user brings the certificate (upstream's tls(): MarkCertificateNotRequired, https URL).
         cm.markTrue('CertificateProvisioned', 'CertificateExternallyProvided', 'TLS certificate was provided externally');
-        status.url = urlOf('https', name);
-        status.address = { url: status.url };
       } else cm.markTrue('CertificateProvisioned', 'TLSNotEnabled', 'external-domain-tls is not enabled');
 
       // 3. The KIngress.
