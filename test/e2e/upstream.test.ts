@@ -8,8 +8,9 @@
 // gateway's NodePort (kourier-system/kourier-ingress, as upstream's GATEWAY_OVERRIDE) on the kind
 // node's address inside the tier's network namespace (-ingressendpoint), with each URL's Host.
 //
-// Each suite must keep at least the pass count recorded in docs/compatibility.md (a floor, so a
-// regression fails); the verdict of every test is printed.
+// npm test runs a quick selection of each suite that must pass whole; KN_TS_CONFORMANCE_FULL=1 runs
+// the suites whole, each against a floor under the pass count recorded in docs/compatibility.md.
+// The counts are printed.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,16 @@ const SERVING_IMAGES = ['helloworld', 'pizzaplanetv1', 'pizzaplanetv2', 'singlet
 const NET_IMAGES = ['runtime', 'timeout', 'wsserver'];
 const NAMESPACES = ['serving-tests', 'serving-tests-alt'];
 const INGRESS_CLASS = 'kourier.ingress.networking.knative.dev';
+/**
+ * npm test runs a short selection that passes whole (the tier's time budget); KN_TS_CONFORMANCE_FULL=1
+ * runs every Serving test and the five ingress groups, against the floors below.
+ */
+const FULL = process.env.KN_TS_CONFORMANCE_FULL === '1';
+const SERVING_QUICK = '^(TestServiceAccountValidation|TestServiceCreateListAndDelete|TestSecretVolume)$';
+// The ingress suite's stable tests outside basics, headers, dispatch/percentage, timeout and
+// websocket, reported as skipped (its own -skip-tests).
+const INGRESS_SKIP = 'grpc,grpc/split,hosts/multiple,dispatch/path,dispatch/path_and_percentage,dispatch/rule,retry,tls,update,visibility,visibility/split,visibility/path,ingressclass';
+const INGRESS_QUICK_SKIP = `${INGRESS_SKIP},basics/http2,headers/pre-split,headers/post-split,headers/probe,websocket/split`;
 /**
  * Floors under the pass counts measured on this tier (docs/compatibility.md: serving 24 of 27,
  * ingress 12 of 13), two below each so one timing-sensitive case under a loaded machine does not
@@ -122,20 +133,21 @@ describe("Knative's conformance suites against kn-ts (kind)", () => {
     for (const ns of NAMESPACES) await kubectl(['delete', 'namespace', ns, '--wait=true', '--timeout=120s'], { timeoutMs: 150_000 });
   });
 
-  it('Serving conformance (test/conformance/api/v1)', { timeout: 30 * 60_000 }, async () => {
+  it(`Serving conformance (test/conformance/api/v1)${FULL ? '' : ': a quick selection'}`, { timeout: 30 * 60_000 }, async () => {
     assert.ok(existsSync(kubeconfig), 'KUBECONFIG must name the kind cluster');
     const r = await goTest(
       join(dir, 'serving-conformance.test'),
-      ['-kubeconfig', kubeconfig, '-dockerrepo', SERVING_REPO, '-tag', TAG, '-ingressendpoint', node, '-ingress-class', INGRESS_CLASS, '-disable-logstream', '-enable-beta', '-enable-alpha'],
+      ['-kubeconfig', kubeconfig, '-dockerrepo', SERVING_REPO, '-tag', TAG, '-ingressendpoint', node, '-ingress-class', INGRESS_CLASS, '-disable-logstream', '-enable-beta', '-enable-alpha', ...(FULL ? [] : ['-test.run', SERVING_QUICK])],
       0,
       25 * 60_000,
     );
     report('serving conformance api/v1', r);
     assert.ok(r.passed.length + r.failed.length > 0, r.output.slice(-3000));
-    assert.ok(r.passed.length >= SERVING_FLOOR, `serving conformance: ${r.passed.length} passed, fewer than ${SERVING_FLOOR}\n${r.output.slice(-3000)}`);
+    if (FULL) assert.ok(r.passed.length >= SERVING_FLOOR, `serving conformance: ${r.passed.length} passed, fewer than ${SERVING_FLOOR}\n${r.output.slice(-3000)}`);
+    else assert.deepEqual(r.failed, [], r.output.slice(-3000));
   });
 
-  it('networking ingress conformance (basic, headers, percentage, timeout, websocket)', { timeout: 20 * 60_000 }, async (t) => {
+  it(`networking ingress conformance (basics, headers, dispatch/percentage, timeout, websocket)${FULL ? '' : ': a quick selection'}`, { timeout: 20 * 60_000 }, async (t) => {
     // The suite dials the NodePort of the Service named in the KIngress status (domainInternal:
     // kourier.kourier-system). Upstream's kourier Service is a LoadBalancer (so it has NodePorts);
     // kn-ts's is a ClusterIP and the quickstart adds kourier-ingress for kind. For this test only:
@@ -145,12 +157,13 @@ describe("Knative's conformance suites against kn-ts (kind)", () => {
     ok(await kubectl(['-n', 'kourier-system', 'patch', 'svc', 'kourier', '-p', '{"spec":{"type":"NodePort"}}']), 'kubectl patch svc kourier');
     const r = await goTest(
       join(dir, 'ingress-conformance.test'),
-      ['-kubeconfig', kubeconfig, '-dockerrepo', NET_REPO, '-tag', TAG, '-ingressendpoint', node, '-ingressClass', INGRESS_CLASS, '-cluster-suffix', 'cluster.local', '-test.run', '^TestIngressConformance$/^(basic|headers|percentage|timeout|websocket)$'],
+      ['-kubeconfig', kubeconfig, '-dockerrepo', NET_REPO, '-tag', TAG, '-ingressendpoint', node, '-ingressClass', INGRESS_CLASS, '-cluster-suffix', 'cluster.local', '-skip-tests', FULL ? INGRESS_SKIP : INGRESS_QUICK_SKIP],
       1,
       15 * 60_000,
     );
     report('ingress conformance', r);
     assert.ok(r.passed.length + r.failed.length > 0, r.output.slice(-3000));
-    assert.ok(r.passed.length >= INGRESS_FLOOR, `ingress conformance: ${r.passed.length} passed, fewer than ${INGRESS_FLOOR}\n${r.output.slice(-3000)}`);
+    if (FULL) assert.ok(r.passed.length >= INGRESS_FLOOR, `ingress conformance: ${r.passed.length} passed, fewer than ${INGRESS_FLOOR}\n${r.output.slice(-3000)}`);
+    else assert.deepEqual(r.failed, [], r.output.slice(-3000));
   });
 });
