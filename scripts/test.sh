@@ -21,6 +21,9 @@ run_e2e() {
   fi
   trap 'bash scripts/e2e.sh down' EXIT
   trap 'exit 130' INT TERM
+  # Knative's conformance tests and test images for test/e2e/upstream.test.ts, built (once, cached)
+  # while this namespace still has the Go module proxy; the test says what is missing if this fails.
+  KN_TS_CONFORMANCE="$(scripts/build-conformance.sh)" && export KN_TS_CONFORMANCE || true
   # Explicit returns: set -e does not apply where run_e2e's status is tested.
   bash scripts/e2e.sh up || return 1
   eval "$(bash scripts/e2e.sh env)" || return 1

@@ -68,6 +68,7 @@ export const R = {
   RoleBinding: t('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
   PodDisruptionBudget: t('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
   MutatingWebhookConfiguration: t('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false),
+  ValidatingWebhookConfiguration: t('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false),
   HorizontalPodAutoscaler: t('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers'),
 } as const satisfies Record<string, ResourceType>;
 

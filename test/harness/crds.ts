@@ -26,6 +26,7 @@ export const SERVING_CONFIG_FILES = [
   'manifests/300-config-defaults.yaml',
   'manifests/300-config-deployment.yaml',
   'manifests/300-config-gc.yaml',
+  'manifests/300-config-features-serving.yaml',
 ] as const;
 
 const FIELD_MANAGER = 'kn-ts-test-install';

@@ -1,4 +1,4 @@
-// kn-ts's defaulting webhook for the test tiers: the MutatingWebhookConfiguration of
+// kn-ts's admission webhooks for the test tiers: the Mutating (and Validating) WebhookConfiguration of
 // manifests/420-webhook.yaml pointed by URL at 127.0.0.1 (the test API server cannot reach a
 // cluster Service), and the controller's webhook in this process, serving a certificate that also
 // covers 127.0.0.1 and filling in the configuration's caBundle itself.
@@ -12,10 +12,10 @@ import { loadManifest } from './crds.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** The manifest's MutatingWebhookConfiguration, calling `url` instead of the Service. */
-export function webhookConfigAt(url: string, failurePolicy?: 'Ignore' | 'Fail'): KubeObject {
-  const [o] = loadManifest('manifests/420-webhook.yaml').filter((x) => x.kind === 'MutatingWebhookConfiguration');
-  if (!o) throw new Error('manifests/420-webhook.yaml has no MutatingWebhookConfiguration');
+/** The manifest's MutatingWebhookConfiguration (or ValidatingWebhookConfiguration), calling `url` instead of the Service. */
+export function webhookConfigAt(url: string, failurePolicy?: 'Ignore' | 'Fail', kind = 'MutatingWebhookConfiguration'): KubeObject {
+  const [o] = loadManifest('manifests/420-webhook.yaml').filter((x) => x.kind === kind);
+  if (!o) throw new Error(`manifests/420-webhook.yaml has no ${kind}`);
   for (const w of (o as unknown as { webhooks: { clientConfig: object; failurePolicy?: string }[] }).webhooks) {
     w.clientConfig = { url };
     if (failurePolicy) w.failurePolicy = failurePolicy;
@@ -23,9 +23,14 @@ export function webhookConfigAt(url: string, failurePolicy?: 'Ignore' | 'Fail'):
   return o;
 }
 
-/** Configures the webhook by URL on a free loopback port and starts it there. */
-export async function startTestWebhook(c: KubeClient, port?: number): Promise<DefaultingWebhook> {
+/**
+ * Configures the webhook by URL on a free loopback port and starts it there. The validating half
+ * (validation.webhook.serving.knative.dev) only with `validation: true`: tests that create invalid
+ * objects on purpose, to see what the reconcilers make of them, run without it.
+ */
+export async function startTestWebhook(c: KubeClient, port?: number, o: { validation?: boolean } = {}): Promise<DefaultingWebhook> {
   const p = port ?? (await freePort());
   await c.create(R.MutatingWebhookConfiguration, webhookConfigAt(`https://127.0.0.1:${p}/defaulting`));
+  if (o.validation) await c.create(R.ValidatingWebhookConfiguration, webhookConfigAt(`https://127.0.0.1:${p}/resource-validation`, undefined, 'ValidatingWebhookConfiguration'));
   return startWebhook({ namespace: 'knative-serving', webhookPort: p, webhookHost: '127.0.0.1', webhookIPs: ['127.0.0.1'] }, c, quiet);
 }

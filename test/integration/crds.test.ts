@@ -126,7 +126,7 @@ describe('Serving CRDs on the real API server', () => {
         maps[cm.metadata.name ?? ''] = cm.data;
       }
     }
-    assert.deepEqual(Object.keys(maps).sort(), ['config-autoscaler', 'config-defaults', 'config-deployment', 'config-domain', 'config-gc', 'config-network']);
+    assert.deepEqual(Object.keys(maps).sort(), ['config-autoscaler', 'config-defaults', 'config-deployment', 'config-domain', 'config-features', 'config-gc', 'config-network']);
     const { config, warnings } = parseServingConfig(maps);
     assert.deepEqual(warnings, []);
     assert.equal(config.network.ingressClass, 'kourier.ingress.networking.knative.dev');

@@ -41,6 +41,9 @@ export function formatErrors(errs: FieldError[]): string {
 }
 
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1123_SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const RESERVED_PORTS = new Set([8012, 8013, 8022, 9090, 9091, 8008]);
 const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'];
 const RESERVED_MOUNTS = new Set(['/', '/dev', '/dev/log']);
@@ -77,13 +80,17 @@ function validateAutoscalingAnnotations(ann: Record<string, string>, d: ServingD
 function validateContainer(c: V1Container, path: string, serving: boolean): FieldError[] {
   const errs: FieldError[] = [];
   if (!c.image) errs.push(missing(`${path}.image`));
-  if (c.name === 'queue-proxy') errs.push(invalid(c.name, `${path}.name`, 'queue-proxy is a reserved container name'));
+  if (c.name === 'queue-proxy') errs.push(generic(`"${c.name}" is a reserved container name`, `${path}.name`));
   for (const f of DISALLOWED_CONTAINER_FIELDS) if ((c as unknown as Record<string, unknown>)[f] !== undefined) errs.push(disallowed(`${path}.${f}`));
-  if (serving) {
-    (c.env ?? []).forEach((e, i) => {
-      if (RESERVED_ENV.includes(e.name)) errs.push(invalid(`"${e.name}" is a reserved environment variable`, `${path}.env[${i}].name`));
-    });
-  }
+  (c.env ?? []).forEach((e, i) => {
+    // Sidecars may set PORT (upstream's reservedSidecarEnvVars).
+    if (!e.name) errs.push(missing(`${path}.env[${i}].name`));
+    else if (RESERVED_ENV.includes(e.name) && (serving || e.name !== 'PORT')) errs.push(generic(`"${e.name}" is a reserved environment variable`, `${path}.env[${i}].name`));
+  });
+  (c.envFrom ?? []).forEach((s, i) => {
+    if (s.configMapRef && s.secretRef) errs.push(generic('expected exactly one, got both', `${path}.envFrom[${i}].configMapRef`, `${path}.envFrom[${i}].secretRef`));
+    else if (!s.configMapRef && !s.secretRef) errs.push(generic('expected exactly one, got neither', `${path}.envFrom[${i}].configMapRef`, `${path}.envFrom[${i}].secretRef`));
+  });
   (c.ports ?? []).forEach((port, i) => {
     const pp = `${path}.ports[${i}]`;
     if (RESERVED_PORTS.has(port.containerPort)) errs.push(invalid(port.containerPort, `${pp}.containerPort`, `${port.containerPort} is a reserved port`));
@@ -117,6 +124,12 @@ export function validateRevisionSpec(spec: RevisionSpec | undefined, d: ServingD
   if (containers.length > 1 && !d.multiContainer) errs.push(disallowed(`${prefix}.containers`));
   for (const f of [...DISALLOWED_POD_FIELDS, ...GATED_POD_FIELDS]) if ((spec as unknown as Record<string, unknown>)[f] !== undefined) errs.push(disallowed(`${prefix}.${f}`));
   if (spec.automountServiceAccountToken === true) errs.push(disallowed(`${prefix}.automountServiceAccountToken`));
+  if (spec.serviceAccountName) {
+    // validation.IsDNS1123Subdomain's texts, one error each (Kubernetes' wording, as upstream passes them on).
+    const sa = spec.serviceAccountName;
+    if (sa.length > 253) errs.push(invalid(sa, `${prefix}.serviceAccountName`, 'must be no more than 253 characters'));
+    if (!DNS1123_SUBDOMAIN.test(sa)) errs.push(invalid(sa, `${prefix}.serviceAccountName`, DNS1123_SUBDOMAIN_MSG));
+  }
   const withPorts = containers.filter((c) => (c.ports?.length ?? 0) > 0);
   const portCount = containers.reduce((n, c) => n + (c.ports?.length ?? 0), 0);
   if (portCount > 1) errs.push(generic('more than one container port is set', ...containers.flatMap((c, i) => ((c.ports?.length ?? 0) > 0 ? [`${prefix}.containers[${i}].ports`] : []))));
@@ -170,8 +183,9 @@ export function validateTraffic(traffic: TrafficTarget[] | undefined, inService:
     const p = `${prefix}[${i}]`;
     if (t.tag !== undefined) {
       errs.push(...validateName(t.tag, `${p}.tag`));
-      if (tags.has(t.tag)) errs.push(generic(`Multiple definitions for "${t.tag}"`, `${p}.tag`));
-      tags.set(t.tag, i);
+      const first = tags.get(t.tag);
+      if (first !== undefined) errs.push(generic(`Multiple definitions for "${t.tag}"`, `${p}.tag`, `${prefix}[${first}].tag`));
+      else tags.set(t.tag, i);
     }
     if (t.url !== undefined) errs.push(disallowed(`${p}.url`));
     if (inService && t.configurationName !== undefined) errs.push(disallowed(`${p}.configurationName`));
@@ -179,8 +193,8 @@ export function validateTraffic(traffic: TrafficTarget[] | undefined, inService:
       if (t.revisionName && t.configurationName) errs.push(generic('expected exactly one, got both', `${p}.configurationName`, `${p}.revisionName`));
       else if (!t.revisionName && !t.configurationName) errs.push(generic('expected exactly one, got neither', `${p}.configurationName`, `${p}.revisionName`));
     }
-    if (t.revisionName && t.latestRevision === true) errs.push(invalid(`may not set revisionName "${t.revisionName}" when latestRevision is true`, `${p}.latestRevision`));
-    if (!t.revisionName && t.latestRevision === false) errs.push(invalid('may not set revisionName "" when latestRevision is false', `${p}.latestRevision`));
+    if (t.revisionName && t.latestRevision === true) errs.push(generic(`may not set revisionName "${t.revisionName}" when latestRevision is true`, `${p}.latestRevision`));
+    if (!t.revisionName && t.latestRevision === false) errs.push(generic('may not set revisionName "" when latestRevision is false', `${p}.latestRevision`));
     const pct = t.percent ?? 0;
     if (pct < 0 || pct > 100) errs.push(outOfBounds(pct, 0, 100, `${p}.percent`));
     sum += pct;

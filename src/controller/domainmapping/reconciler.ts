@@ -52,6 +52,7 @@ export function makeDomainMappingIngress(
     },
     spec: {
       httpOption,
+      ...(dm.spec?.tls?.secretName ? { tls: [{ hosts: [dm.metadata.name ?? ''], secretName: dm.spec.tls.secretName, secretNamespace: ns }] } : {}),
       rules: [
         {
           hosts: [dm.metadata.name ?? ''],
@@ -166,7 +167,9 @@ export function makeDomainMappingReconciler(opts: { settings?: (ctx: ReconcileCo
       // Assume the ingress is not configured until it is reconciled below.
       cm.markUnknown('IngressReady', 'IngressNotConfigured', 'Ingress has not yet been reconciled.');
 
-      const url = urlOf(s.defaultExternalScheme, name);
+      // A user-provided certificate makes the URL https (upstream's tls()); set from the first
+      // reconcile on, so a reader never sees http for a mapping that has spec.tls.
+      const url = urlOf(dm.spec?.tls?.secretName ? 'https' : s.defaultExternalScheme, name);
       status.url = url;
       status.address = { url };
 
@@ -216,7 +219,10 @@ export function makeDomainMappingReconciler(opts: { settings?: (ctx: ReconcileCo
         return;
       }
       cm.markTrue('ReferenceResolved');
-      cm.markTrue('CertificateProvisioned', 'TLSNotEnabled', 'external-domain-tls is not enabled');
+      if (dm.spec?.tls?.secretName) {
+        // The user brings the certificate (upstream's tls(): MarkCertificateNotRequired, https URL).
+        cm.markTrue('CertificateProvisioned', 'CertificateExternallyProvided', 'TLS certificate was provided externally');
+      } else cm.markTrue('CertificateProvisioned', 'TLSNotEnabled', 'external-domain-tls is not enabled');
 
       // 3. The KIngress.
       const ingressClass = dm.metadata.annotations?.[A.ingressClass] ?? s.ingressClass;

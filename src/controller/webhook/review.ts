@@ -1,9 +1,13 @@
-// AdmissionReview (admission.k8s.io/v1) in, AdmissionReview with a JSON patch out: the defaulting
-// half of upstream's webhook.serving.knative.dev. Pure; the HTTPS server is server.ts.
+// AdmissionReview (admission.k8s.io/v1) in, AdmissionReview out: review() is the defaulting half of
+// upstream's webhook (webhook.serving.knative.dev, a JSON patch), validationReview() the validating
+// half (validation.webhook.serving.knative.dev, allowed or upstream's message). Pure; the HTTPS
+// server is server.ts.
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/meta.ts';
 import { SERVING_GROUP } from '../../api/resources.ts';
+import { admissionErrors } from '../../api/serving/admission-validation.ts';
 import { admissionDefaults, DEFAULTED_KINDS, type DefaultedKind, type ServingDefaults } from '../../api/serving/defaults.ts';
+import { formatErrors } from '../../api/serving/validation.ts';
 
 export interface AdmissionReview {
   apiVersion?: string;
@@ -18,7 +22,7 @@ export interface AdmissionReview {
     object?: KubeObject | null;
     oldObject?: KubeObject | null;
   };
-  response?: { uid: string; allowed: boolean; patchType?: 'JSONPatch'; patch?: string; status?: { code: number; message: string } };
+  response?: { uid: string; allowed: boolean; patchType?: 'JSONPatch'; patch?: string; status?: { code: number; message: string; status?: 'Failure'; reason?: string } };
 }
 
 interface PatchOp {
@@ -51,4 +55,23 @@ export function review(body: AdmissionReview, d: ServingDefaults): AdmissionRevi
   const ops = defaultingPatch(req.object, after);
   if (!ops.length) return out({ uid: req.uid, allowed: true });
   return out({ uid: req.uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64') });
+}
+
+/**
+ * Answers one review of validation.webhook.serving.knative.dev: allowed, or refused as upstream's
+ * webhook refuses (code 400, "validation failed: " and the apis.FieldError text); the API server
+ * prefixes `admission webhook "validation.webhook.serving.knative.dev" denied the request: `.
+ */
+export function validationReview(body: AdmissionReview, d: ServingDefaults): AdmissionReview {
+  const req = body.request;
+  const out = (response: AdmissionReview['response']): AdmissionReview => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
+  if (!req?.uid) return out({ uid: '', allowed: false, status: { code: 400, message: 'expected an AdmissionReview with a request' } });
+  const kind = req.kind?.kind as DefaultedKind | undefined;
+  const op = req.operation;
+  if (req.kind?.group !== SERVING_GROUP || !kind || !DEFAULTED_KINDS.includes(kind) || (op !== 'CREATE' && op !== 'UPDATE') || req.subResource || !req.object) {
+    return out({ uid: req.uid, allowed: true });
+  }
+  const errs = admissionErrors({ kind, operation: op, object: structuredClone(req.object), oldObject: req.oldObject ?? undefined, namespace: req.namespace }, d);
+  if (!errs.length) return out({ uid: req.uid, allowed: true });
+  return out({ uid: req.uid, allowed: false, status: { status: 'Failure', code: 400, reason: 'BadRequest', message: `validation failed: ${formatErrors(errs)}` } });
 }

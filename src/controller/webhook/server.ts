@@ -1,12 +1,14 @@
-// The defaulting admission webhook, served by the controller (upstream runs it as its own
-// Deployment, `webhook`): HTTPS on --webhook-port with the certificate from certs.ts, POST
-// /defaulting answers AdmissionReviews (review.ts) with the defaults of src/api/serving/defaults.ts
-// and the config-defaults of the system namespace. It keeps the MutatingWebhookConfiguration's
-// caBundle equal to its CA (checked at start and every 30 s; a re-applied manifest has none).
+// The admission webhooks, served by the controller (upstream runs them as its own Deployment,
+// `webhook`): HTTPS on --webhook-port with the certificate from certs.ts; POST /defaulting answers
+// AdmissionReviews (review.ts) with the defaults of src/api/serving/defaults.ts, POST
+// /resource-validation with upstream's validation (src/api/serving/admission-validation.ts), both
+// with the config-* ConfigMaps of the system namespace. It keeps the caBundle of the
+// MutatingWebhookConfiguration and the ValidatingWebhookConfiguration equal to its CA (checked at
+// start and every 30 s; a re-applied manifest has none).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { KubeObject } from '../../api/meta.ts';
+import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import { defaultsFromConfigMaps } from '../../api/serving/defaults.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -14,10 +16,12 @@ import { KubeError } from '../../kube/errors.ts';
 import { Informer } from '../../kube/informer.ts';
 import type { Logger } from '../runtime/types.ts';
 import { type CertBundle, ensureCertSecret } from './certs.ts';
-import { type AdmissionReview, review } from './review.ts';
+import { type AdmissionReview, review, validationReview } from './review.ts';
 
 export const WEBHOOK_CONFIG = 'webhook.serving.knative.dev';
 export const WEBHOOK_PATH = '/defaulting';
+export const VALIDATION_CONFIG = 'validation.webhook.serving.knative.dev';
+export const VALIDATION_PATH = '/resource-validation';
 const MAX_BODY = 3 * 1024 * 1024;
 
 export interface WebhookOptions {
@@ -34,10 +38,12 @@ export interface WebhookOptions {
   ips?: string[];
   /** The MutatingWebhookConfiguration whose caBundle this webhook keeps. */
   configName?: string;
+  /** The ValidatingWebhookConfiguration whose caBundle this webhook keeps. */
+  validationConfigName?: string;
   refreshMs?: number;
 }
 
-type MutatingWebhookConfiguration = KubeObject & { webhooks?: { name: string; clientConfig?: { caBundle?: string } }[] };
+type WebhookConfiguration = KubeObject & { webhooks?: { name: string; clientConfig?: { caBundle?: string } }[] };
 
 export class DefaultingWebhook {
   private server: https.Server | undefined;
@@ -97,13 +103,17 @@ export class DefaultingWebhook {
     }
   }
 
-  /** Sets caBundle on every webhook of the configuration; a missing configuration is left for the next check. */
+  /** Sets caBundle on every webhook of both configurations; a missing configuration is left for the next check. */
   private async syncCABundle(): Promise<void> {
-    const name = this.o.configName ?? WEBHOOK_CONFIG;
+    await this.syncOne(R.MutatingWebhookConfiguration, this.o.configName ?? WEBHOOK_CONFIG);
+    await this.syncOne(R.ValidatingWebhookConfiguration, this.o.validationConfigName ?? VALIDATION_CONFIG);
+  }
+
+  private async syncOne(type: ResourceType, name: string): Promise<void> {
     const ca = Buffer.from(this.bundle?.caCert ?? '').toString('base64');
-    let cfg: MutatingWebhookConfiguration | undefined;
+    let cfg: WebhookConfiguration | undefined;
     try {
-      cfg = await this.o.client.find<MutatingWebhookConfiguration>(R.MutatingWebhookConfiguration, name);
+      cfg = await this.o.client.find<WebhookConfiguration>(type, name);
     } catch (e) {
       if (e instanceof KubeError && e.code === 403) return;
       throw e;
@@ -111,7 +121,7 @@ export class DefaultingWebhook {
     const stale = (cfg?.webhooks ?? []).filter((w) => w.clientConfig?.caBundle !== ca);
     if (!cfg || !stale.length) return;
     const webhooks = stale.map((w) => ({ name: w.name, clientConfig: { caBundle: ca } }));
-    await this.o.client.patch(R.MutatingWebhookConfiguration, name, undefined, { webhooks }, 'strategic');
+    await this.o.client.patch(type, name, undefined, { webhooks }, 'strategic');
     this.o.log.info({ configuration: name, webhooks: webhooks.length }, 'webhook: caBundle updated');
   }
 
@@ -120,8 +130,9 @@ export class DefaultingWebhook {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== WEBHOOK_PATH) {
-      reply(404, { message: `only POST ${WEBHOOK_PATH} is served here` });
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || (path !== WEBHOOK_PATH && path !== VALIDATION_PATH)) {
+      reply(404, { message: `only POST ${WEBHOOK_PATH} and POST ${VALIDATION_PATH} are served here` });
       return;
     }
     const chunks: Buffer[] = [];
@@ -141,7 +152,8 @@ export class DefaultingWebhook {
       }
       const maps: Record<string, Record<string, string> | undefined> = {};
       for (const cm of this.configs?.list() ?? []) maps[cm.metadata.name ?? ''] = ((cm as KubeObject & { data?: Record<string, string> }).data ?? {});
-      reply(200, review(body, defaultsFromConfigMaps(maps)));
+      const d = defaultsFromConfigMaps(maps);
+      reply(200, path === VALIDATION_PATH ? validationReview(body, d) : review(body, d));
     });
   }
 

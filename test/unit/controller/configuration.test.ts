@@ -62,14 +62,14 @@ describe('defaults and validation', () => {
     assert.equal(
       formatErrors(validateService(s)),
       [
+        '"PORT" is a reserved environment variable: spec.template.spec.containers[0].env[0].name',
         'expected 0 <= 900 <= 600: spec.template.spec.timeoutSeconds',
-        'invalid value: "PORT" is a reserved environment variable: spec.template.spec.containers[0].env[0].name',
         'invalid value: 8012: spec.template.spec.containers[0].ports[0].containerPort\n8012 is a reserved port',
         'missing field(s): spec.template.spec.containers[0].image',
       ].join('\n'),
     );
     assert.match(formatErrors(validateRevisionTemplate({ metadata: { name: 'other-v1' }, spec: { containers: [{ image: 'x' } as never] } }, { name: 'a' })), /"other-v1" must have prefix "a-"/);
-    assert.equal(formatErrors(validateTraffic([{ revisionName: 'r', latestRevision: true, percent: 100 }], true)), 'invalid value: may not set revisionName "r" when latestRevision is true: spec.traffic[0].latestRevision');
+    assert.equal(formatErrors(validateTraffic([{ revisionName: 'r', latestRevision: true, percent: 100 }], true)), 'may not set revisionName "r" when latestRevision is true: spec.traffic[0].latestRevision');
     assert.equal(formatErrors(validateTraffic([{ configurationName: 'c', percent: 100 }], true)), 'must not set the field(s): spec.traffic[0].configurationName');
   });
 });

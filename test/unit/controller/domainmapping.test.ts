@@ -34,6 +34,18 @@ const rows: Row[] = [
     check: (_f, dm) => assert.equal(dm.status?.url, 'http://www.example.org'),
   },
   {
+    name: 'spec.tls: https URL, certificate externally provided, TLS on the KIngress',
+    objects: [{ ...domainMapping(NS, DOMAIN, KSVC_REF), spec: { ref: KSVC_REF, tls: { secretName: 'tls-secret' } } } as KubeObject, ksvc(NS, 'hello', 'http://hello.default.svc.cluster.local')],
+    configMaps: AUTOCREATE,
+    wantActions: [`create clusterdomainclaims ${DOMAIN}`, `create ingresses default/${DOMAIN}`],
+    wantConditions: { CertificateProvisioned: { status: 'True', reason: 'CertificateExternallyProvided', message: 'TLS certificate was provided externally' } },
+    check(f, dm) {
+      assert.equal(dm.status?.url, 'https://www.example.org');
+      assert.equal(dm.status?.address?.url, 'https://www.example.org');
+      assert.deepEqual(f.get<Ingress>(R.Ingress, DOMAIN, NS)!.spec.tls, [{ hosts: [DOMAIN], secretName: 'tls-secret', secretNamespace: NS }]);
+    },
+  },
+  {
     name: 'claimed by another namespace',
     objects: [domainMapping(NS, DOMAIN, KSVC_REF), claim(DOMAIN, 'other'), ksvc(NS, 'hello', 'http://hello.default.svc.cluster.local')],
     configMaps: AUTOCREATE,
