@@ -136,6 +136,8 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
         }
       : false,
   });
+  // Only the leader takes gateway reports and decides (docs/architecture.md, "Autoscaling").
+  if (o.autoscaler) o.autoscaler.leading = () => mgr.isLeader;
   await mgr.start();
   return mgr;
 }
