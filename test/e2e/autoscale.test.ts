@@ -140,20 +140,21 @@ describe('scale to zero and back on kind', () => {
   });
 
   it('under load it scales up to the expected number of pods, then back down to zero', async () => {
-    // target 1 request in flight per pod at 100 %: 4 clients keeping a 1 s request in flight each → 4 pods.
-    await create('as-load', ['--scale-target', '1', '--scale-utilization', '100']);
-    const run = load('as-load', 4, 1000, 40);
+    // target 2 requests in flight per pod at 100 %: 5 clients keeping a 1 s request in flight each
+    // → ceil(5 / 2) = 3 pods (away from a rounding edge: up to 6 in flight still means 3).
+    await create('as-load', ['--scale-target', '2', '--scale-utilization', '100']);
+    const run = load('as-load', 5, 1000, 40);
     const seen = await watchScale('as-load', run);
     const rs = await run;
     assert.deepEqual(failed(rs), []);
-    assert.equal(Math.max(...seen), 4, `replicas seen under load: ${seen.join(' ')}`);
-    assert.equal((await scale('as-load')).ready, 4, 'four pods ready at the end of the load');
+    assert.equal(Math.max(...seen), 3, `replicas seen under load: ${seen.join(' ')}`);
+    assert.equal((await scale('as-load')).ready, 3, 'three pods ready at the end of the load');
     await atZero('as-load', 120_000);
   });
 
   it('maxScale is honoured under the same load', async () => {
-    await create('as-max', ['--scale-target', '1', '--scale-utilization', '100', '--scale-max', '2']);
-    const run = load('as-max', 4, 1000, 30);
+    await create('as-max', ['--scale-target', '2', '--scale-utilization', '100', '--scale-max', '2']);
+    const run = load('as-max', 5, 1000, 30);
     const seen = await watchScale('as-max', run);
     assert.deepEqual(failed(await run), []);
     assert.equal(Math.max(...seen), 2, `replicas seen under load: ${seen.join(' ')}`);
