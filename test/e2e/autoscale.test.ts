@@ -54,7 +54,8 @@ async function pods(svc: string): Promise<number> {
   return r.stdout.split('\n').filter(Boolean).length;
 }
 
-async function atZero(svc: string, timeoutMs = 120_000): Promise<void> {
+// Bounds are generous: on a loaded shared machine a pod's termination and each kubectl call take seconds.
+async function atZero(svc: string, timeoutMs = 300_000): Promise<void> {
   await until(`${svc} scaled to zero`, async () => ((await scale(svc)).want === 0 && (await pods(svc)) === 0 ? true : undefined), timeoutMs, 1000);
 }
 
@@ -94,7 +95,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const svc of created) await kn(['service', 'delete', svc, '--wait']);
+  for (const svc of created) await kn(['service', 'delete', svc, '--wait'], 420_000).catch((e: Error) => process.stderr.write(`after: ${e.message}\n`));
   if (savedConfig) {
     const restore: Record<string, string | null> = { 'stable-window': null, 'scale-to-zero-grace-period': null, ...savedConfig };
     ok(await kubectl(['patch', 'configmap', 'config-autoscaler', '-n', 'knative-serving', '--type', 'merge', '-p', JSON.stringify({ data: restore })]), 'kubectl restore config-autoscaler');
@@ -106,7 +107,7 @@ describe('scale to zero and back on kind', () => {
     await create('as-zero', []);
     assert.equal((await get('as-zero')).body, 'Hello as-zero! (as-zero-00001)\n');
     // stable window (6 s) of no traffic + grace period (6 s), and the pod's termination.
-    await atZero('as-zero', 90_000);
+    await atZero('as-zero');
     const rev = ok(await kn(['revision', 'describe', 'as-zero-00001']), 'kn revision describe').stdout;
     assert.match(rev, /^Replicas:\s+0\/0$/m, rev);
     assert.match(rev, /^\s+I Active\s+\S+ NoTraffic$/m, rev);
@@ -125,7 +126,7 @@ describe('scale to zero and back on kind', () => {
   });
 
   it('500 concurrent requests at zero: every one answered 200 by the new pod', async () => {
-    await atZero('as-zero', 90_000);
+    await atZero('as-zero');
     const rs = await Promise.all(Array.from({ length: 500 }, () => get('as-zero')));
     assert.deepEqual(failed(rs), []);
     assert.ok(rs.every((r) => r.body === 'Hello as-zero! (as-zero-00001)\n'));
@@ -133,7 +134,7 @@ describe('scale to zero and back on kind', () => {
 
   it('a revision with an HTTP readiness probe gets no request before the probe passes', async () => {
     await create('as-probe', ['--env', 'READY_AFTER_MS=3000', '--probe-readiness', 'http::8080:/ready', '--probe-readiness-opts', 'PeriodSeconds=1']);
-    await atZero('as-probe', 90_000);
+    await atZero('as-probe');
     const rs = await Promise.all(Array.from({ length: 20 }, () => get('as-probe')));
     assert.deepEqual(failed(rs), []);
     assert.deepEqual([...new Set(rs.map((r) => r.body))], ['Hello as-probe! (as-probe-00001) ready\n'], 'no request reached the pod before /ready answered 200');
@@ -149,7 +150,7 @@ describe('scale to zero and back on kind', () => {
     assert.deepEqual(failed(rs), []);
     assert.equal(Math.max(...seen), 3, `replicas seen under load: ${seen.join(' ')}`);
     assert.equal((await scale('as-load')).ready, 3, 'three pods ready at the end of the load');
-    await atZero('as-load', 120_000);
+    await atZero('as-load');
   });
 
   it('maxScale is honoured under the same load', async () => {
@@ -165,7 +166,7 @@ describe('scale to zero and back on kind', () => {
     assert.equal((await get('as-min')).status, 200);
     // Three times stable window + grace period with no traffic.
     const seen: number[] = [];
-    for (let i = 0; i < 36; i++) {
+    for (const end = Date.now() + 36_000; Date.now() < end; ) {
       seen.push((await scale('as-min')).want);
       await new Promise((r) => setTimeout(r, 1000));
     }
