@@ -14,6 +14,11 @@
 // The controller runs with the NODE_OPTIONS of manifests/400-controller.yaml, as deployed;
 // BENCH_NODE_FLAGS replaces them (BENCH_NODE_FLAGS= for none).
 //
+// BENCH_AUTOSCALER_FEED_S=S (issue #9): after the N Services are Ready, a stand-in gateway POSTs a
+// report naming every revision (1 request in flight each) to the controller's autoscaler intake
+// once a second for S seconds (60: a whole stable window, every decider's buckets full), and the
+// RSS is read again with every decider fed.
+//
 // A private kube-apiserver + etcd on 127.0.0.1, WITHOUT kube-controller-manager, so nothing
 // overwrites the statuses this harness writes. There is no kubelet and no gateway, so a helper
 // loop plays them: each new Deployment is marked available (replicas ready) and each new KIngress
@@ -327,9 +332,10 @@ async function main(): Promise<void> {
     await warmUp(c);
     dp = fakeDataPlane(c);
     const port = await freePort();
+    const asPort = await freePort();
     // BENCH_NODE_FLAGS: V8 flags for the controller process (e.g. --max-semi-space-size=8), to try what a NODE_OPTIONS in its Deployment would do.
     const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? manifestNodeOptions()).split(' ').filter(Boolean);
-    ctl = spawn(process.execPath, [...nodeFlags, ...controllerEntry(), '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--autoscaler-port', '0', '--leader-elect=false', '--workers', process.env.WORKERS ?? '8'], {
+    ctl = spawn(process.execPath, [...nodeFlags, ...controllerEntry(), '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--autoscaler-port', String(asPort), '--leader-elect=false', '--workers', process.env.WORKERS ?? '8'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });
@@ -391,6 +397,23 @@ async function main(): Promise<void> {
     console.log(`  controller API requests: ${reqTotal} (${(reqTotal / N).toFixed(1)} per Service)`);
     for (const [k, v] of reqs) console.log(`    ${String(v).padStart(7)}  ${(v / N).toFixed(2).padStart(6)}/Service  ${k}`);
     console.log(`controller RSS: ${rss0.toFixed(0)} MiB idle, ${rssN.toFixed(0)} MiB with ${N + 1} Services`);
+    const feedS = Number(process.env.BENCH_AUTOSCALER_FEED_S ?? 0);
+    if (feedS > 0) {
+      const stats = Array.from({ length: N }, (_, i) => ({ namespace: NS, revision: `svc-${i}-00001`, concurrency: 1, rps: 1 }));
+      stats.push({ namespace: NS, revision: 'single-00001', concurrency: 1, rps: 1 });
+      const body = JSON.stringify({ gateway: 'bench-gateway', stats });
+      let sent = 0;
+      let maxRss = 0;
+      for (let i = 0; i < Math.min(feedS, 600); i++) {
+        const r = await fetch(`http://127.0.0.1:${asPort}/stats`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        if (r.status === 204) sent++;
+        maxRss = Math.max(maxRss, await rssMiB(ctl.pid ?? 0));
+        await new Promise((res) => setTimeout(res, 1000));
+      }
+      const deployments = (await c.list<KubeObject & { spec: { replicas?: number } }>(R.Deployment, { namespace: NS })).items;
+      const atOne = deployments.filter((d) => d.spec.replicas === 1).length;
+      console.log(`controller RSS with the autoscaler fed for ${feedS} s (${sent} reports naming all ${N + 1} revisions, 1 in flight each): ${(await rssMiB(ctl.pid ?? 0)).toFixed(0)} MiB at the end, ${maxRss.toFixed(0)} MiB max; Deployments at 1 replica: ${atOne}/${deployments.length}`);
+    }
     console.log(`load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     dp?.stop();

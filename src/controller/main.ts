@@ -139,6 +139,8 @@ export async function startController(o: ControllerOptions, client?: KubeClient,
         }
       : false,
   });
+  // Only the leader takes gateway reports and decides (docs/architecture.md, "Autoscaling").
+  if (o.autoscaler) o.autoscaler.leading = () => mgr.isLeader;
   await mgr.start();
   // The ping adapter stops with the manager.
   if (sources.scheduler) {

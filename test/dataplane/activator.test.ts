@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Ingress } from '../../src/api/networking/types.ts';
 import { makeDeciderSpec } from '../../src/api/autoscaling/annotations.ts';
+import { READINESS_PROBE_LABEL, readinessLabel } from '../../src/api/autoscaling/readiness.ts';
 import { Autoscaler } from '../../src/controller/autoscaling/autoscaler.ts';
 import { createStatsServer, listenStats } from '../../src/controller/autoscaling/stats-server.ts';
 import { Activator, type HeldRequest } from '../../src/dataplane/gateway/activator.ts';
@@ -35,9 +36,9 @@ function ingress(timeoutSeconds?: number): Ingress {
   } as Ingress;
 }
 
-function slice(port: number, ready: boolean, cc = 0): EndpointSlice {
+function slice(port: number, ready: boolean, cc = 0, labels: Record<string, string> = {}): EndpointSlice {
   return {
-    metadata: { name: `${REV}-abc`, namespace: NS, labels: { 'kubernetes.io/service-name': REV, ...(cc ? { [CONTAINER_CONCURRENCY_LABEL]: String(cc) } : {}) } },
+    metadata: { name: `${REV}-abc`, namespace: NS, labels: { 'kubernetes.io/service-name': REV, ...(cc ? { [CONTAINER_CONCURRENCY_LABEL]: String(cc) } : {}), ...labels } },
     addressType: 'IPv4',
     endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready } }],
     ports: [{ name: 'http', port }],
@@ -166,6 +167,41 @@ for (const fastPath of [true, false]) {
       } finally {
         pod.server.closeAllConnections();
         pod.server.close();
+      }
+    });
+
+    it("with an HTTP readiness probe, holds requests while the pod accepts connections but its probe path fails, and releases them once it answers 200", async () => {
+      const podPort = await freePort();
+      setTable([ingress()], [slice(podPort, false, 0, { [READINESS_PROBE_LABEL]: readinessLabel({ httpGet: { path: '/ready', port: 8080 as never } })! })]);
+      let ready = false;
+      const probes: string[] = [];
+      const served: boolean[] = [];
+      // The pod listens from the start (a TCP connect would pass) but is not ready yet.
+      const pod = http.createServer((req, res) => {
+        if (req.url === '/ready') {
+          probes.push(String(req.headers['user-agent']));
+          res.writeHead(ready ? 200 : 503).end();
+          return;
+        }
+        served.push(ready);
+        res.end(ready ? 'ready' : 'NOT READY');
+      });
+      await new Promise<void>((r) => pod.listen(podPort, '127.0.0.1', r));
+      try {
+        const probesBefore = activator.counts.probesOk;
+        const a = get(port, '/', { 'x-n': '1' });
+        await until(() => probes.length >= 3, 'the probe path is asked several times');
+        assert.equal(activator.heldCount, 1, 'still held while /ready answers 503');
+        assert.deepEqual(served, [], 'nothing reached the pod before it was ready');
+        assert.equal(probes[0], 'Knative-Activator-Probe');
+        ready = true;
+        const r = await a.done;
+        assert.deepEqual([r.status, r.body], [200, 'ready']);
+        assert.deepEqual(served, [true]);
+        assert.equal(activator.counts.probesOk, probesBefore + 1, 'released by the HTTP probe');
+      } finally {
+        pod.closeAllConnections();
+        await new Promise<void>((r) => pod.close(() => r()));
       }
     });
 

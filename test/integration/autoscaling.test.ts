@@ -107,7 +107,8 @@ describe('PodAutoscaler reconciler (KPA, HPA, bad annotations)', () => {
     await c.create(R.Service, ksvc('bounded', { 'autoscaling.knative.dev/min-scale': '2', 'autoscaling.knative.dev/max-scale': '3' }));
     await waitFor<PodAutoscaler>(c, R.PodAutoscaler, 'bounded-00001', ns, (o) => (o?.status?.actualScale === 2 && cond(o, 'Active')?.status === 'True' ? 'done' : 'wait'), T);
     // A burst of 1000 concurrent requests (would want 15 pods): capped at 3.
-    for (let i = 0; i < 3; i++) autoscaler.ingest({ gateway: 'gw-1', stats: [{ namespace: ns, revision: 'bounded-00001', concurrency: 1000, rps: 1000 }] });
+    // From a second gateway replica (gw-1's idle reports every second would replace its own), counted for 2 s.
+    autoscaler.ingest({ gateway: 'gw-2', stats: [{ namespace: ns, revision: 'bounded-00001', concurrency: 1000, rps: 1000 }] });
     await waitFor<KubeObject & { spec: { replicas: number } }>(c, R.Deployment, 'bounded-00001-deployment', ns, (o) => (o?.spec.replicas === 3 ? 'done' : 'wait'), T);
     await waitFor<PodAutoscaler>(c, R.PodAutoscaler, 'bounded-00001', ns, (o) => (o?.status?.desiredScale === 3 ? 'done' : 'wait'), T);
     // Idle again (the feeder reports nothing): after the windows it settles at min-scale, never 0.

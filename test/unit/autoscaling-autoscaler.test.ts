@@ -25,14 +25,83 @@ describe('Autoscaler', () => {
     a.ensure(KEY, spec, 1);
     a.ingest({ gateway: 'gw-1', stats: [stat(70)] });
     a.ingest({ gateway: 'gw-2', stats: [stat(70)] });
+    a.collect();
     assert.equal(a.decide(KEY)?.desired, 2, '140 concurrent / 70 per pod');
     a.stop();
+  });
+
+  it("one replica's two reports in one second count once (its latest), not twice", () => {
+    const { a, advance } = setup();
+    a.ensure(KEY, spec, 1);
+    for (let i = 0; i < 10; i++) {
+      // Reports drift against the collection: two land between one collection and the next.
+      a.ingest({ gateway: 'gw-1', stats: [stat(70)] });
+      advance(400);
+      a.ingest({ gateway: 'gw-1', stats: [stat(70)] });
+      advance(600);
+      a.collect();
+    }
+    const r = a.decide(KEY);
+    assert.equal(r?.observedPanic, 70);
+    assert.equal(r?.observedStable, 70);
+    assert.equal(r?.desired, 1, 'never read as a burst');
+    a.stop();
+  });
+
+  it('a report that is not renewed stops counting after 2 s', () => {
+    const { a, advance } = setup();
+    a.ensure(KEY, spec, 1);
+    a.ingest({ gateway: 'gw-1', stats: [stat(140)] });
+    a.ingest({ gateway: 'gw-2', stats: [stat(140)] });
+    for (let i = 0; i < 3; i++) {
+      advance(1_000);
+      a.ingest({ gateway: 'gw-1', stats: [stat(140)] });
+      a.collect();
+    }
+    // Collected at +1 s and +2 s: 140 + 140; at +3 s gw-2's report is 3 s old: 140 alone.
+    assert.equal(a.decide(KEY)?.observedPanic, (280 + 280 + 140) / 3);
+    a.stop();
+  });
+
+  it('a decider younger than its stable window (a new leader) never decides 0 for a revision with pods; then it does', () => {
+    const { a, advance } = setup();
+    a.ensure(KEY, spec, 1);
+    for (let i = 0; i < 29; i++) {
+      a.ingest({ gateway: 'gw-1', stats: [] });
+      advance(2_000);
+      a.tick();
+      assert.equal(a.decide(KEY)?.desired, -1, `at ${(i + 1) * 2} s: keep the scale`);
+    }
+    advance(2_000);
+    a.ingest({ gateway: 'gw-1', stats: [] });
+    a.tick();
+    assert.equal(a.decide(KEY)?.desired, 0, 'a whole stable window of idle');
+    // At zero already, a young decider may say 0 at once.
+    const b = setup();
+    b.a.ensure(KEY, spec, 0);
+    b.a.ingest({ gateway: 'gw-1', stats: [] });
+    b.a.tick();
+    assert.equal(b.a.decide(KEY)?.desired, 0);
+    a.stop();
+    b.a.stop();
+  });
+
+  it('a replica that does not lead forgets its deciders on the tick', () => {
+    const { a } = setup();
+    let leading = true;
+    a.leading = () => leading;
+    a.ensure(KEY, spec, 1);
+    a.tick();
+    assert.ok(a.has(KEY));
+    leading = false;
+    a.tick();
+    assert.ok(!a.has(KEY));
   });
 
   it('no gateway reporting: no data, the scale is kept (-1); reporting gateways make idle a 0', () => {
     const { a, advance } = setup();
     a.ensure(KEY, spec, 1);
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 31; i++) {
       advance(2_000);
       a.tick();
     }

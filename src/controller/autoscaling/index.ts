@@ -87,6 +87,11 @@ async function reconcileKPA(pa: PodAutoscaler, ctx: ReconcileContext, a: Autosca
   if (next?.status === 'True') m.markTrue(Active);
   else if (next?.status === 'False') m.markFalse(Active, next.reason ?? '', next.message ?? '');
   else if (next) m.markUnknown(Active, next.reason ?? '', next.message ?? '');
+  // The scaler's next step was computed for the old Active state: when it changed (an activation
+  // that just succeeded), decide again at once for the new one rather than at the old state's
+  // requeue (an activating PA's is the progress deadline), since the decider's desired scale may not
+  // change again to enqueue it.
+  if (next && next.status !== (act?.status ?? 'Unknown')) return { requeueAfterMs: 100 };
   if (s.requeueAfterMs !== undefined) return { requeueAfterMs: Math.max(100, s.requeueAfterMs) };
 }
 

@@ -56,6 +56,13 @@ export function createStatsServer(a: Autoscaler): http.Server {
         res.writeHead(400, { 'content-type': 'text/plain' }).end('not a stats report: want {"gateway": string, "stats": [{namespace, revision, concurrency, rps}], "poke"?: [{namespace, revision}]}\n');
         return;
       }
+      if (!a.leading()) {
+        // Only the leader decides (docs/architecture.md): refuse, and close the connection so the
+        // gateway's retry goes through the Service again and can reach the leader.
+        a.counts.refused++;
+        res.writeHead(503, { 'content-type': 'text/plain', connection: 'close' }).end('not the leader\n');
+        return;
+      }
       a.ingest(r);
       res.writeHead(204).end();
     });

@@ -10,6 +10,7 @@ import type { V1Container, V1EnvVar, V1PodSpec, V1Probe } from '@kubernetes/clie
 import { controllerRef, type KubeObject } from '../../api/meta.ts';
 import { CONTAINER_CONCURRENCY_LABEL } from '../../api/autoscaling/annotations.ts';
 import type { PodAutoscaler } from '../../api/autoscaling/types.ts';
+import { READINESS_PROBE_LABEL, readinessLabel } from '../../api/autoscaling/readiness.ts';
 import { DEFAULTS, type ServingDefaults, servingContainerIndex } from '../../api/serving/defaults.ts';
 import { A, L } from '../../api/serving/labels.ts';
 import { deploymentName, k8sServiceName, podAutoscalerName } from '../../api/serving/naming.ts';
@@ -212,6 +213,7 @@ export function makeDeployment(rev: Revision, d: ServingDefaults = DEFAULTS): De
 export function makeK8sService(rev: Revision): K8sService {
   const name = rev.metadata.name ?? '';
   const h2c = protocolType(rev) === 'h2c';
+  const probeLabel = readinessLabel((rev.spec.containers ?? [])[servingContainerIndex(rev.spec.containers ?? [])]?.readinessProbe);
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -224,6 +226,8 @@ export function makeK8sService(rev: Revision): K8sService {
         [L.serviceType]: 'Public',
         // The gateway's per-pod breaker reads it from the EndpointSlices (activation, issue #9).
         ...((rev.spec.containerConcurrency ?? 0) > 0 ? { [CONTAINER_CONCURRENCY_LABEL]: String(rev.spec.containerConcurrency) } : {}),
+        // What the activator probes before releasing held requests (src/api/autoscaling/readiness.ts).
+        ...(probeLabel ? { [READINESS_PROBE_LABEL]: probeLabel } : {}),
       },
       annotations: deploymentAnnotations(rev),
       ownerReferences: [controllerRef(rev)],

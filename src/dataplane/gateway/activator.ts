@@ -6,9 +6,11 @@
 //   request timeout", as upstream's activator TimeoutHandler;
 // - the first held request of a revision pokes the autoscaler at once (stats.ts);
 // - while requests are held, the revision's not-yet-ready endpoints (EndpointSlice addresses with
-//   ready=false) are probed directly every 10 ms (a TCP connect within 300 ms, as the default
-//   readiness probe; each endpoint at most one probe at a time): the first that answers is added to
-//   the split and the queue is released in arrival order, without waiting for the kubelet's
+//   ready=false) are probed directly every 10 ms, within 300 ms each, with the revision's readiness
+//   probe as upstream's queue-proxy runs it for the activator (src/api/autoscaling/readiness.ts): an
+//   HTTP GET of its path answering 200–399 when the user set an httpGet probe, else a TCP connect
+//   of the serving port; each endpoint at most one probe at a time. The first that passes is added
+//   to the split and the queue is released in arrival order, without waiting for the kubelet's
 //   readiness period and EndpointSlice propagation. (Upstream's activator probes every 200 ms;
 //   10 ms keeps the activation cost near 5 ms at the price of a SYN per pending pod every 10 ms,
 //   only while requests are held.)
@@ -18,7 +20,9 @@
 //   request goes to the least-loaded endpoint below that many in flight; when every endpoint is
 //   full it waits in the same queue (same bound, same timeout) and takes the first slot that frees.
 //   A request keeps its deadline when it is re-queued.
+import http from 'node:http';
 import net from 'node:net';
+import { type ReadinessCheck, TCP_CHECK } from '../../api/autoscaling/readiness.ts';
 import type { RoutingTable, Split, Upstream } from './table.ts';
 
 export const QUEUE_FULL = 'pending request queue full\n';
@@ -46,9 +50,12 @@ export interface ActivatorOptions {
   probeTimeoutMs?: number;
   /** Called when a revision gets its first held request (poke the autoscaler). */
   onPoke?(split: Split): void;
-  /** Probes one endpoint; default: a TCP connect. */
-  probe?(ep: Upstream, timeoutMs: number): Promise<boolean>;
+  /** Probes one endpoint; default: probeEndpoint (the revision's readiness check). */
+  probe?(ep: Upstream, timeoutMs: number, check: ReadinessCheck): Promise<boolean>;
 }
+
+/** The User-Agent of the activator's HTTP readiness probes (upstream's activator probe's). */
+export const PROBE_USER_AGENT = 'Knative-Activator-Probe';
 
 export function tcpProbe(ep: Upstream, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -62,6 +69,32 @@ export function tcpProbe(ep: Upstream, timeoutMs: number): Promise<boolean> {
     s.once('connect', () => done(true));
     s.once('error', () => done(false));
   });
+}
+
+/** An HTTP GET of path on the endpoint: ready when it answers 200–399 within timeoutMs (the kubelet's httpGet rule). */
+export function httpProbe(ep: Upstream, path: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(t);
+      req.destroy();
+      resolve(ok);
+    };
+    const req = http.get({ host: ep.host, port: ep.port, path, agent: false, headers: { 'user-agent': PROBE_USER_AGENT, accept: '*/*' } }, (res) => {
+      const code = res.statusCode ?? 0;
+      res.resume();
+      done(code >= 200 && code < 400);
+    });
+    const t = setTimeout(() => done(false), timeoutMs);
+    req.once('error', () => done(false));
+  });
+}
+
+/** The revision's readiness check against one endpoint. */
+export function probeEndpoint(ep: Upstream, timeoutMs: number, check: ReadinessCheck = TCP_CHECK): Promise<boolean> {
+  return check.kind === 'http' ? httpProbe(ep, check.path, timeoutMs) : tcpProbe(ep, timeoutMs);
 }
 
 interface Queue {
@@ -78,7 +111,7 @@ export class Activator {
   private readonly probeIntervalMs: number;
   private readonly probeTimeoutMs: number;
   private readonly onPoke: ((s: Split) => void) | undefined;
-  private readonly probe: (ep: Upstream, timeoutMs: number) => Promise<boolean>;
+  private readonly probe: (ep: Upstream, timeoutMs: number, check: ReadinessCheck) => Promise<boolean>;
   /** Requests in flight through the breaker, per endpoint "host:port". */
   private readonly active = new Map<string, number>();
   private readonly deadlines = new WeakMap<object, number>();
@@ -92,7 +125,7 @@ export class Activator {
     this.probeIntervalMs = o.probeIntervalMs ?? 10;
     this.probeTimeoutMs = o.probeTimeoutMs ?? 300;
     this.onPoke = o.onPoke;
-    this.probe = o.probe ?? tcpProbe;
+    this.probe = o.probe ?? probeEndpoint;
   }
 
   /** Requests held now, per revision key (`namespace/revision`), for the concurrency reports. */
@@ -259,7 +292,7 @@ export class Activator {
         const k = `${ep.host}:${ep.port}`;
         if (q.inProbe.has(k)) continue;
         q.inProbe.add(k);
-        void this.probe(ep, this.probeTimeoutMs).then((ok) => {
+        void this.probe(ep, this.probeTimeoutMs, q.split.readiness ?? TCP_CHECK).then((ok) => {
           q.inProbe.delete(k);
           if (!ok || this.queues.get(q.split.key) !== q) return;
           this.counts.probesOk++;

@@ -11,6 +11,9 @@ import http from 'node:http';
 import type { Activator } from './activator.ts';
 import type { Split, SplitStats } from './table.ts';
 
+/** New connections tried for one report while controller replicas that do not lead refuse it. */
+export const NOT_LEADER_RETRIES = 8;
+
 export interface StatsReporterOptions {
   /** http://host:port of the autoscaler intake (the controller's --autoscaler-port). */
   url: string;
@@ -36,7 +39,7 @@ export class StatsReporter {
   private reporter: NodeJS.Timeout | undefined;
   private lastReport = Date.now();
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-  readonly counts = { reports: 0, pokes: 0, errors: 0 };
+  readonly counts = { reports: 0, pokes: 0, errors: 0, redirects: 0 };
 
   constructor(o: StatsReporterOptions) {
     this.o = o;
@@ -95,10 +98,21 @@ export class StatsReporter {
     this.send({ gateway: this.o.gateway, stats: [{ ...one, concurrency: 1, rps: 1 }], poke: [one] });
   }
 
-  private send(body: object): void {
+  /**
+   * POSTs one report. A controller replica that does not lead answers 503 and closes the
+   * connection (stats-server.ts): the report is sent again on a new connection, which the
+   * `autoscaler` Service may route to another replica, up to NOT_LEADER_RETRIES times; the
+   * keep-alive connection that reaches the leader then stays with it.
+   */
+  private send(body: object, attempt = 0): void {
     const data = JSON.stringify(body);
     const req = http.request(`${this.o.url}/stats`, { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }, timeout: 3_000 }, (res) => {
       res.resume();
+      if (res.statusCode === 503 && attempt < NOT_LEADER_RETRIES) {
+        this.counts.redirects++;
+        res.once('end', () => this.send(body, attempt + 1));
+        return;
+      }
       if ((res.statusCode ?? 0) >= 300) this.fail(new Error(`autoscaler answered ${res.statusCode}`));
     });
     req.on('timeout', () => req.destroy(new Error('autoscaler did not answer within 3 s')));

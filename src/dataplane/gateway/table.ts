@@ -6,6 +6,7 @@ import type { KubeObject } from '../../api/meta.ts';
 import type { HTTPIngressPath, Ingress, IngressBackendSplit, IngressVisibility } from '../../api/networking/types.ts';
 import { KOURIER_INGRESS_CLASS } from '../../api/networking/types.ts';
 import { CONTAINER_CONCURRENCY_LABEL } from '../../api/autoscaling/annotations.ts';
+import { parseReadinessLabel, READINESS_PROBE_LABEL, type ReadinessCheck, TCP_CHECK } from '../../api/autoscaling/readiness.ts';
 import { A, H } from '../../api/serving/labels.ts';
 
 /** discovery.k8s.io/v1 EndpointSlice, the fields the gateway reads. */
@@ -64,6 +65,8 @@ export interface Split {
   pending: Upstream[];
   /** Requests one endpoint takes at once (CONTAINER_CONCURRENCY_LABEL); 0: unlimited. */
   containerConcurrency: number;
+  /** How the activator probes a pending endpoint (READINESS_PROBE_LABEL): the revision's HTTP readiness probe, else a TCP connect. */
+  readiness: ReadinessCheck;
   /** The upstream speaks h2c (prior knowledge): its EndpointSlice port is named h2c/http2 or has appProtocol kubernetes.io/h2c. */
   h2c: boolean;
   timeoutMs: number;
@@ -185,15 +188,21 @@ function indexSlices(slices: readonly EndpointSlice[]): Map<string, ServiceEndpo
   return m;
 }
 
-function resolveEndpoints(se: ServiceEndpoints | undefined, servicePort: number | string): { endpoints: Upstream[]; pending: Upstream[]; h2c: boolean; containerConcurrency: number } {
+function resolveEndpoints(
+  se: ServiceEndpoints | undefined,
+  servicePort: number | string,
+): { endpoints: Upstream[]; pending: Upstream[]; h2c: boolean; containerConcurrency: number; readiness: ReadinessCheck } {
   const endpoints: Upstream[] = [];
   const pending: Upstream[] = [];
   let h2c = false;
   let containerConcurrency = 0;
+  let readiness = TCP_CHECK;
   const seen = new Set<string>();
   for (const s of se?.slices ?? []) {
     const cc = Number(s.metadata.labels?.[CONTAINER_CONCURRENCY_LABEL]);
     if (Number.isInteger(cc) && cc > 0) containerConcurrency = cc;
+    const probe = s.metadata.labels?.[READINESS_PROBE_LABEL];
+    if (probe) readiness = parseReadinessLabel(probe);
     const port = pickPort(s.ports ?? [], servicePort);
     if (!port || port.port === undefined) continue;
     if (isH2c(port)) h2c = true;
@@ -211,7 +220,7 @@ function resolveEndpoints(se: ServiceEndpoints | undefined, servicePort: number 
       endpoints.push({ host: addr, port: port.port });
     }
   }
-  return { endpoints, pending, h2c, containerConcurrency };
+  return { endpoints, pending, h2c, containerConcurrency, readiness };
 }
 
 function headerPairs(...maps: (Record<string, string> | undefined)[]): [string, string][] {
@@ -243,7 +252,7 @@ function buildPath(
     const statsKey = `${namespace}/${revision}`;
     let st = stats.get(statsKey);
     if (!st) stats.set(statsKey, (st = { namespace, revision, inFlight: 0, requests: 0 }));
-    const { endpoints, pending, h2c, containerConcurrency } = resolveEndpoints(slices.get(key), s.servicePort);
+    const { endpoints, pending, h2c, containerConcurrency, readiness } = resolveEndpoints(slices.get(key), s.servicePort);
     return {
       namespace,
       service: s.serviceName,
@@ -256,6 +265,7 @@ function buildPath(
       endpoints,
       pending,
       containerConcurrency,
+      readiness,
       h2c,
       timeoutMs,
       rr: 0,
