@@ -1,4 +1,4 @@
-// Validation at admission (ADR 0020): a private kube-apiserver with kn-ts's CRDs and both webhook
+// Validation at admission (ADR 0024): a private kube-apiserver with kn-ts's CRDs and both webhook
 // configurations of manifests/420-webhook.yaml (pointed at 127.0.0.1 by URL), the controller's
 // webhook in this process, and the controller itself (its own writes pass through the webhook).
 // Invalid objects sent with the real kubectl are refused with upstream's exact text:
@@ -42,7 +42,7 @@ interface Case {
 }
 
 /**
- * Rules the CRDs' CEL rules say (ADR 0020): the API server refuses them before any webhook runs,
+ * Rules the CRDs' CEL rules say (ADR 0024): the API server refuses them before any webhook runs,
  * in its own frame (`The Service "x" is invalid: <path>: Invalid value: <upstream's words>`).
  */
 interface CelCase {
