@@ -153,3 +153,9 @@ export async function ensureHelloImage(): Promise<string> {
   }
   return HELLO_IMAGE;
 }
+
+/**
+ * The skip reason of a scenario not yet green on this kind of machine (a shared 2-vCPU box): it runs
+ * with KN_TS_E2E_UNPROVEN=1. Listed in docs/testing.md with what is known of its failure.
+ */
+export const UNPROVEN: string | false = process.env.KN_TS_E2E_UNPROVEN ? false : 'not yet green on the CI machine: KN_TS_E2E_UNPROVEN=1 runs it (docs/testing.md)';
