@@ -53,9 +53,12 @@ export async function waitFor<T extends KubeObject>(
           }
         },
       );
-      void w.done.then((err) => {
+      void w.done.then(async (err) => {
         clearTimeout(timer);
-        resolve(err instanceof KubeError && err.code !== 410 ? { err } : {});
+        // 410: the resourceVersion is too old; 429: the API server asks to come back (a new CRD's
+        // storage initialising), as client-go retries it. Both: read again and watch again.
+        if (err instanceof KubeError && err.code === 429) await new Promise((r) => setTimeout(r, 1000));
+        resolve(err instanceof KubeError && err.code !== 410 && err.code !== 429 ? { err } : {});
       });
     });
     if (outcome.err) throw outcome.err;

@@ -114,9 +114,17 @@ describe('controller runtime: metrics, error logs, leadership loss', () => {
     await c.create(R.ConfigMap, cm(ns, 'block'));
     await until(() => gate.entered, 'the reconcile of block started');
     // Another replica takes the lease over (as after a partition): a new holder and a fresh renewTime.
-    const lease = await c.get<Lease>(R.Lease, 'runtime-test', ns);
-    const now = new Date().toISOString().replace(/Z$/, '000Z');
-    await c.replace(R.Lease, { ...lease, spec: { ...lease.spec, holderIdentity: 'thief', renewTime: now, acquireTime: now, leaseDurationSeconds: 60 } });
+    // The leader renews meanwhile: a conflict means read again and retry, as a real contender does.
+    for (let attempt = 0; ; attempt++) {
+      const lease = await c.get<Lease>(R.Lease, 'runtime-test', ns);
+      const now = new Date().toISOString().replace(/Z$/, '000Z');
+      try {
+        await c.replace(R.Lease, { ...lease, spec: { ...lease.spec, holderIdentity: 'thief', renewTime: now, acquireTime: now, leaseDurationSeconds: 60 } });
+        break;
+      } catch (e) {
+        if ((e as { code?: number }).code !== 409 || attempt >= 10) throw e;
+      }
+    }
     await until(() => !mgr!.isLeader, 'the manager stops leading', 5_000);
     const before = reconciled.length;
     await c.create(R.ConfigMap, cm(ns, 'while-follower'));
