@@ -77,7 +77,12 @@ function exampleBrokerStep(): Step {
     title: 'Installing the example broker',
     plan: [`server-side apply (field manager ${FIELD_MANAGER}):`, `  ${describeObject(EXAMPLE_BROKER).padEnd(72)} (generated, as upstream's quickstart)`],
     run: async (ctx, io) => {
-      const r = await applyAll(need(ctx), [{ source: '(generated)', object: EXAMPLE_BROKER }]);
+      // Created once: a re-run leaves it as it is (the broker reconciler's defaults move its
+      // managedFields, and a user may have changed it since).
+      const exists = await need(ctx).find(R.Broker, EXAMPLE_BROKER.metadata.name!, EXAMPLE_BROKER.metadata.namespace);
+      const r = exists
+        ? { changed: [] as string[], unchanged: [describeObject(EXAMPLE_BROKER)] }
+        : await applyAll(need(ctx), [{ source: '(generated)', object: EXAMPLE_BROKER }]);
       io.output(`${r.changed.length} changed, ${r.unchanged.length} unchanged`);
       ctx.applied = { changed: [...(ctx.applied?.changed ?? []), ...r.changed], unchanged: [...(ctx.applied?.unchanged ?? []), ...r.unchanged] };
     },
