@@ -125,7 +125,7 @@ describe('scale to zero and back on kind', () => {
     }, 60_000);
   });
 
-  it('500 concurrent requests at zero: every one answered 200 by the new pod', async () => {
+  it('500 concurrent requests at zero: every one answered 200 by the new pod', { skip: UNPROVEN }, async () => {
     await atZero('as-zero');
     const rs = await Promise.all(Array.from({ length: 500 }, () => get('as-zero')));
     assert.deepEqual(failed(rs), []);
