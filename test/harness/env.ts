@@ -60,6 +60,10 @@ export function runKn(args: string[], o: { env?: Record<string, string>; input?:
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', rej);
     child.on('close', (code) => res({ stdout, stderr, code: code ?? 1 }));
+    // kn may exit before it reads its input (a usage error): the pipe then breaks, which is not a failure.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') rej(e);
+    });
     child.stdin.end(o.input ?? '');
   });
 }
