@@ -206,6 +206,25 @@ spec:
     assert.equal(r.stdout, `Broker 'later' successfully deleted in namespace '${ns}'.\n`);
     await waitFor<Trigger>(c, R.Trigger, 'chain', ns, (o) => (cond(o, 'SubscriberResolved')?.status === 'False' ? 'done' : 'wait'), T);
   });
+  it('kn broker delete --wait returns once the broker is gone, and names the timeout when it is not', async () => {
+    // A finalizer of the test's own holds the Broker in Terminating until the test lets it go.
+    const hold = { metadata: { finalizers: ['kn-ts.test/hold'] } };
+    await c.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'held', namespace: ns, ...hold.metadata } } as Broker);
+    const late = await runKn(['broker', 'delete', 'held', '-n', ns, '--wait', '--wait-timeout', '1']);
+    assert.equal(late.code, 1);
+    assert.match(late.stderr, /timeout: broker 'held' not ready after 1 seconds/);
+    await c.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'held2', namespace: ns, ...hold.metadata } } as Broker);
+    let finished = false;
+    const waiting = runKn(['broker', 'delete', 'held2', '-n', ns, '--wait']).then((r) => ((finished = true), r));
+    await waitFor<Broker>(c, R.Broker, 'held2', ns, (o) => (o?.metadata.deletionTimestamp ? 'done' : 'wait'), T);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(finished, false, 'kn waits while the broker is still there');
+    for (const name of ['held', 'held2']) await c.patch(R.Broker, name, ns, { metadata: { finalizers: null } }, 'merge');
+    const done = await waiting;
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(done.stdout, `Broker 'held2' successfully deleted in namespace '${ns}'.\n`);
+    assert.equal(await c.find(R.Broker, 'held2', ns), undefined);
+  });
 });
 
 

@@ -172,15 +172,30 @@ export async function triggerUpdate(ctx: CommandContext, flags: Common & Trigger
   process.stdout.write(`Trigger '${name}' updated in namespace '${ns}'.\n`);
 }
 
-export async function eventingDelete(ctx: CommandContext, noun: Noun, flags: Common, argv: unknown[]): Promise<void> {
+export async function eventingDelete(ctx: CommandContext, noun: Noun, flags: Common & { wait?: boolean; 'wait-timeout'?: number }, argv: unknown[]): Promise<void> {
   const name = oneName(ctx, argv, noun, 'delete');
   const { R } = await import('../../api/resources.ts');
   const ns = flags.target ? await offlineNamespace(ctx, flags) : await ctx.namespace(flags);
   if (flags.target) (await store(ctx, flags, noun === 'broker' ? 'Broker' : 'Trigger')).delete(name);
   else {
     const client = await ctx.client(flags);
+    const r = noun === 'broker' ? R.Broker : R.Trigger;
     try {
-      await client.delete(noun === 'broker' ? R.Broker : R.Trigger, name, ns);
+      if (!flags.wait) await client.delete(r, name, ns, noun === 'broker' ? { propagationPolicy: 'Background' } : undefined);
+      else {
+        // As upstream: watch first, delete in the foreground, then wait for the DELETED event.
+        const cur = await client.get<Broker | Trigger>(r, name, ns);
+        const { waitForDeletion } = await import('../serving/wait.ts');
+        const w = waitForDeletion(client, r, noun, name, ns, cur.metadata.resourceVersion, flags['wait-timeout'] ?? 600);
+        await w.ready;
+        try {
+          await client.delete(r, name, ns, { propagationPolicy: 'Foreground' });
+        } catch (e) {
+          w.stop();
+          throw e;
+        }
+        await w.done;
+      }
     } catch (e) {
       if (noun === 'broker') throw because('delete', 'broker', name, ns, e);
       throw e;

@@ -21,11 +21,11 @@ export const SERVICE_LABEL = 'serving.knative.dev/service';
 // Flags
 
 /** --wait/--no-wait, --wait-timeout, --wait-window (upstream AddConditionWaitFlags). */
-export function waitFlags(action: string, until = 'ready') {
+export function waitFlags(action: string, until = 'ready', noun = 'service') {
   return {
-    wait: bool(`Wait for 'service ${action}' operation to be completed.`, { allowNo: true, default: action !== 'delete' }),
-    'wait-timeout': intDefault(`Seconds to wait before giving up on waiting for service to be ${until}.`, 600),
-    'wait-window': intDefault(`Seconds to wait for service to be ${until} after a false ready condition is returned`, 2),
+    wait: bool(`Wait for '${noun} ${action}' operation to be completed.`, { allowNo: true, default: action !== 'delete' }),
+    'wait-timeout': intDefault(`Seconds to wait before giving up on waiting for ${noun} to be ${until}.`, 600),
+    'wait-window': intDefault(`Seconds to wait for ${noun} to be ${until} after a false ready condition is returned`, 2),
   };
 }
 

@@ -3,6 +3,7 @@
 // server's own Ready message printed as a progress line, Ready=True ends the wait, Ready=False
 // fails it unless Ready turns Unknown or True within the wait window, and a hard timeout.
 import { getCondition, type KubeObject } from '../../api/meta.ts';
+import type { ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { Service } from '../../api/serving/types.ts';
 import type { KubeClient, Watcher } from '../../kube/client.ts';
@@ -183,6 +184,8 @@ export async function waitAndReport(client: KubeClient, name: string, namespace:
 /** Waits until a DELETED event for the object arrives (upstream WaitForEvent for delete --wait). */
 export function waitForDeletion(
   client: KubeClient,
+  resource: ResourceType,
+  noun: string,
   name: string,
   namespace: string,
   resourceVersion: string | undefined,
@@ -202,12 +205,12 @@ export function waitForDeletion(
       if (err) reject(err);
       else resolve();
     };
-    const deadline = setTimeout(() => finish(new Error(waitTimeout('service', name, timeoutSeconds))), Math.max(0, timeoutSeconds) * 1000);
+    const deadline = setTimeout(() => finish(new Error(waitTimeout(noun, name, timeoutSeconds))), Math.max(0, timeoutSeconds) * 1000);
     stop = () => finish();
     let rv = resourceVersion;
     const open = (): void => {
       if (finished) return;
-      watcher = client.watch(R.Service, { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion: rv }, (e) => {
+      watcher = client.watch(resource, { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion: rv }, (e) => {
         if (e.type === 'DELETED') finish();
         else if (e.type !== 'ERROR') rv = e.object.metadata?.resourceVersion ?? rv;
       });
@@ -217,7 +220,7 @@ export function waitForDeletion(
         if (err && !(err instanceof KubeError && err.code === 410)) return finish(err);
         await new Promise((r) => setTimeout(r, 200));
         try {
-          const cur = await client.find(R.Service, name, namespace);
+          const cur = await client.find(resource, name, namespace);
           if (!cur) return finish();
           rv = cur.metadata.resourceVersion;
           open();

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { KnCommand } from '../../cli/base.ts';
 import { namespaceFlag, str } from '../../cli/flags.ts';
+import { waitFlags } from '../../cli/serving/service.ts';
 
 export default class BrokerDelete extends KnCommand {
   static override summary = 'Delete a broker';
@@ -12,6 +13,7 @@ export default class BrokerDelete extends KnCommand {
   static override flags = {
     ...namespaceFlag,
     target: str('Work on local directory instead of a remote cluster (experimental)'),
+    ...waitFlags('delete', 'deleted', 'broker'),
   };
 
   async run(): Promise<void> {

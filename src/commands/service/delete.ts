@@ -80,7 +80,7 @@ export default class ServiceDelete extends KnCommand {
           await client.delete(R.Service, name, namespace, { propagationPolicy: 'Background' });
         } else {
           const { waitForDeletion } = await import('../../cli/serving/wait.ts');
-          const w = waitForDeletion(client, name, namespace, svc.metadata.resourceVersion, flags['wait-timeout']);
+          const w = waitForDeletion(client, R.Service, 'service', name, namespace, svc.metadata.resourceVersion, flags['wait-timeout']);
           await w.ready;
           try {
             await client.delete(R.Service, name, namespace, { propagationPolicy: 'Foreground' });

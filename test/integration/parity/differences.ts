@@ -11,7 +11,7 @@ export const KNOWN_DIFFERENCES: Record<string, string> = {
   'help-domain-update': "upstream's example says --refFlags (a typo; the flag is --ref)",
   'help-broker': 'kn-ts has `kn broker tail` too',
   'help-broker-create': TARGET,
-  'help-broker-delete': "upstream's examples delete with `kn broker create` (a typo), and upstream waits for the deletion (--wait); kn-ts deletes without waiting; " + TARGET,
+  'help-broker-delete': "upstream's examples delete with `kn broker create` (a typo); " + TARGET,
   'help-broker-describe': `${TARGET}; -v as in v0.50 (reference kn-cli.md 1.7)`,
   'help-broker-list': TARGET,
   'help-broker-update': TARGET,
