@@ -33,9 +33,11 @@ const received: Record<string, string | string[] | undefined>[] = [];
 const cond = (o: { status?: { conditions?: Condition[] } } | undefined, type: string) => o?.status?.conditions?.find((x) => x.type === type);
 const ready = (o: { status?: { conditions?: Condition[] } } | undefined) => cond(o, 'Ready')?.status === 'True';
 
+// The sources' CRDs, and the messaging ones (a Channel as a sink).
+const CRDS = ['manifests/112-crd-sources.yaml', 'manifests/111-crd-messaging.yaml'];
 async function installSources(client: KubeClient): Promise<void> {
-  for (const o of loadManifest('manifests/112-crd-sources.yaml')) await client.apply(R.CustomResourceDefinition, o, { fieldManager: 'kn-ts-test-install' });
-  for (const o of loadManifest('manifests/112-crd-sources.yaml'))
+  for (const o of CRDS.flatMap(loadManifest)) await client.apply(R.CustomResourceDefinition, o, { fieldManager: 'kn-ts-test-install' });
+  for (const o of CRDS.flatMap(loadManifest))
     await waitFor<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(client, R.CustomResourceDefinition, o.metadata.name ?? '', undefined, (x) => (x?.status?.conditions?.some((k) => k.type === 'Established' && k.status === 'True') ? 'done' : 'wait'), T);
 }
 
@@ -242,6 +244,26 @@ describe('kn source ping', () => {
     assert.notEqual(s.code, 0);
     assert.match(s.stderr, /nope/);
     assert.equal(await c.find(R.PingSource, 'p2', ns), undefined);
+  });
+  it('a Channel as the sink resolves to its address, and follows it when the address changes', async () => {
+    // No messaging reconciler runs here: the Channel's status is written as its reconciler would.
+    const setAddress = async (url: string) => {
+      const ch = await c.get<KubeObject>(R.Channel, 'pipe', ns);
+      await c.replaceStatus(R.Channel, { ...ch, status: { address: { name: 'http', url }, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }] } } as KubeObject);
+    };
+    await c.create(R.Channel, { apiVersion: 'messaging.knative.dev/v1', kind: 'Channel', metadata: { name: 'pipe', namespace: ns } });
+    await setAddress('http://pipe-kn-channel.example.svc.cluster.local');
+    const r = await runKn(['source', 'ping', 'create', 'pc', '-n', ns, '--schedule', '0 0 1 1 *', '--sink', 'channel:pipe']);
+    assert.equal(r.stdout, `Ping source 'pc' created in namespace '${ns}'.\n`, r.stderr);
+    const p = await waitFor<PingSource>(c, R.PingSource, 'pc', ns, (o) => (ready(o) ? 'done' : 'wait'), T);
+    assert.deepEqual(p.spec?.sink?.ref, { apiVersion: 'messaging.knative.dev/v1', kind: 'Channel', name: 'pipe', namespace: ns });
+    assert.equal(p.status?.sinkUri, 'http://pipe-kn-channel.example.svc.cluster.local');
+    await setAddress('http://pipe-moved.example.svc.cluster.local');
+    await waitFor<PingSource>(c, R.PingSource, 'pc', ns, (o) => (o?.status?.sinkUri === 'http://pipe-moved.example.svc.cluster.local' ? 'done' : 'wait'), T);
+    const l = await runKn(['source', 'ping', 'list', '-n', ns]);
+    assert.match(l.stdout, /\npc\s+0 0 1 1 \*\s+channel:pipe\s/);
+    await runKn(['source', 'ping', 'delete', 'pc', '-n', ns]);
+    await c.delete(R.Channel, 'pipe', ns);
   });
 });
 
