@@ -348,6 +348,43 @@ describe('kn source binding', () => {
     const bad = await runKn(['source', 'binding', 'create', 'b3', '-n', ns, '--subject', 'Deployment:app1', '--sink', sinkUrl]);
     assert.match(bad.stderr, /invalid subject argument 'Deployment:app1': not in format kind:api\/version:nameOrSelector/);
   });
+  it('a StatefulSet whose status another writer keeps changing is bound: a write conflict is retried, not reported', async () => {
+    const labels = { app: 'ss' };
+    await c.create(R.StatefulSet, { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'ss1', namespace: ns }, spec: { serviceName: 'ss1', selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'example.invalid/app' }] } } } } as KubeObject);
+    // The StatefulSet controller's part: a status write every few ms, each a new resourceVersion,
+    // so the binding's write often carries a version the cache has not caught up with (409).
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 1; writing && i <= 300; i++) {
+        const o = await c.get<KubeObject>(R.StatefulSet, 'ss1', ns);
+        await c.replaceStatus(R.StatefulSet, { ...o, status: { replicas: 0, observedGeneration: o.metadata.generation, collisionCount: i } } as KubeObject).catch(() => undefined);
+      }
+    })();
+    try {
+      const r = await runKn(['source', 'binding', 'create', 'bss', '-n', ns, '--subject', 'StatefulSet:apps/v1:ss1', '--sink', sinkUrl]);
+      assert.equal(r.code, 0, r.stderr);
+      const b = await waitFor<SinkBinding>(c, R.SinkBinding, 'bss', ns, (o) => (ready(o) ? 'done' : 'wait'), T).catch(async (e) => {
+        throw new Error(`${(e as Error).message}: ${JSON.stringify((await c.get<SinkBinding>(R.SinkBinding, 'bss', ns)).status?.conditions)}`);
+      });
+      assert.ok(b);
+    } finally {
+      writing = false;
+      await writer;
+    }
+    const ss = await c.get<KubeObject & { spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } }>(R.StatefulSet, 'ss1', ns);
+    assert.deepEqual(ss.spec.template.spec.containers[0]!.env?.map((e) => `${e.name}=${e.value ?? ''}`), [`K_SINK=${sinkUrl}`, 'K_CE_OVERRIDES=']);
+    await runKn(['source', 'binding', 'delete', 'bss', '-n', ns]);
+    await waitFor(c, R.SinkBinding, 'bss', ns, (o) => (o ? 'wait' : 'done'), T);
+  });
+  it('a Job is not bound (its pod template cannot change); the binding says why, in one line', async () => {
+    await c.create(R.Job, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job1', namespace: ns }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'example.invalid/app' }] } } } } as KubeObject);
+    assert.equal((await runKn(['source', 'binding', 'create', 'bjob', '-n', ns, '--subject', 'Job:batch/v1:job1', '--sink', sinkUrl])).code, 0);
+    const b = await waitFor<SinkBinding>(c, R.SinkBinding, 'bjob', ns, (o) => (cond(o, 'SinkBindingAvailable')?.status === 'False' ? 'done' : 'wait'), T);
+    assert.equal(cond(b, 'SinkBindingAvailable')?.message, 'job "job1": a Job\'s pod template cannot change after creation and kn-ts has no admission webhook to bind it when it is created; set K_SINK in the Job\'s template, or bind a Deployment');
+    assert.equal(cond(b, 'Ready')?.status, 'False');
+    await runKn(['source', 'binding', 'delete', 'bjob', '-n', ns]);
+    await waitFor(c, R.SinkBinding, 'bjob', ns, (o) => (o ? 'wait' : 'done'), T);
+  });
 });
 
 describe('kn source container', () => {

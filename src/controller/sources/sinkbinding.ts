@@ -4,10 +4,12 @@
 // selected by labels among Deployments, StatefulSets, DaemonSets, Jobs and Knative Services in the
 // binding's namespace. A subject created or changed later is patched when its informer reports it;
 // a sink change rewrites the variables (and so rolls the subject's pods). A finalizer undoes the
-// injection before the SinkBinding goes.
+// injection before the SinkBinding goes. Jobs are watched but never written: a Job's pod template
+// cannot change, and without a webhook there is no moment to bind it (the binding says so).
 import type { Lookup } from '../../api/eventing/destination.ts';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
+import { KubeError } from '../../kube/errors.ts';
 import { bindPodSpec, type Injection, podSpecOf, selectorMatches, SUBJECT_KINDS } from '../../api/sources/binding.ts';
 import { SINKBINDING_CONDITIONS, SINKBINDING_FINALIZER, type SinkBinding, type SourceStatus } from '../../api/sources/types.ts';
 import { AddressableResolver } from '../addressable/index.ts';
@@ -56,6 +58,18 @@ export function sinkBindingStatus(b: SinkBinding, inp: { lookup: Lookup; now: ()
   return { status, cm };
 }
 
+/**
+ * Why kn-ts cannot bind a Job: its pod template cannot change once created, and there is no pod
+ * admission webhook to bind it at creation (ADR 0023).
+ */
+export const jobUnbindable = (name: string | undefined): string =>
+  `job "${name}": a Job's pod template cannot change after creation and kn-ts has no admission webhook to bind it when it is created; set K_SINK in the Job's template, or bind a Deployment`;
+
+/**
+ * Writes the binding (inj) into every subject, or takes it out (undefined): '' when all are as
+ * wanted, else what failed. A conflict (the cache was behind) is thrown, so the work queue retries
+ * with a fresher cache; a subject deleted meanwhile needs nothing.
+ */
 async function patchSubjects(ctx: ReconcileContext, b: SinkBinding, inj: Injection | undefined): Promise<string> {
   const key = subjectKey(b.spec);
   const r = SUBJECT_RESOURCES[key];
@@ -64,9 +78,15 @@ async function patchSubjects(ctx: ReconcileContext, b: SinkBinding, inj: Injecti
   for (const o of subjectsOf(b, ctx.lister(r).list(b.metadata.namespace))) {
     const next = boundSubject(o, inj);
     if (!next) continue;
+    if (r === R.Job) {
+      if (inj) errs.push(jobUnbindable(o.metadata.name));
+      continue;
+    }
     try {
       await ctx.client.replace(r, next);
     } catch (e) {
+      if (e instanceof KubeError && e.code === 409) throw e;
+      if (e instanceof KubeError && e.code === 404) continue;
       errs.push(`${r.kind.toLowerCase()} "${o.metadata.name}": ${(e as Error).message}`);
     }
   }
