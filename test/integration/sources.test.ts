@@ -13,6 +13,7 @@ import type { ApiServerSource, ContainerSource, PingSource, SinkBinding } from '
 import { makeLogger, silentLogger } from '../../src/controller/runtime/log.ts';
 import { Manager } from '../../src/controller/runtime/manager.ts';
 import { sourcesReconcilers } from '../../src/controller/sources/index.ts';
+import { ApiServerAdapter } from '../../src/dataplane/adapters/apiserver.ts';
 import type { PingScheduler } from '../../src/dataplane/adapters/ping.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { KubeError } from '../../src/kube/errors.ts';
@@ -308,6 +309,41 @@ describe('kn source apiserver', () => {
     assert.match(bad.stderr, /expected: <kind:apiVersion\[:label1=val1,label2=val2,\.\.\]>/);
     const del = await runKn(['source', 'apiserver', 'delete', 'a1', '-n', ns]);
     assert.equal(del.stdout, `ApiServer source 'a1' deleted in namespace '${ns}'.\n`);
+  });
+  it('the adapter against the real API server: only changes after its first list, through the label selector and the owner filter', async () => {
+    const cm = (name: string, labels: Record<string, string>, owner?: string) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: ns, labels, ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner, name: 'o', uid: '00000000-0000-0000-0000-000000000001', controller: true }] } : {}) },
+        data: { a: 'b' },
+      }) as KubeObject;
+    await c.create(R.ConfigMap, cm('f-before', { watched: 'yes' }, 'Deployment'));
+    const adapter = new ApiServerAdapter({
+      client: c,
+      sink: sinkUrl,
+      source: 'https://api.example:443',
+      config: { namespaces: [ns], resources: [{ apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', labelSelector: 'watched=yes' }], owner: { apiVersion: 'apps/v1', kind: 'Deployment' }, mode: 'Reference' },
+      extensions: { team: 'blue' },
+    });
+    await adapter.start();
+    try {
+      await c.create(R.ConfigMap, cm('f-unlabelled', {}, 'Deployment'));
+      await c.create(R.ConfigMap, cm('f-other-owner', { watched: 'yes' }, 'StatefulSet'));
+      await c.create(R.ConfigMap, cm('f-no-owner', { watched: 'yes' }));
+      await c.create(R.ConfigMap, cm('f-match', { watched: 'yes' }, 'Deployment'));
+      await c.delete(R.ConfigMap, 'f-match', ns);
+      const names = () => received.filter((h) => String(h['ce-name'] ?? '').startsWith('f-')).map((h) => `${h['ce-type']} ${h['ce-name']}`);
+      for (let i = 0; i < 100 && names().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      await adapter.drain();
+      assert.deepEqual(names(), ['dev.knative.apiserver.ref.add f-match', 'dev.knative.apiserver.ref.delete f-match']);
+      const h = received.find((x) => x['ce-name'] === 'f-match')!;
+      assert.equal(h['ce-source'], 'https://api.example:443');
+      assert.equal(h['ce-subject'], `/apis/v1/namespaces/${ns}/configmaps/f-match`);
+      assert.equal(h['ce-team'], 'blue');
+    } finally {
+      adapter.stop();
+    }
   });
 });
 
