@@ -13,6 +13,7 @@ import type { ApiServerSource, ContainerSource, PingSource, SinkBinding } from '
 import { makeLogger, silentLogger } from '../../src/controller/runtime/log.ts';
 import { Manager } from '../../src/controller/runtime/manager.ts';
 import { sourcesReconcilers } from '../../src/controller/sources/index.ts';
+import { ApiServerAdapter } from '../../src/dataplane/adapters/apiserver.ts';
 import type { PingScheduler } from '../../src/dataplane/adapters/ping.ts';
 import type { KubeClient } from '../../src/kube/client.ts';
 import { KubeError } from '../../src/kube/errors.ts';
@@ -33,9 +34,11 @@ const received: Record<string, string | string[] | undefined>[] = [];
 const cond = (o: { status?: { conditions?: Condition[] } } | undefined, type: string) => o?.status?.conditions?.find((x) => x.type === type);
 const ready = (o: { status?: { conditions?: Condition[] } } | undefined) => cond(o, 'Ready')?.status === 'True';
 
+// The sources' CRDs, and the messaging ones (a Channel as a sink).
+const CRDS = ['manifests/112-crd-sources.yaml', 'manifests/111-crd-messaging.yaml'];
 async function installSources(client: KubeClient): Promise<void> {
-  for (const o of loadManifest('manifests/112-crd-sources.yaml')) await client.apply(R.CustomResourceDefinition, o, { fieldManager: 'kn-ts-test-install' });
-  for (const o of loadManifest('manifests/112-crd-sources.yaml'))
+  for (const o of CRDS.flatMap(loadManifest)) await client.apply(R.CustomResourceDefinition, o, { fieldManager: 'kn-ts-test-install' });
+  for (const o of CRDS.flatMap(loadManifest))
     await waitFor<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>(client, R.CustomResourceDefinition, o.metadata.name ?? '', undefined, (x) => (x?.status?.conditions?.some((k) => k.type === 'Established' && k.status === 'True') ? 'done' : 'wait'), T);
 }
 
@@ -243,6 +246,46 @@ describe('kn source ping', () => {
     assert.match(s.stderr, /nope/);
     assert.equal(await c.find(R.PingSource, 'p2', ns), undefined);
   });
+  it('a Channel as the sink resolves to its address, and follows it when the address changes', async () => {
+    // The Channel's status is written here as its reconciler would; another test file's messaging
+    // reconcilers may share this API server and write it too (their address), so the source is
+    // held to whatever address the Channel has when things settle; a write that meets theirs is retried.
+    const setAddress = async (url: string) => {
+      for (let i = 0; ; i++) {
+        const ch = await c.get<KubeObject>(R.Channel, 'pipe', ns);
+        const conditions = [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }];
+        try {
+          return await c.replaceStatus(R.Channel, { ...ch, status: { ...(ch.status ?? {}), address: { name: 'http', url }, conditions } } as KubeObject);
+        } catch (e) {
+          if (!(e instanceof KubeError && e.code === 409) || i > 20) throw e;
+        }
+      }
+    };
+    const channelUrl = async () => ((await c.get<KubeObject>(R.Channel, 'pipe', ns)).status as { address?: { url?: string } } | undefined)?.address?.url;
+    const follows = async () => {
+      for (let i = 0; i < 300; i++) {
+        const [p, url] = [await c.get<PingSource>(R.PingSource, 'pc', ns), await channelUrl()];
+        if (url && p.status?.sinkUri === url && ready(p)) return url;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`PingSource pc's sink is ${JSON.stringify((await c.get<PingSource>(R.PingSource, 'pc', ns)).status?.sinkUri)}, the Channel's address ${await channelUrl()}`);
+    };
+    await c.create(R.Channel, { apiVersion: 'messaging.knative.dev/v1', kind: 'Channel', metadata: { name: 'pipe', namespace: ns } });
+    await setAddress('http://pipe-first.example.svc.cluster.local');
+    const r = await runKn(['source', 'ping', 'create', 'pc', '-n', ns, '--schedule', '0 0 1 1 *', '--sink', 'channel:pipe']);
+    assert.equal(r.stdout, `Ping source 'pc' created in namespace '${ns}'.\n`, r.stderr);
+    const p = await c.get<PingSource>(R.PingSource, 'pc', ns);
+    assert.deepEqual(p.spec?.sink?.ref, { apiVersion: 'messaging.knative.dev/v1', kind: 'Channel', name: 'pipe', namespace: ns });
+    await follows();
+    // Alone, the Channel keeps the new address and the source follows it; beside the messaging
+    // reconcilers it goes back to theirs, and the source follows that.
+    await setAddress('http://pipe-moved.example.svc.cluster.local');
+    await follows();
+    const l = await runKn(['source', 'ping', 'list', '-n', ns]);
+    assert.match(l.stdout, /\npc\s+0 0 1 1 \*\s+channel:pipe\s/);
+    await runKn(['source', 'ping', 'delete', 'pc', '-n', ns]);
+    await c.delete(R.Channel, 'pipe', ns);
+  });
 });
 
 describe('kn source list-types', () => {
@@ -287,6 +330,41 @@ describe('kn source apiserver', () => {
     const del = await runKn(['source', 'apiserver', 'delete', 'a1', '-n', ns]);
     assert.equal(del.stdout, `ApiServer source 'a1' deleted in namespace '${ns}'.\n`);
   });
+  it('the adapter against the real API server: only changes after its first list, through the label selector and the owner filter', async () => {
+    const cm = (name: string, labels: Record<string, string>, owner?: string) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: ns, labels, ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: owner, name: 'o', uid: '00000000-0000-0000-0000-000000000001', controller: true }] } : {}) },
+        data: { a: 'b' },
+      }) as KubeObject;
+    await c.create(R.ConfigMap, cm('f-before', { watched: 'yes' }, 'Deployment'));
+    const adapter = new ApiServerAdapter({
+      client: c,
+      sink: sinkUrl,
+      source: 'https://api.example:443',
+      config: { namespaces: [ns], resources: [{ apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', labelSelector: 'watched=yes' }], owner: { apiVersion: 'apps/v1', kind: 'Deployment' }, mode: 'Reference' },
+      extensions: { team: 'blue' },
+    });
+    await adapter.start();
+    try {
+      await c.create(R.ConfigMap, cm('f-unlabelled', {}, 'Deployment'));
+      await c.create(R.ConfigMap, cm('f-other-owner', { watched: 'yes' }, 'StatefulSet'));
+      await c.create(R.ConfigMap, cm('f-no-owner', { watched: 'yes' }));
+      await c.create(R.ConfigMap, cm('f-match', { watched: 'yes' }, 'Deployment'));
+      await c.delete(R.ConfigMap, 'f-match', ns);
+      const names = () => received.filter((h) => String(h['ce-name'] ?? '').startsWith('f-')).map((h) => `${h['ce-type']} ${h['ce-name']}`);
+      for (let i = 0; i < 100 && names().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      await adapter.drain();
+      assert.deepEqual(names(), ['dev.knative.apiserver.ref.add f-match', 'dev.knative.apiserver.ref.delete f-match']);
+      const h = received.find((x) => x['ce-name'] === 'f-match')!;
+      assert.equal(h['ce-source'], 'https://api.example:443');
+      assert.equal(h['ce-subject'], `/apis/v1/namespaces/${ns}/configmaps/f-match`);
+      assert.equal(h['ce-team'], 'blue');
+    } finally {
+      adapter.stop();
+    }
+  });
 });
 
 describe('kn source binding', () => {
@@ -325,6 +403,43 @@ describe('kn source binding', () => {
     assert.deepEqual(await env('app1'), ['A=1']);
     const bad = await runKn(['source', 'binding', 'create', 'b3', '-n', ns, '--subject', 'Deployment:app1', '--sink', sinkUrl]);
     assert.match(bad.stderr, /invalid subject argument 'Deployment:app1': not in format kind:api\/version:nameOrSelector/);
+  });
+  it('a StatefulSet whose status another writer keeps changing is bound: a write conflict is retried, not reported', async () => {
+    const labels = { app: 'ss' };
+    await c.create(R.StatefulSet, { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'ss1', namespace: ns }, spec: { serviceName: 'ss1', selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'example.invalid/app' }] } } } } as KubeObject);
+    // The StatefulSet controller's part: a status write every few ms, each a new resourceVersion,
+    // so the binding's write often carries a version the cache has not caught up with (409).
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 1; writing && i <= 300; i++) {
+        const o = await c.get<KubeObject>(R.StatefulSet, 'ss1', ns);
+        await c.replaceStatus(R.StatefulSet, { ...o, status: { replicas: 0, observedGeneration: o.metadata.generation, collisionCount: i } } as KubeObject).catch(() => undefined);
+      }
+    })();
+    try {
+      const r = await runKn(['source', 'binding', 'create', 'bss', '-n', ns, '--subject', 'StatefulSet:apps/v1:ss1', '--sink', sinkUrl]);
+      assert.equal(r.code, 0, r.stderr);
+      const b = await waitFor<SinkBinding>(c, R.SinkBinding, 'bss', ns, (o) => (ready(o) ? 'done' : 'wait'), T).catch(async (e) => {
+        throw new Error(`${(e as Error).message}: ${JSON.stringify((await c.get<SinkBinding>(R.SinkBinding, 'bss', ns)).status?.conditions)}`);
+      });
+      assert.ok(b);
+    } finally {
+      writing = false;
+      await writer;
+    }
+    const ss = await c.get<KubeObject & { spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } } }>(R.StatefulSet, 'ss1', ns);
+    assert.deepEqual(ss.spec.template.spec.containers[0]!.env?.map((e) => `${e.name}=${e.value ?? ''}`), [`K_SINK=${sinkUrl}`, 'K_CE_OVERRIDES=']);
+    await runKn(['source', 'binding', 'delete', 'bss', '-n', ns]);
+    await waitFor(c, R.SinkBinding, 'bss', ns, (o) => (o ? 'wait' : 'done'), T);
+  });
+  it('a Job is not bound (its pod template cannot change); the binding says why, in one line', async () => {
+    await c.create(R.Job, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job1', namespace: ns }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'example.invalid/app' }] } } } } as KubeObject);
+    assert.equal((await runKn(['source', 'binding', 'create', 'bjob', '-n', ns, '--subject', 'Job:batch/v1:job1', '--sink', sinkUrl])).code, 0);
+    const b = await waitFor<SinkBinding>(c, R.SinkBinding, 'bjob', ns, (o) => (cond(o, 'SinkBindingAvailable')?.status === 'False' ? 'done' : 'wait'), T);
+    assert.equal(cond(b, 'SinkBindingAvailable')?.message, 'job "job1": a Job\'s pod template cannot change after creation and kn-ts has no admission webhook to bind it when it is created; set K_SINK in the Job\'s template, or bind a Deployment');
+    assert.equal(cond(b, 'Ready')?.status, 'False');
+    await runKn(['source', 'binding', 'delete', 'bjob', '-n', ns]);
+    await waitFor(c, R.SinkBinding, 'bjob', ns, (o) => (o ? 'wait' : 'done'), T);
   });
 });
 

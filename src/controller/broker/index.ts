@@ -147,19 +147,6 @@ export async function ingressReady(ctx: ReconcileContext): Promise<boolean | str
 
 export const isOurs = (b: Broker, defaultClass = MT_BROKER_CLASS): boolean => (b.metadata.annotations?.[BROKER_CLASS_ANNOTATION] || defaultClass) === MT_BROKER_CLASS;
 
-/**
- * A lookup of the two addressables every eventing reconciler has in its own caches (Knative Services
- * and Brokers); reconcilers that hold references to any other kind use AddressableResolver.
- */
-export function cacheLookup(ctx: ReconcileContext): Lookup {
-  return (ref) => {
-    const group = ref.apiVersion?.includes('/') ? ref.apiVersion.split('/')[0] : ref.group ?? '';
-    if (ref.kind === 'Service' && group === 'serving.knative.dev') return ctx.lister(R.Service).get(ref.name, ref.namespace);
-    if (ref.kind === 'Broker' && group === 'eventing.knative.dev') return ctx.lister(R.Broker).get(ref.name, ref.namespace);
-    return 'unknown-kind';
-  };
-}
-
 export function makeBrokerReconciler(config = new EventingConfig()): Reconciler<Broker> {
   const addressables = new AddressableResolver();
   return {

@@ -98,35 +98,35 @@ export function parallelStatus(p: Parallel, ingress: KubeObject | undefined, cha
 const CHILDREN = [R.InMemoryChannel, R.Subscription];
 const relevant = (r: ResourceType, a: KubeObject, b: KubeObject) => r === R.Sequence || r === R.Parallel || JSON.stringify(a.status) !== JSON.stringify(b.status) || JSON.stringify(a.spec) !== JSON.stringify(b.spec);
 
-export function makeSequenceReconciler(defaults = new ChannelDefaultsCache()): Reconciler<Sequence> {
+/**
+ * A flow reconciler: the default channel template first (a merge patch, as the defaulting webhook
+ * would), then its children created or updated through sync() and its status from them.
+ */
+function makeFlowReconciler<F extends Flow>(name: string, resource: ResourceType, defaults: ChannelDefaultsCache, children: (f: F, ctx: ReconcileContext) => Promise<void>): Reconciler<F> {
   return {
-    name: 'sequence',
-    resource: R.Sequence,
+    name,
+    resource,
     owns: CHILDREN,
     relevant,
-    async reconcile(s, ctx) {
-      const patch = channelTemplatePatch(s, await defaults.get(ctx));
-      if (patch) return void (await ctx.client.patch(R.Sequence, s.metadata.name ?? '', s.metadata.namespace, patch, 'merge'));
-      const want = sequenceResources(s);
-      const got = await sync(ctx, s, want.channels, want.subscriptions);
-      sequenceStatus(s, got.channels, got.subs, () => ctx.now(), got.error);
+    async reconcile(f, ctx) {
+      const patch = channelTemplatePatch(f, await defaults.get(ctx));
+      if (patch) return void (await ctx.client.patch(resource, f.metadata.name ?? '', f.metadata.namespace, patch, 'merge'));
+      await children(f, ctx);
     },
   };
 }
 
-export function makeParallelReconciler(defaults = new ChannelDefaultsCache()): Reconciler<Parallel> {
-  return {
-    name: 'parallel',
-    resource: R.Parallel,
-    owns: CHILDREN,
-    relevant,
-    async reconcile(p, ctx) {
-      const patch = channelTemplatePatch(p, await defaults.get(ctx));
-      if (patch) return void (await ctx.client.patch(R.Parallel, p.metadata.name ?? '', p.metadata.namespace, patch, 'merge'));
-      const want = parallelResources(p);
-      const n = want.channels.length;
-      const got = await sync(ctx, p, [want.ingress, ...want.channels], [...want.filters, ...want.subscriptions]);
-      parallelStatus(p, got.channels[0], got.channels.slice(1), got.subs.slice(0, n), got.subs.slice(n), () => ctx.now(), got.error);
-    },
-  };
-}
+export const makeSequenceReconciler = (defaults = new ChannelDefaultsCache()): Reconciler<Sequence> =>
+  makeFlowReconciler<Sequence>('sequence', R.Sequence, defaults, async (s, ctx) => {
+    const want = sequenceResources(s);
+    const got = await sync(ctx, s, want.channels, want.subscriptions);
+    sequenceStatus(s, got.channels, got.subs, () => ctx.now(), got.error);
+  });
+
+export const makeParallelReconciler = (defaults = new ChannelDefaultsCache()): Reconciler<Parallel> =>
+  makeFlowReconciler<Parallel>('parallel', R.Parallel, defaults, async (p, ctx) => {
+    const want = parallelResources(p);
+    const n = want.channels.length;
+    const got = await sync(ctx, p, [want.ingress, ...want.channels], [...want.filters, ...want.subscriptions]);
+    parallelStatus(p, got.channels[0], got.channels.slice(1), got.subs.slice(0, n), got.subs.slice(n), () => ctx.now(), got.error);
+  });

@@ -1,27 +1,13 @@
-// What the messaging and flows reconcilers share: the addressable lookup (the eventing one plus
-// channels and flows), reading default-ch-webhook, the dispatcher's readiness, and creating or
-// updating a child the reconciler owns.
-import type { Lookup } from '../../api/eventing/destination.ts';
+// What the messaging and flows reconcilers share: reading default-ch-webhook, the dispatcher's
+// readiness, and creating or updating a child the reconciler owns. (Destinations resolve through
+// the general AddressableResolver, src/controller/addressable.)
 import { EVENTING_NAMESPACE } from '../../api/eventing/types.ts';
 import { type ChannelDefaults, parseChannelDefaults } from '../../api/messaging/config.ts';
 import { IMC_DISPATCHER_SERVICE } from '../../api/messaging/types.ts';
 import { isControlledBy, type KubeObject, type ResourceType } from '../../api/meta.ts';
-import { R, resourceOf } from '../../api/resources.ts';
-import { cacheLookup } from '../broker/index.ts';
+import { R } from '../../api/resources.ts';
 import { deepEqualJSON } from '../runtime/stable.ts';
 import type { ReconcileContext } from '../runtime/types.ts';
-
-/** The addressables a messaging reconciler reads from its caches (it must declare them in reads). */
-export const ADDRESSABLE_READS: ResourceType[] = [R.Service, R.Broker, R.Channel, R.InMemoryChannel, R.Sequence, R.Parallel];
-
-export function messagingLookup(ctx: ReconcileContext): Lookup {
-  const base = cacheLookup(ctx);
-  return (ref) => {
-    const r = ref.apiVersion ? resourceOf(ref.apiVersion, ref.kind) : undefined;
-    if (r && (r === R.Channel || r === R.InMemoryChannel || r === R.Sequence || r === R.Parallel)) return ctx.lister(r).get(ref.name, ref.namespace);
-    return base(ref);
-  };
-}
 
 /** default-ch-webhook, read at most every 5 s. */
 export class ChannelDefaultsCache {

@@ -15,9 +15,10 @@ import {
 import { controllerRef, type KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import { EP_DISABLED, markDeadLetterSink } from '../broker/index.ts';
+import { AddressableResolver } from '../addressable/index.ts';
 import { ConditionManager } from '../networking/conditions.ts';
 import type { Reconciler } from '../runtime/types.ts';
-import { ADDRESSABLE_READS, dispatcherReady, ensureChild, messagingLookup } from './common.ts';
+import { dispatcherReady, ensureChild } from './common.ts';
 
 /** The Service of an InMemoryChannel (upstream's resources.NewK8sService with ExternalService). */
 export function channelService(imc: InMemoryChannel): KubeObject {
@@ -80,13 +81,15 @@ export function imcStatus(imc: InMemoryChannel, inp: ImcInputs): ChannelableStat
 }
 
 export function makeImcReconciler(): Reconciler<InMemoryChannel> {
+  // The dead-letter sink may be any addressable; a change to it re-runs the channel.
+  const addressables = new AddressableResolver();
   return {
     name: 'inmemorychannel',
     resource: R.InMemoryChannel,
     owns: [R.KService],
-    reads: ADDRESSABLE_READS,
     relevant: (r, a, b) => r === R.InMemoryChannel || JSON.stringify(a) !== JSON.stringify(b),
     async reconcile(imc, ctx) {
+      const readable = await addressables.track(ctx, `${imc.metadata.namespace}/${imc.metadata.name}`, imc.metadata.namespace ?? '', [imc.spec?.delivery?.deadLetterSink?.ref]);
       let service: KubeObject | string;
       try {
         service = await ensureChild(ctx, R.KService, channelService(imc), imc, []);
@@ -99,8 +102,8 @@ export function makeImcReconciler(): Reconciler<InMemoryChannel> {
         service = (e as Error).message;
       }
       const dispatcher = await dispatcherReady(ctx);
-      imc.status = imcStatus(imc, { dispatcher, service, lookup: messagingLookup(ctx), now: () => ctx.now() });
-      return dispatcher === true ? undefined : { requeueAfterMs: 5000 };
+      imc.status = imcStatus(imc, { dispatcher, service, lookup: addressables.lookup(), now: () => ctx.now() });
+      return dispatcher === true && readable ? undefined : { requeueAfterMs: 5000 };
     },
   };
 }

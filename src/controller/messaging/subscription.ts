@@ -18,10 +18,9 @@ import { getCondition, type Status } from '../../api/meta.ts';
 import { R, resourceOf } from '../../api/resources.ts';
 import { KubeError } from '../../kube/errors.ts';
 import { OIDC_DISABLED_REASON } from '../trigger/index.ts';
+import { AddressableResolver } from '../addressable/index.ts';
 import { ConditionManager } from '../networking/conditions.ts';
-import { Tracker } from '../runtime/tracker.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
-import { ADDRESSABLE_READS, messagingLookup } from './common.ts';
 
 export type ChannelLookup = (kind: 'Channel' | 'InMemoryChannel', name: string, namespace: string) => Channel | InMemoryChannel | undefined;
 
@@ -164,23 +163,20 @@ async function patchSubscribers(ctx: ReconcileContext, ch: InMemoryChannel, subs
   await ctx.client.patch(R.InMemoryChannel, ch.metadata.name ?? '', ch.metadata.namespace, { metadata: { resourceVersion: ch.metadata.resourceVersion }, spec: { subscribers } }, 'merge');
 }
 
-const refKey = (kind: string, apiVersion: string | undefined) => (kind === 'Service' && apiVersion?.startsWith('serving.knative.dev') ? 'Service.serving.knative.dev' : kind);
+const MESSAGING = 'messaging.knative.dev';
 
 export function makeSubscriptionReconciler(): Reconciler<Subscription> {
-  const tracker = new Tracker();
-  const track = (o: { metadata: { namespace?: string; name?: string } }, kind: string) => tracker.lookup(Tracker.ref(kind, o.metadata.namespace, o.metadata.name ?? ''));
+  // The channel and every destination (subscriber, reply, dead-letter sink) through one resolver:
+  // any duck-Addressable kind resolves, and a change to any of them re-runs the Subscription.
+  const addressables = new AddressableResolver();
   return {
     name: 'subscription',
     resource: R.Subscription,
     finalizer: SUBSCRIPTION_FINALIZER,
-    reads: ADDRESSABLE_READS,
+    // The channels' specs matter too (spec.subscribers), not only their status.
     watches: [
-      { resource: R.Channel, map: (o) => track(o, 'Channel') },
-      { resource: R.InMemoryChannel, map: (o) => track(o, 'InMemoryChannel') },
-      { resource: R.Service, map: (o) => track(o, 'Service.serving.knative.dev') },
-      { resource: R.Broker, map: (o) => track(o, 'Broker') },
-      { resource: R.Sequence, map: (o) => track(o, 'Sequence') },
-      { resource: R.Parallel, map: (o) => track(o, 'Parallel') },
+      { resource: R.Channel, map: (o) => addressables.keysFor('Channel', MESSAGING, o) },
+      { resource: R.InMemoryChannel, map: (o) => addressables.keysFor('InMemoryChannel', MESSAGING, o) },
     ],
     relevant: (r, a, b) => r === R.Subscription || JSON.stringify(a.status) !== JSON.stringify(b.status) || (r === R.InMemoryChannel && JSON.stringify(a.spec) !== JSON.stringify(b.spec)),
     async finalize(sub, ctx) {
@@ -192,22 +188,21 @@ export function makeSubscriptionReconciler(): Reconciler<Subscription> {
     async reconcile(sub, ctx) {
       const ns = sub.metadata.namespace ?? '';
       const key = `${ns}/${sub.metadata.name}`;
-      const refs: string[] = [];
       const ch = sub.spec?.channel;
-      if (ch) refs.push(Tracker.ref(ch.kind, ns, ch.name));
-      if (ch?.kind === 'Channel') refs.push(Tracker.ref('InMemoryChannel', ns, ch.name));
-      for (const d of [sub.spec?.subscriber, sub.spec?.reply, sub.spec?.delivery?.deadLetterSink]) if (d?.ref) refs.push(Tracker.ref(refKey(d.ref.kind, d.ref.apiVersion), d.ref.namespace || ns, d.ref.name));
-      tracker.track(key, refs);
+      // A Channel's backing InMemoryChannel has the Channel's name.
+      const backing = ch?.kind === 'Channel' ? { apiVersion: `${MESSAGING}/v1`, kind: 'InMemoryChannel', name: ch.name } : undefined;
+      const readable = await addressables.track(ctx, key, ns, [ch, backing, sub.spec?.subscriber?.ref, sub.spec?.reply?.ref, sub.spec?.delivery?.deadLetterSink?.ref]);
+      const again = readable ? undefined : { requeueAfterMs: 5000 };
       const now = () => ctx.now();
       const { channel, error } = subscriptionChannel(sub, channelGetter(ctx));
       if (!channel) {
         sub.status = subscriptionStatus(sub, { channelError: error ?? '', now });
-        return;
+        return again;
       }
-      const resolution = resolveSubscription(sub, channel, messagingLookup(ctx));
+      const resolution = resolveSubscription(sub, channel, addressables.lookup());
       if (resolution.failure) {
         sub.status = subscriptionStatus(sub, { resolution, channel, now });
-        return;
+        return again;
       }
       const entry = subscriberEntry(sub, channel, resolution.physical);
       const want = withSubscriber(channel.spec?.subscribers, sub.metadata.uid, entry);

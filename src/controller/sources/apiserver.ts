@@ -3,17 +3,16 @@
 // resource in every selected namespace (SufficientPermissions, upstream's message and reason), then
 // runs one adapter Deployment per source from the kn-ts image (`control-plane.js apiserver-adapter`)
 // under that ServiceAccount, configured through K_SINK, K_SOURCE_CONFIG and K_CE_OVERRIDES.
-import type { Lookup } from '../../api/eventing/destination.ts';
 import { controllerRef, type KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import { childName } from '../../api/serving/naming.ts';
 import { type AdapterConfig, apiServerCeAttributes, apiServerUrl, groupVersion, guessPlural } from '../../api/sources/apiserver.ts';
 import { ceOverridesValue, selectorMatches, selectorString } from '../../api/sources/binding.ts';
 import { APISERVER_CONDITIONS, type ApiServerSource, SKIP_PERMISSIONS_ANNOTATION, type SourceStatus } from '../../api/sources/types.ts';
+import { AddressableResolver } from '../addressable/index.ts';
 import { ConditionManager } from '../networking/conditions.ts';
-import { Tracker } from '../runtime/tracker.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
-import { type DeploymentLike, ensureChild, hashCurrent, markSink, OIDC_DISABLED_REASON, propagateAvailability, sinkRef, sourceLookup, withSpecHash } from './common.ts';
+import { type DeploymentLike, ensureChild, hashCurrent, markSink, OIDC_DISABLED_REASON, propagateAvailability, UNREADABLE_REQUEUE, withSpecHash } from './common.ts';
 
 export const ADAPTER_CONTAINER = 'receive-adapter';
 export const DEFAULT_IMAGE = 'dev.local/kn-ts/control-plane:0.1.0';
@@ -98,33 +97,29 @@ export async function missingPermissions(ctx: ReconcileContext, src: ApiServerSo
 }
 
 export function makeApiServerSourceReconciler(o: { image?: () => Promise<string>; env?: Record<string, string | undefined> } = {}): Reconciler<ApiServerSource> {
-  const tracker = new Tracker();
+  // The sink may be any addressable: the resolver caches its kind and re-runs the sources that name it.
+  const addressables = new AddressableResolver();
   let image: string | undefined;
   return {
     name: 'apiserversource',
     resource: R.ApiServerSource,
     owns: [R.Deployment],
     reads: [R.Namespace],
-    watches: [
-      { resource: R.Broker, map: (x) => tracker.lookup(Tracker.ref('Broker', x.metadata.namespace, x.metadata.name ?? '')) },
-      { resource: R.Service, map: (x) => tracker.lookup(Tracker.ref('Service.serving.knative.dev', x.metadata.namespace, x.metadata.name ?? '')) },
-    ],
     relevant: (r, a, b) => r === R.ApiServerSource || r === R.Namespace || JSON.stringify(a.status) !== JSON.stringify(b.status),
     async reconcile(src, ctx) {
       const ns = src.metadata.namespace ?? '';
-      tracker.track(`${ns}/${src.metadata.name}`, sinkRef(src.spec?.sink, ns));
+      const readable = await addressables.track(ctx, `${ns}/${src.metadata.name}`, ns, [src.spec?.sink?.ref]);
       const status: SourceStatus & { namespaces?: string[] } = structuredClone(src.status ?? {});
       src.status = status;
       const cm = new ConditionManager(status, APISERVER_CONDITIONS, () => ctx.now());
       cm.initialize();
       cm.markTrue('OIDCIdentityCreated', OIDC_DISABLED_REASON);
-      const lookup: Lookup = sourceLookup(ctx);
-      const sinkUri = markSink(status, cm, src.spec?.sink, ns, lookup);
+      const sinkUri = markSink(status, cm, src.spec?.sink, ns, addressables.lookup());
       const sel = src.spec?.namespaceSelector;
       const namespaces = sel ? ctx.lister(R.Namespace).list().filter((n) => selectorMatches(sel, n.metadata.labels)).map((n) => n.metadata.name ?? '').sort() : [ns];
       status.namespaces = namespaces;
       status.ceAttributes = apiServerCeAttributes(src, apiServerUrl(o.env ?? process.env, ctx.client.server));
-      if (!sinkUri) return;
+      if (!sinkUri) return readable ? undefined : UNREADABLE_REQUEUE;
       if (src.metadata.annotations?.[SKIP_PERMISSIONS_ANNOTATION] === 'true') cm.markTrue('SufficientPermissions');
       else {
         const p = await missingPermissions(ctx, src, namespaces);

@@ -1,27 +1,18 @@
-// What the source reconcilers share: resolving spec.sink into status (the duck SourceStatus),
-// tracking the sink's object so a sink that appears later resolves, the OIDC condition with the
-// feature off, a Deployment's availability as a condition, and create-or-update of an owned child.
+// What the source reconcilers share: resolving spec.sink into status (the duck SourceStatus) through
+// the general addressable resolver (any duck-Addressable kind: a Knative Service, a Broker, a
+// Channel, a Sequence…; ADR 0021), the OIDC condition with the feature off, a Deployment's
+// availability as a condition, and create-or-update of an owned child.
 import { createHash } from 'node:crypto';
 import { type Lookup, resolveDestination } from '../../api/eventing/destination.ts';
 import type { Destination } from '../../api/eventing/types.ts';
 import { isControlledBy, type KubeObject, type ResourceType } from '../../api/meta.ts';
 import type { SourceStatus } from '../../api/sources/types.ts';
-import { cacheLookup } from '../broker/index.ts';
 import type { ConditionManager } from '../networking/conditions.ts';
 import { stableStringify } from '../runtime/stable.ts';
-import { Tracker } from '../runtime/tracker.ts';
 import type { ReconcileContext } from '../runtime/types.ts';
 import { OIDC_DISABLED_REASON } from '../trigger/index.ts';
 
 export { OIDC_DISABLED_REASON };
-
-/** The tracker key of a Destination's ref (Knative Services are told apart from Kubernetes ones). */
-export const sinkRef = (d: Destination | undefined, ns: string): string[] => {
-  const ref = d?.ref;
-  if (!ref) return [];
-  const kind = ref.kind === 'Service' && ref.apiVersion?.startsWith('serving.knative.dev') ? 'Service.serving.knative.dev' : ref.kind;
-  return [Tracker.ref(kind, ref.namespace || ns, ref.name)];
-};
 
 /** Resolves spec.sink into status.sinkUri/sinkCACerts/sinkAudience and the SinkProvided condition. */
 export function markSink(status: SourceStatus, cm: ConditionManager, sink: Destination | undefined, ns: string, lookup: Lookup): string | undefined {
@@ -42,8 +33,8 @@ export function markSink(status: SourceStatus, cm: ConditionManager, sink: Desti
   return r.url;
 }
 
-/** Sinks the source reconcilers resolve: what the Broker/Trigger reconcilers resolve (shared lookup). */
-export const sourceLookup = (ctx: ReconcileContext): Lookup => cacheLookup(ctx);
+/** Reconcile again soon when the sink's kind could not be read yet (a CRD installed later, a slow first list). */
+export const UNREADABLE_REQUEUE = { requeueAfterMs: 5000 };
 
 export interface DeploymentLike extends KubeObject {
   spec?: { replicas?: number; selector?: unknown; template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> } };

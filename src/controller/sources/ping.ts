@@ -8,10 +8,10 @@ import { R } from '../../api/resources.ts';
 import { parseSchedule, pingDataErrors } from '../../api/sources/ping.ts';
 import { PING_CONDITIONS, PING_EVENT_TYPE, type PingSource, type SourceStatus, pingSourceSource } from '../../api/sources/types.ts';
 import type { PingScheduler } from '../../dataplane/adapters/ping.ts';
+import { AddressableResolver } from '../addressable/index.ts';
 import { ConditionManager } from '../networking/conditions.ts';
-import { Tracker } from '../runtime/tracker.ts';
 import type { Reconciler } from '../runtime/types.ts';
-import { markSink, OIDC_DISABLED_REASON, sinkRef, sourceLookup } from './common.ts';
+import { markSink, OIDC_DISABLED_REASON, UNREADABLE_REQUEUE } from './common.ts';
 
 export const ADAPTER_NAME = 'pingsource-mt-adapter';
 
@@ -41,17 +41,13 @@ export function pingStatus(src: PingSource, inp: { lookup: Lookup; now: () => Da
 }
 
 export function makePingSourceReconciler(scheduler: PingScheduler): Reconciler<PingSource> {
-  const tracker = new Tracker();
+  // The sink may be any addressable: the resolver caches its kind and re-runs the sources that name it.
+  const addressables = new AddressableResolver();
   const terms = new WeakSet<AbortSignal>();
   let deletes = false;
   return {
     name: 'pingsource',
     resource: R.PingSource,
-    watches: [
-      { resource: R.Broker, map: (o) => tracker.lookup(Tracker.ref('Broker', o.metadata.namespace, o.metadata.name ?? '')) },
-      { resource: R.Service, map: (o) => tracker.lookup(Tracker.ref('Service.serving.knative.dev', o.metadata.namespace, o.metadata.name ?? '')) },
-    ],
-    relevant: (r, a, b) => r === R.PingSource || JSON.stringify(a.status) !== JSON.stringify(b.status),
     async reconcile(src, ctx) {
       const ns = src.metadata.namespace ?? '';
       const key = `${ns}/${src.metadata.name}`;
@@ -63,13 +59,22 @@ export function makePingSourceReconciler(scheduler: PingScheduler): Reconciler<P
       if (!deletes) {
         deletes = true;
         const inf = ctx.lister<PingSource>(R.PingSource);
-        inf.on({ delete: (o) => scheduler.remove(`${o.metadata.namespace}/${o.metadata.name}`) });
+        inf.on({
+          delete: (o) => {
+            const k = `${o.metadata.namespace}/${o.metadata.name}`;
+            scheduler.remove(k);
+            addressables.untrack(k);
+          },
+        });
         scheduler.lookup = (n, name) => inf.get(name, n);
       }
-      tracker.track(key, sinkRef(src.spec?.sink, ns));
-      const { status, valid } = pingStatus(src, { lookup: sourceLookup(ctx), now: () => ctx.now() });
+      const readable = await addressables.track(ctx, key, ns, [src.spec?.sink?.ref]);
+      const { status, valid } = pingStatus(src, { lookup: addressables.lookup(), now: () => ctx.now() });
       src.status = status;
-      if (!valid || ctx.signal?.aborted) return scheduler.remove(key);
+      if (!valid || ctx.signal?.aborted) {
+        scheduler.remove(key);
+        return readable ? undefined : UNREADABLE_REQUEUE;
+      }
       scheduler.ensure(src);
     },
   };

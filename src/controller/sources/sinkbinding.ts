@@ -4,16 +4,18 @@
 // selected by labels among Deployments, StatefulSets, DaemonSets, Jobs and Knative Services in the
 // binding's namespace. A subject created or changed later is patched when its informer reports it;
 // a sink change rewrites the variables (and so rolls the subject's pods). A finalizer undoes the
-// injection before the SinkBinding goes.
+// injection before the SinkBinding goes. Jobs are watched but never written: a Job's pod template
+// cannot change, and without a webhook there is no moment to bind it (the binding says so).
 import type { Lookup } from '../../api/eventing/destination.ts';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
+import { KubeError } from '../../kube/errors.ts';
 import { bindPodSpec, type Injection, podSpecOf, selectorMatches, SUBJECT_KINDS } from '../../api/sources/binding.ts';
 import { SINKBINDING_CONDITIONS, SINKBINDING_FINALIZER, type SinkBinding, type SourceStatus } from '../../api/sources/types.ts';
+import { AddressableResolver } from '../addressable/index.ts';
 import { ConditionManager } from '../networking/conditions.ts';
-import { Tracker } from '../runtime/tracker.ts';
 import type { ReconcileContext, Reconciler } from '../runtime/types.ts';
-import { markSink, OIDC_DISABLED_REASON, sameJSON, sinkRef, sourceLookup } from './common.ts';
+import { markSink, OIDC_DISABLED_REASON, sameJSON, UNREADABLE_REQUEUE } from './common.ts';
 
 export const SUBJECT_RESOURCES: Record<string, ResourceType> = {
   'apps/v1/Deployment': R.Deployment,
@@ -56,6 +58,18 @@ export function sinkBindingStatus(b: SinkBinding, inp: { lookup: Lookup; now: ()
   return { status, cm };
 }
 
+/**
+ * Why kn-ts cannot bind a Job: its pod template cannot change once created, and there is no pod
+ * admission webhook to bind it at creation (ADR 0023).
+ */
+export const jobUnbindable = (name: string | undefined): string =>
+  `job "${name}": a Job's pod template cannot change after creation and kn-ts has no admission webhook to bind it when it is created; set K_SINK in the Job's template, or bind a Deployment`;
+
+/**
+ * Writes the binding (inj) into every subject, or takes it out (undefined): '' when all are as
+ * wanted, else what failed. A conflict (the cache was behind) is thrown, so the work queue retries
+ * with a fresher cache; a subject deleted meanwhile needs nothing.
+ */
 async function patchSubjects(ctx: ReconcileContext, b: SinkBinding, inj: Injection | undefined): Promise<string> {
   const key = subjectKey(b.spec);
   const r = SUBJECT_RESOURCES[key];
@@ -64,9 +78,15 @@ async function patchSubjects(ctx: ReconcileContext, b: SinkBinding, inj: Injecti
   for (const o of subjectsOf(b, ctx.lister(r).list(b.metadata.namespace))) {
     const next = boundSubject(o, inj);
     if (!next) continue;
+    if (r === R.Job) {
+      if (inj) errs.push(jobUnbindable(o.metadata.name));
+      continue;
+    }
     try {
       await ctx.client.replace(r, next);
     } catch (e) {
+      if (e instanceof KubeError && e.code === 409) throw e;
+      if (e instanceof KubeError && e.code === 404) continue;
       errs.push(`${r.kind.toLowerCase()} "${o.metadata.name}": ${(e as Error).message}`);
     }
   }
@@ -74,7 +94,8 @@ async function patchSubjects(ctx: ReconcileContext, b: SinkBinding, inj: Injecti
 }
 
 export function makeSinkBindingReconciler(): Reconciler<SinkBinding> {
-  const tracker = new Tracker();
+  // The sink may be any addressable: the resolver caches its kind and re-runs the bindings that name it.
+  const addressables = new AddressableResolver();
   // Subject kind + namespace → the bindings there of that kind.
   const bySubject = new Map<string, Set<string>>();
   const index = (key: string, kindKey: string, ns: string) => {
@@ -90,7 +111,7 @@ export function makeSinkBindingReconciler(): Reconciler<SinkBinding> {
     map: (o: KubeObject) => [
       ...new Set([
         ...(bySubject.get(`${kindKey}|${o.metadata.namespace}`) ?? []),
-        ...(r === R.Service ? tracker.lookup(Tracker.ref('Service.serving.knative.dev', o.metadata.namespace, o.metadata.name ?? '')) : []),
+        ...(r === R.Service ? addressables.keysFor('Service', 'serving.knative.dev', o) : []),
       ]),
     ],
   });
@@ -98,22 +119,19 @@ export function makeSinkBindingReconciler(): Reconciler<SinkBinding> {
     name: 'sinkbinding',
     resource: R.SinkBinding,
     finalizer: SINKBINDING_FINALIZER,
-    watches: [
-      ...Object.entries(SUBJECT_RESOURCES).map(([k, r]) => subjectWatch(k, r)),
-      { resource: R.Broker, map: (o) => tracker.lookup(Tracker.ref('Broker', o.metadata.namespace, o.metadata.name ?? '')) },
-    ],
+    watches: Object.entries(SUBJECT_RESOURCES).map(([k, r]) => subjectWatch(k, r)),
     // A subject's template or labels, or a sink's status (the Knative Service is both).
     relevant: (r, a, b) =>
       r === R.SinkBinding ||
       JSON.stringify((a as { spec?: { template?: unknown } }).spec?.template) !== JSON.stringify((b as { spec?: { template?: unknown } }).spec?.template) ||
       JSON.stringify(a.metadata.labels) !== JSON.stringify(b.metadata.labels) ||
-      ((r === R.Broker || r === R.Service) && JSON.stringify(a.status) !== JSON.stringify(b.status)),
+      (r === R.Service && JSON.stringify(a.status) !== JSON.stringify(b.status)),
     async reconcile(b, ctx) {
       const ns = b.metadata.namespace ?? '';
       const key = `${ns}/${b.metadata.name}`;
-      tracker.track(key, sinkRef(b.spec?.sink, ns));
+      const readable = await addressables.track(ctx, key, ns, [b.spec?.sink?.ref]);
       index(key, subjectKey(b.spec), ns);
-      const { status, cm } = sinkBindingStatus(b, { lookup: sourceLookup(ctx), now: () => ctx.now() });
+      const { status, cm } = sinkBindingStatus(b, { lookup: addressables.lookup(), now: () => ctx.now() });
       b.status = status;
       if (b.spec?.subject?.namespace && b.spec.subject.namespace !== ns) {
         cm.markFalse('SinkBindingAvailable', 'SubjectUnavailable', `subject namespace "${b.spec.subject.namespace}" must be the SinkBinding's namespace "${ns}"`);
@@ -121,7 +139,7 @@ export function makeSinkBindingReconciler(): Reconciler<SinkBinding> {
       }
       if (!status.sinkUri) {
         cm.markFalse('SinkBindingAvailable', 'SinkNotResolved', 'the sink has not resolved to a URI');
-        return;
+        return readable ? undefined : UNREADABLE_REQUEUE;
       }
       const err = await patchSubjects(ctx, b, { sinkUri: status.sinkUri, ...(status.sinkCACerts ? { caCerts: status.sinkCACerts } : {}), ...(b.spec?.ceOverrides ? { ceOverrides: b.spec.ceOverrides } : {}) });
       if (err) cm.markFalse('SinkBindingAvailable', 'SubjectUnavailable', err);
@@ -129,7 +147,7 @@ export function makeSinkBindingReconciler(): Reconciler<SinkBinding> {
     },
     async finalize(b, ctx) {
       const key = `${b.metadata.namespace}/${b.metadata.name}`;
-      tracker.untrack(key);
+      addressables.untrack(key);
       for (const s of bySubject.values()) s.delete(key);
       if (b.spec?.subject?.namespace && b.spec.subject.namespace !== b.metadata.namespace) return;
       const err = await patchSubjects(ctx, b, undefined);

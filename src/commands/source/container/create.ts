@@ -1,8 +1,6 @@
 import { Args } from '@oclif/core';
-import { SINK_USAGE } from '../../../api/eventing/sink.ts';
 import { KnCommand } from '../../../cli/base.ts';
-import { namespaceFlag, str } from '../../../cli/flags.ts';
-import { podSpecFlags, updateOnlyFlags } from '../../../cli/serving/podspec-flags.ts';
+import { containerSourceFlags } from '../../../cli/sources/flags.ts';
 
 export default class ContainerSourceCreate extends KnCommand {
   static override summary = "Create a container source";
@@ -11,14 +9,7 @@ export default class ContainerSourceCreate extends KnCommand {
   static override examples = ["# Create a ContainerSource 'src' to start a container with image 'docker.io/sample/image' and send messages to service 'mysvc'", "kn source container create src --image docker.io/sample/image --sink ksvc:mysvc"];
   static override strict = false;
   static override args = { name: Args.string({ description: 'source name' }) };
-  static override flags = {
-    ...namespaceFlag,
-    sink: str(SINK_USAGE, { char: 's' }),
-    ...podSpecFlags,
-    env: updateOnlyFlags.env,
-    'env-value-from': updateOnlyFlags['env-value-from'],
-    'env-from': updateOnlyFlags['env-from'],
-  };
+  static override flags = containerSourceFlags;
 
   async run(): Promise<void> {
     const { argv, flags, raw } = await this.parse(ContainerSourceCreate);

@@ -1,8 +1,6 @@
 import { Args } from '@oclif/core';
-import { SINK_USAGE } from '../../../api/eventing/sink.ts';
 import { KnCommand } from '../../../cli/base.ts';
-import { namespaceFlag, str } from '../../../cli/flags.ts';
-import { podSpecFlags, updateOnlyFlags } from '../../../cli/serving/podspec-flags.ts';
+import { containerSourceFlags } from '../../../cli/sources/flags.ts';
 
 export default class ContainerSourceUpdate extends KnCommand {
   static override summary = "Update a container source";
@@ -11,14 +9,7 @@ export default class ContainerSourceUpdate extends KnCommand {
   static override examples = ["# Update a ContainerSource 'src' with a different image uri 'docker.io/sample/newimage'", "kn source container update src --image docker.io/sample/newimage"];
   static override strict = false;
   static override args = { name: Args.string({ description: 'source name' }) };
-  static override flags = {
-    ...namespaceFlag,
-    sink: str(SINK_USAGE, { char: 's' }),
-    ...podSpecFlags,
-    env: updateOnlyFlags.env,
-    'env-value-from': updateOnlyFlags['env-value-from'],
-    'env-from': updateOnlyFlags['env-from'],
-  };
+  static override flags = containerSourceFlags;
 
   async run(): Promise<void> {
     const { argv, flags, raw } = await this.parse(ContainerSourceUpdate);
