@@ -22,7 +22,8 @@ import { Holder } from './hold.ts';
 import { AccessLog, type Logger } from './log.ts';
 import { NodeForwarder } from './node-upstream.ts';
 import { plain } from './replies.ts';
-import { type Incoming, type Listener, type Resolved, hostOf, matches, pickSplit } from './routing.ts';
+import { HASH_HEADER, HASH_OVERRIDE } from '../../api/networking/hash.ts';
+import { type Incoming, type Listener, type Resolved, headerValue, hostOf, matches, pickSplit } from './routing.ts';
 import type { HostRoutes, RoutePath, RoutingTable, Split } from './table.ts';
 import { emptyTable, normalizeHost } from './table.ts';
 import { Tunnels } from './upgrade.ts';
@@ -194,6 +195,9 @@ export class Gateway {
       }
       const split = pickSplit(p);
       if (!split) return { status: 503, body: `no traffic target for host "${normalizeHost(host ?? '')}": every split has 0 percent\n` };
+      // A prober's `K-Network-Hash: override` reaches the backend as the KIngress's hash (as
+      // upstream's ingresses do with their probe paths, knative.dev/networking InsertProbe).
+      if (depth === 0 && headerValue(req.rawHeaders, HASH_HEADER) === HASH_OVERRIDE) extra = [[HASH_HEADER, p.hash]];
       if (p.rewriteHost !== undefined) {
         host = p.rewriteHost;
         if (split.endpoints.length === 0 && this.routes(host, 'internal')) {
