@@ -44,10 +44,10 @@ export class BreakerOwners {
   private readonly upstreams = new Map<string, Upstream>();
   private readonly owners = new Map<string, Upstream | null>();
 
-  /** This replica's internal listener address ("ip:port") and every ready replica's (this one included). */
-  set(self: string | undefined, peers: readonly string[]): void {
+  /** This replica's internal listener address ("ip:port") and every ready replica's (this one included); whether that changed anything. */
+  set(self: string | undefined, peers: readonly string[]): boolean {
     const next = [...new Set(peers)].sort();
-    if (self === this.self && next.length === this.peers.length && next.every((p, i) => p === this.peers[i])) return;
+    if (self === this.self && next.length === this.peers.length && next.every((p, i) => p === this.peers[i])) return false;
     this.self = self;
     this.peers = next;
     this.owners.clear();
@@ -57,6 +57,12 @@ export class BreakerOwners {
       const host = p.slice(0, i).replace(/^\[|\]$/g, '');
       this.upstreams.set(p, { host, port: Number(p.slice(i + 1)) });
     }
+    return true;
+  }
+
+  /** The other replicas' addresses as the pools key them ("host:port"). */
+  addresses(): string[] {
+    return [...this.upstreams.values()].map((u) => `${u.host}:${u.port}`);
   }
 
   /** The replica to forward key's requests to, or undefined when this replica runs its breaker. */

@@ -120,6 +120,7 @@ export class Gateway {
     };
     for (const hr of this.table.hosts.values()) visit(hr);
     visit(this.table.wildcard);
+    for (const a of this.owners.addresses()) live.add(a); // the hops to other replicas' breakers
     this.fast?.dropPools(live);
     this.forwarder.dropPools(live);
   }
@@ -249,7 +250,7 @@ export class Gateway {
    * replica runs the breaker of each revision with containerConcurrency > 0 (owners.ts).
    */
   setReplicas(self: string | undefined, peers: readonly string[]): void {
-    this.owners.set(self, peers);
+    if (this.owners.set(self, peers)) this.dropUnusedPools();
   }
 
   /**
