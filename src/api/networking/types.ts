@@ -55,6 +55,15 @@ export interface Ingress extends KubeObject {
   status?: IngressStatus;
 }
 
+/**
+ * kn-ts extensions on the revision's Kubernetes Service (its EndpointSlices carry them): the
+ * revision's timeoutSeconds, responseStartTimeoutSeconds and idleTimeoutSeconds, applied by the
+ * gateway as queue-proxy applies them upstream (ADR 0005: no queue-proxy).
+ */
+export const REVISION_TIMEOUT_LABEL = 'networking.kn-ts.dev/timeout-seconds';
+export const RESPONSE_START_TIMEOUT_LABEL = 'networking.kn-ts.dev/response-start-timeout-seconds';
+export const IDLE_TIMEOUT_LABEL = 'networking.kn-ts.dev/idle-timeout-seconds';
+
 /** The ingress class kn-ts's gateway serves (Kourier's, so Knative's defaults pick it). */
 export const KOURIER_INGRESS_CLASS = 'kourier.ingress.networking.knative.dev';
 

@@ -15,6 +15,7 @@ import { DEFAULTS, type ServingDefaults, servingContainerIndex } from '../../api
 import { A, L } from '../../api/serving/labels.ts';
 import { deploymentName, k8sServiceName, podAutoscalerName } from '../../api/serving/naming.ts';
 import type { Revision } from '../../api/serving/types.ts';
+import { IDLE_TIMEOUT_LABEL, RESPONSE_START_TIMEOUT_LABEL, REVISION_TIMEOUT_LABEL } from '../../api/networking/types.ts';
 
 export const DEFAULT_USER_PORT = 8080;
 export const USER_PORT_NAME = 'user-port';
@@ -209,6 +210,17 @@ export function makeDeployment(rev: Revision, d: ServingDefaults = DEFAULTS): De
   };
 }
 
+function timeoutLabels(rev: Revision): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (label: string, v: number | undefined) => {
+    if (v !== undefined && v > 0) out[label] = String(v);
+  };
+  put(REVISION_TIMEOUT_LABEL, rev.spec.timeoutSeconds);
+  put(RESPONSE_START_TIMEOUT_LABEL, rev.spec.responseStartTimeoutSeconds);
+  put(IDLE_TIMEOUT_LABEL, rev.spec.idleTimeoutSeconds);
+  return out;
+}
+
 /** The revision's Service: `<rev>`, selecting its pods, port 80 (http1) or 81 (h2c) → the user port. */
 export function makeK8sService(rev: Revision): K8sService {
   const name = rev.metadata.name ?? '';
@@ -228,6 +240,8 @@ export function makeK8sService(rev: Revision): K8sService {
         ...((rev.spec.containerConcurrency ?? 0) > 0 ? { [CONTAINER_CONCURRENCY_LABEL]: String(rev.spec.containerConcurrency) } : {}),
         // What the activator probes before releasing held requests (src/api/autoscaling/readiness.ts).
         ...(probeLabel ? { [READINESS_PROBE_LABEL]: probeLabel } : {}),
+        // The timeouts the gateway applies as queue-proxy would (src/dataplane/gateway/table.ts).
+        ...timeoutLabels(rev),
       },
       annotations: deploymentAnnotations(rev),
       ownerReferences: [controllerRef(rev)],

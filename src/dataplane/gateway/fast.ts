@@ -121,13 +121,13 @@ export class Exchange {
     this.conn.reply(502, `upstream ${this.ep.host}:${this.ep.port} for revision "${this.split.revision}": ${code}\n`, this.req.close);
   }
 
+  /** The revision timeout passed: 504 unless the response has started (upstream's queue-proxy does not cut a started response). */
   timeout(): void {
-    if (this.done) return;
+    if (this.done || this.responded) return;
     const up = this.findUp();
-    this.end(this.responded ? this.status : 504, this.responded);
+    this.end(504, false);
     up?.kill();
-    if (this.responded) this.conn.socket.destroy();
-    else this.conn.reply(504, 'request timeout\n', this.req.close);
+    this.conn.reply(504, 'request timeout\n', this.req.close);
   }
 
   /** Called by the client connection when it closes before the response completed. */
@@ -271,8 +271,17 @@ class ClientConn {
         continue;
       }
       const split = r.split;
-      // containerConcurrency > 0: node:http's path, where the activator's per-pod breaker is (issue #9).
-      if (split.endpoints.length === 0 || split.h2c || split.containerConcurrency > 0 || !this.fast.safeSplit(split, r.extra, r.host)) return this.handOver();
+      // containerConcurrency > 0: node:http's path, where the activator's per-pod breaker is (issue #9);
+      // so are the rarer response-start and idle timeouts (node-upstream.ts).
+      if (
+        split.endpoints.length === 0 ||
+        split.h2c ||
+        split.containerConcurrency > 0 ||
+        split.responseStartTimeoutMs > 0 ||
+        split.idleTimeoutMs > 0 ||
+        !this.fast.safeSplit(split, r.extra, r.host)
+      )
+        return this.handOver();
       const ep = pickEndpoint(split);
       const headers = upstreamHeaders(req, split, r.host, r.extra, false);
       let head = `${req.method} ${req.url} HTTP/1.1\r\n`;

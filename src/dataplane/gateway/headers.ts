@@ -110,6 +110,8 @@ export function upstreamHeaders(req: Incoming, split: Split, host: string | unde
     }
     // node's server has answered an Expect: 100-continue already.
     if (n === 6 && !upgrade && name.toLowerCase() === 'expect') continue;
+    // The gateway replicas' own mark (owners.ts BREAKER_HOP) stays between them.
+    if (n === 19 && name.toLowerCase() === 'k-kn-ts-breaker-hop') continue;
     if (isHopByHop(name) || isNominated(name, hop)) continue;
     let replaced = false;
     for (let j = 0; j < app.length; j++) {

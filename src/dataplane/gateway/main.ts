@@ -16,7 +16,7 @@ import { createAdminServer } from './admin.ts';
 import { type Logger, accessLogFromEnv, gatewayLogger } from './log.ts';
 import { gatewayMetrics } from './metrics.ts';
 import { Gateway } from './proxy.ts';
-import { type PeerSource, StatusWriter, endpointSlicePeers, staticPeers } from './status.ts';
+import { type PeerSource, StatusWriter, endpointSlicePeers, replicaAddresses, staticPeers } from './status.ts';
 import { type EndpointSlice, type SplitStats, buildRoutingTable } from './table.ts';
 
 const USAGE = `usage: control-plane.js gateway [flags]
@@ -147,6 +147,7 @@ export async function startGateway(argv: string[], log: Logger = gatewayLogger()
       for (const id of ids.slice(1)) c.set(id, `Ingress rejected: host "${host}" is already served by ${ids[0]}`);
     conflicts = c;
     gateway.setTable(t);
+    gateway.setReplicas(selfAddress, replicaAddresses(slices.list(gwNamespace), gwNamespace, gwService, ports.internal));
     statusWriter?.kick();
   };
   const changed = () => {
@@ -155,6 +156,8 @@ export async function startGateway(argv: string[], log: Logger = gatewayLogger()
   };
   for (const inf of [ingresses, slices] as Informer[]) inf.on({ add: changed, update: changed, delete: changed });
 
+  // This replica's internal listener as the other replicas reach it (the breaker owners, owners.ts).
+  let selfAddress: string | undefined;
   const metrics = gatewayMetrics(stats, gateway);
   const external = gateway.createServer('external');
   const internal = gateway.createServer('internal');
@@ -164,6 +167,9 @@ export async function startGateway(argv: string[], log: Logger = gatewayLogger()
     internal: await listen(internal, internalPortFlag, bind),
     admin: await listen(admin, adminPortFlag, bind),
   };
+
+  const podIP = process.env.POD_IP;
+  if (podIP) selfAddress = podIP.includes(':') ? `[${podIP}]:${ports.internal}` : `${podIP}:${ports.internal}`;
 
   await Promise.all([ingresses.start(), slices.start()]);
   synced = true;

@@ -71,21 +71,43 @@ export class NodeForwarder {
     const stats = split.stats;
     stats.inFlight++;
     stats.requests++;
-    // The request timeout runs from dispatch to the upstream (time spent held does not count).
-    const ms = split.timeoutMs;
+    // The timeouts run from dispatch to the upstream (time spent held does not count), as
+    // upstream's queue-proxy applies them (serving pkg/http/handler/timeout.go, v0.42): timeoutSeconds
+    // and responseStartTimeoutSeconds answer 504 only while no response has started; a response
+    // that started is not cut by them. idleTimeoutSeconds cuts an upstream silent that long, before
+    // (504) or during the response (the connection is closed: the head is gone).
     let done = false;
     let abort: (() => void) | undefined;
-    const timer = setTimeout(() => {
+    const cut = () => {
       abort?.();
       if (!res.headersSent) plain(res, 504, 'request timeout\n');
       else res.destroy();
-    }, ms);
+    };
+    const rs = split.responseStartTimeoutMs;
+    const timer = setTimeout(() => {
+      if (!res.headersSent) cut();
+    }, rs > 0 && rs < split.timeoutMs ? rs : split.timeoutMs);
+    const idle = split.idleTimeoutMs > 0 ? new IdleTimer(split.idleTimeoutMs, cut) : undefined;
     res.once('close', () => {
       done = true;
       clearTimeout(timer);
+      idle?.stop();
       stats.inFlight--;
       if (!res.writableFinished) abort?.();
     });
+    if (idle) {
+      // Every byte the upstream sends resets it (the client's side of the response is what upstream watches).
+      const write = res.write;
+      res.write = function (this: http.ServerResponse, ...a: Parameters<typeof write>) {
+        idle.touch();
+        return write.apply(this, a);
+      } as typeof write;
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: http.ServerResponse, ...a: Parameters<typeof writeHead>) {
+        idle.touch();
+        return writeHead.apply(this, a);
+      } as typeof writeHead;
+    }
     if (split.h2c) abort = this.forwardH2c(req, res, split, headers, host);
     else abort = this.forwardH1(req, res, split, headers, 0);
     if (done) abort?.();
@@ -177,6 +199,33 @@ export class NodeForwarder {
 }
 
 const ABORTED = new Error('aborted by the gateway');
+
+/** idleTimeoutSeconds: fires when nothing was written for `ms` (one timer, re-armed for the rest). */
+class IdleTimer {
+  private last = Date.now();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly ms: number;
+  private readonly fire: () => void;
+  constructor(ms: number, fire: () => void) {
+    this.ms = ms;
+    this.fire = fire;
+    this.timer = setTimeout(() => this.check(), ms);
+  }
+  touch(): void {
+    this.last = Date.now();
+  }
+  private check(): void {
+    const left = this.last + this.ms - Date.now();
+    if (left > 0) this.timer = setTimeout(() => this.check(), left);
+    else {
+      this.timer = undefined;
+      this.fire();
+    }
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
 
 /**
  * One HTTP/1.1 request forwarded over an undici Pool. The object is undici's dispatch handler (no

@@ -21,9 +21,11 @@ import type { Activator, HeldRequest } from './activator.ts'; // activation (iss
 import { Holder } from './hold.ts';
 import { AccessLog, type Logger } from './log.ts';
 import { NodeForwarder } from './node-upstream.ts';
+import { BREAKER_HOP, BreakerOwners } from './owners.ts';
 import { plain } from './replies.ts';
-import { type Incoming, type Listener, type Resolved, hostOf, matches, pickSplit } from './routing.ts';
-import type { HostRoutes, RoutePath, RoutingTable, Split } from './table.ts';
+import { HASH_HEADER, HASH_OVERRIDE } from '../../api/networking/hash.ts';
+import { type Incoming, type Listener, type Resolved, headerValue, hostOf, matches, pickSplit } from './routing.ts';
+import type { HostRoutes, RoutePath, RoutingTable, Split, SplitStats, Upstream } from './table.ts';
 import { emptyTable, normalizeHost } from './table.ts';
 import { Tunnels } from './upgrade.ts';
 
@@ -66,6 +68,10 @@ export class Gateway {
   private readonly access: AccessLog | undefined;
   /** The split each node:http response went to (kept only with the access log on). */
   private readonly splitOf = new WeakMap<http.ServerResponse, Split>();
+  /** Which replica runs each revision's breaker (owners.ts). */
+  private readonly owners = new BreakerOwners();
+  /** Requests handed to another replica's breaker: counted there, not here. */
+  private readonly hopStats: SplitStats = { namespace: '', revision: '', inFlight: 0, requests: 0 };
 
   constructor(o: GatewayOptions = {}) {
     const maxSockets = o.maxSocketsPerEndpoint ?? 1024;
@@ -114,6 +120,7 @@ export class Gateway {
     };
     for (const hr of this.table.hosts.values()) visit(hr);
     visit(this.table.wildcard);
+    for (const a of this.owners.addresses()) live.add(a); // the hops to other replicas' breakers
     this.fast?.dropPools(live);
     this.forwarder.dropPools(live);
   }
@@ -194,6 +201,9 @@ export class Gateway {
       }
       const split = pickSplit(p);
       if (!split) return { status: 503, body: `no traffic target for host "${normalizeHost(host ?? '')}": every split has 0 percent\n` };
+      // A prober's `K-Network-Hash: override` reaches the backend as the KIngress's hash (as
+      // upstream's ingresses do with their probe paths, knative.dev/networking InsertProbe).
+      if (depth === 0 && headerValue(req.rawHeaders, HASH_HEADER) === HASH_OVERRIDE) extra = [[HASH_HEADER, p.hash]];
       if (p.rewriteHost !== undefined) {
         host = p.rewriteHost;
         if (split.endpoints.length === 0 && this.routes(host, 'internal')) {
@@ -223,10 +233,45 @@ export class Gateway {
     }
     // activation (issue #9): with containerConcurrency, the per-pod breaker admits it (or holds it).
     if (this.activator && split.containerConcurrency > 0) {
+      // One replica runs each revision's breaker (owners.ts): the others hand its requests over.
+      const owner = this.owners.ownerOf(split.key);
+      if (owner && headerValue(req.rawHeaders, BREAKER_HOP) === undefined) {
+        this.forwarder.forward(req, res, this.hopTo(owner, split), hostOf(req), [[BREAKER_HOP, `${owner.host}:${owner.port}`]]);
+        return;
+      }
       this.activator.throttle(split, this.heldRequest(req, res, listener, split), (pinned) => this.forwarder.forward(req, res, pinned, r.host, r.extra));
       return;
     }
     this.forwarder.forward(req, res, split, r.host, r.extra);
+  }
+
+  /**
+   * The ready gateway replicas' internal listener addresses ("ip:port") and this one's: which
+   * replica runs the breaker of each revision with containerConcurrency > 0 (owners.ts).
+   */
+  setReplicas(self: string | undefined, peers: readonly string[]): void {
+    if (this.owners.set(self, peers)) this.dropUnusedPools();
+  }
+
+  /**
+   * A split that sends a request to the replica owning split's breaker: no headers of the split
+   * (the owner routes it again), its own statistics (the owner counts it for the autoscaler), and
+   * the owner's timeouts plus a second, so the owner answers a timeout itself.
+   */
+  private hopTo(owner: Upstream, split: Split): Split {
+    return {
+      ...split,
+      appendHeaders: [],
+      endpoints: [owner],
+      pending: [],
+      h2c: false,
+      containerConcurrency: 0,
+      timeoutMs: split.timeoutMs + 1000,
+      responseStartTimeoutMs: 0,
+      idleTimeoutMs: 0,
+      rr: 0,
+      stats: this.hopStats,
+    };
   }
 
   /** activation (issue #9): a request as the activator holds it. */

@@ -69,20 +69,23 @@ export function staticPeers(list: string[]): PeerSource {
   return () => urls;
 }
 
+/** The ready addresses of the gateway's own Service (kourier-system/kourier-internal) at `port`, as "ip:port", sorted. */
+export function replicaAddresses(slices: readonly EndpointSlice[], namespace: string, service: string, port: number): string[] {
+  const out = new Set<string>();
+  for (const s of slices) {
+    if (s.metadata.namespace !== namespace || s.metadata.labels?.[SERVICE_NAME_LABEL] !== service) continue;
+    for (const ep of s.endpoints ?? []) {
+      if (ep.conditions?.ready === false) continue;
+      const a = ep.addresses[0];
+      if (a) out.add(a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`);
+    }
+  }
+  return [...out].sort();
+}
+
 /** The ready addresses of the gateway's own Service (kourier-system/kourier-internal) at the admin port. */
 export function endpointSlicePeers(slices: () => EndpointSlice[], namespace: string, service: string, adminPort: number): PeerSource {
-  return () => {
-    const out = new Set<string>();
-    for (const s of slices()) {
-      if (s.metadata.namespace !== namespace || s.metadata.labels?.[SERVICE_NAME_LABEL] !== service) continue;
-      for (const ep of s.endpoints ?? []) {
-        if (ep.conditions?.ready === false) continue;
-        const a = ep.addresses[0];
-        if (a) out.add(a.includes(':') ? `http://[${a}]:${adminPort}` : `http://${a}:${adminPort}`);
-      }
-    }
-    return [...out].sort();
-  };
+  return () => replicaAddresses(slices(), namespace, service, adminPort).map((a) => `http://${a}`);
 }
 
 export interface StatusWriterOptions {

@@ -4,10 +4,11 @@
 // No I/O here; the proxy swaps whole tables atomically when the informers change.
 import type { KubeObject } from '../../api/meta.ts';
 import type { HTTPIngressPath, Ingress, IngressBackendSplit, IngressVisibility } from '../../api/networking/types.ts';
-import { KOURIER_INGRESS_CLASS } from '../../api/networking/types.ts';
+import { IDLE_TIMEOUT_LABEL, KOURIER_INGRESS_CLASS, RESPONSE_START_TIMEOUT_LABEL, REVISION_TIMEOUT_LABEL } from '../../api/networking/types.ts';
 import { CONTAINER_CONCURRENCY_LABEL } from '../../api/autoscaling/annotations.ts';
 import { parseReadinessLabel, READINESS_PROBE_LABEL, type ReadinessCheck, TCP_CHECK } from '../../api/autoscaling/readiness.ts';
 import { A, H } from '../../api/serving/labels.ts';
+import { ingressHash } from '../../api/networking/hash.ts';
 
 /** discovery.k8s.io/v1 EndpointSlice, the fields the gateway reads. */
 export interface EndpointSlice extends KubeObject {
@@ -28,6 +29,7 @@ export const INGRESS_CLASS_ALT = 'networking.knative.dev/ingress-class';
  */
 export const TIMEOUT_ANNOTATION = 'networking.kn-ts.dev/timeout-seconds';
 
+export { IDLE_TIMEOUT_LABEL, RESPONSE_START_TIMEOUT_LABEL, REVISION_TIMEOUT_LABEL };
 export const DEFAULT_TIMEOUT_MS = 300_000;
 export { CONTAINER_CONCURRENCY_LABEL };
 
@@ -69,7 +71,16 @@ export interface Split {
   readiness: ReadinessCheck;
   /** The upstream speaks h2c (prior knowledge): its EndpointSlice port is named h2c/http2 or has appProtocol kubernetes.io/h2c. */
   h2c: boolean;
+  /**
+   * The revision's timeoutSeconds (REVISION_TIMEOUT_LABEL, else the KIngress's): the time allowed
+   * until the response starts. As upstream's queue-proxy (v0.42 TimeoutHandler), a response that has
+   * started is not cut by it.
+   */
   timeoutMs: number;
+  /** responseStartTimeoutSeconds (RESPONSE_START_TIMEOUT_LABEL): 504 when no response has started by then; 0: none. */
+  responseStartTimeoutMs: number;
+  /** idleTimeoutSeconds (IDLE_TIMEOUT_LABEL): the longest the upstream may send nothing; 0: none. */
+  idleTimeoutMs: number;
   /** Round-robin cursor; mutable, reset when the table is rebuilt. */
   rr: number;
   stats: SplitStats;
@@ -91,6 +102,8 @@ export interface RoutePath {
   total: number;
   /** The KIngress this path comes from, `namespace/name`. */
   ingress: string;
+  /** The KIngress's hash (upstream's ComputeHash): sent as K-Network-Hash when a request asks with `override`. */
+  hash: string;
 }
 
 export interface HostRoutes {
@@ -191,8 +204,9 @@ function indexSlices(slices: readonly EndpointSlice[]): Map<string, ServiceEndpo
 function resolveEndpoints(
   se: ServiceEndpoints | undefined,
   servicePort: number | string,
-): { endpoints: Upstream[]; pending: Upstream[]; h2c: boolean; containerConcurrency: number; readiness: ReadinessCheck } {
+): { endpoints: Upstream[]; pending: Upstream[]; h2c: boolean; containerConcurrency: number; readiness: ReadinessCheck; timeouts: Timeouts } {
   const endpoints: Upstream[] = [];
+  const timeouts: Timeouts = { timeoutMs: 0, responseStartTimeoutMs: 0, idleTimeoutMs: 0 };
   const pending: Upstream[] = [];
   let h2c = false;
   let containerConcurrency = 0;
@@ -203,6 +217,12 @@ function resolveEndpoints(
     if (Number.isInteger(cc) && cc > 0) containerConcurrency = cc;
     const probe = s.metadata.labels?.[READINESS_PROBE_LABEL];
     if (probe) readiness = parseReadinessLabel(probe);
+    const l = s.metadata.labels;
+    if (l) {
+      timeouts.timeoutMs = seconds(l[REVISION_TIMEOUT_LABEL]) || timeouts.timeoutMs;
+      timeouts.responseStartTimeoutMs = seconds(l[RESPONSE_START_TIMEOUT_LABEL]) || timeouts.responseStartTimeoutMs;
+      timeouts.idleTimeoutMs = seconds(l[IDLE_TIMEOUT_LABEL]) || timeouts.idleTimeoutMs;
+    }
     const port = pickPort(s.ports ?? [], servicePort);
     if (!port || port.port === undefined) continue;
     if (isH2c(port)) h2c = true;
@@ -220,7 +240,19 @@ function resolveEndpoints(
       endpoints.push({ host: addr, port: port.port });
     }
   }
-  return { endpoints, pending, h2c, containerConcurrency, readiness };
+  return { endpoints, pending, h2c, containerConcurrency, readiness, timeouts };
+}
+
+interface Timeouts {
+  timeoutMs: number;
+  responseStartTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+/** A label's whole seconds as ms; 0 when absent or not a positive number. */
+function seconds(v: string | undefined): number {
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : 0;
 }
 
 function headerPairs(...maps: (Record<string, string> | undefined)[]): [string, string][] {
@@ -252,7 +284,7 @@ function buildPath(
     const statsKey = `${namespace}/${revision}`;
     let st = stats.get(statsKey);
     if (!st) stats.set(statsKey, (st = { namespace, revision, inFlight: 0, requests: 0 }));
-    const { endpoints, pending, h2c, containerConcurrency, readiness } = resolveEndpoints(slices.get(key), s.servicePort);
+    const { endpoints, pending, h2c, containerConcurrency, readiness, timeouts } = resolveEndpoints(slices.get(key), s.servicePort);
     return {
       namespace,
       service: s.serviceName,
@@ -267,7 +299,9 @@ function buildPath(
       containerConcurrency,
       readiness,
       h2c,
-      timeoutMs,
+      timeoutMs: timeouts.timeoutMs || timeoutMs,
+      responseStartTimeoutMs: timeouts.responseStartTimeoutMs,
+      idleTimeoutMs: timeouts.idleTimeoutMs,
       rr: 0,
       stats: st,
     };
@@ -286,7 +320,16 @@ function buildPath(
     cumulative,
     total,
     ingress: `${ns}/${ing.metadata.name ?? ''}`,
+    hash: hashOf(ing),
   };
+}
+
+/** Informers replace an object on every change: its hash is computed once per version. */
+const hashes = new WeakMap<Ingress, string>();
+function hashOf(ing: Ingress): string {
+  let h = hashes.get(ing);
+  if (h === undefined) hashes.set(ing, (h = ingressHash(ing)));
+  return h;
 }
 
 /** Longest prefix first; ties keep KIngress order (Serving puts header-matching paths first). */
