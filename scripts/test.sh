@@ -82,8 +82,25 @@ if [ -z "${KN_TS_IN_NETNS:-}" ]; then
   esac
   command -v unshare >/dev/null || { echo "npm test: unshare (util-linux) is needed to isolate the network" >&2; exit 1; }
   if [ "$e2e" = 0 ]; then exec unshare -rn env KN_TS_IN_NETNS=1 bash "$0" "$@"; fi
-  unshare -rn env KN_TS_IN_NETNS=1 bash "$0" fast && fast=0 || fast=$?
-  (run_e2e "${E2E_FILES[@]}") && e2e_rc=0 || e2e_rc=$?
+  # The e2e tier runs beside the other tiers: it mostly waits (pods, windows, cron ticks) while they
+  # mostly compute, so the whole run takes about as long as the longer of the two. Its output is
+  # kept in a file and printed after the other tiers' (two spec reporters interleaved are
+  # unreadable). KN_TS_E2E_SERIAL=1 runs it after them instead.
+  if [ -n "${KN_TS_E2E_SERIAL:-}" ]; then
+    unshare -rn env KN_TS_IN_NETNS=1 bash "$0" fast && fast=0 || fast=$?
+    (run_e2e "${E2E_FILES[@]}") && e2e_rc=0 || e2e_rc=$?
+  else
+    e2e_log=$(mktemp -t kn-ts-e2e.XXXXXX.log)
+    echo "npm test: the e2e tier runs beside the other tiers; its output follows theirs (live: tail -f $e2e_log)"
+    (run_e2e "${E2E_FILES[@]}") >"$e2e_log" 2>&1 &
+    e2e_pid=$!
+    trap 'kill -TERM "$e2e_pid" 2>/dev/null; wait "$e2e_pid" 2>/dev/null; exit 130' INT TERM
+    unshare -rn env KN_TS_IN_NETNS=1 bash "$0" fast && fast=0 || fast=$?
+    wait "$e2e_pid" && e2e_rc=0 || e2e_rc=$?
+    trap - INT TERM
+    echo "npm test: ---- the e2e tier ----"
+    cat "$e2e_log"; rm -f "$e2e_log"
+  fi
   [ "$fast" = 0 ] && [ "$e2e_rc" = 0 ] && exit 0
   echo "npm test: failed (unit/integration/dataplane/quickstart: exit $fast; e2e: exit $e2e_rc)" >&2
   exit 1
