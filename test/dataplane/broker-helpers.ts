@@ -55,7 +55,8 @@ export async function subscriber(answer: Sub['answer'] = (_n, _r, res) => res.wr
 let dir: string | undefined;
 export const procs: ChildProcess[] = [];
 
-export async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; proc: ChildProcess }> {
+/** The broker process serving `yaml`; `channel` is the InMemoryChannel dispatcher's URL. */
+export async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; channel: string; proc: ChildProcess }> {
   dir ??= mkdtempSync(join(tmpdir(), 'kn-ts-broker-'));
   const file = join(dir, `cfg-${procs.length}.yaml`);
   writeFileSync(file, yaml);
@@ -71,8 +72,8 @@ export async function startBroker(yaml: string, args: string[] = []): Promise<{ 
     });
     proc.once('exit', (code) => rej(new Error(`broker exited ${code}: ${err}`)));
   });
-  const { port, adminPort } = JSON.parse(line) as { port: number; adminPort: number };
-  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, proc };
+  const { port, adminPort, channelPort } = JSON.parse(line) as { port: number; adminPort: number; channelPort: number };
+  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, channel: `http://127.0.0.1:${channelPort}`, proc };
 }
 
 export const broker = (name = 'default', delivery?: object) => `apiVersion: eventing.knative.dev/v1
