@@ -37,11 +37,26 @@ function httpDate(): string {
   return date;
 }
 
-/** The answer node:http's path (server.ts end()) gives, byte for byte but for header order. */
+let accepted = '';
+let acceptedSec = -1;
+/**
+ * The answer node:http's path (server.ts end()) gives, byte for byte but for header order; the
+ * common one (202, keep-alive) is made once a second.
+ */
 function answer(code: number, close: boolean): string {
+  const d = httpDate();
+  if (code !== 202 || close) return build(code, close, d);
+  if (acceptedSec !== dateSec) {
+    accepted = build(202, false, d);
+    acceptedSec = dateSec;
+  }
+  return accepted;
+}
+
+function build(code: number, close: boolean, d: string): string {
   return (
     `HTTP/1.1 ${code} ${REASONS[code] ?? ''}\r\nallow: POST, OPTIONS\r\n${code === 429 ? 'retry-after: 1\r\n' : ''}content-length: 0\r\n` +
-    `date: ${httpDate()}\r\n${close ? 'connection: close\r\n' : 'connection: keep-alive\r\nkeep-alive: timeout=65\r\n'}\r\n`
+    `date: ${d}\r\n${close ? 'connection: close\r\n' : 'connection: keep-alive\r\nkeep-alive: timeout=65\r\n'}\r\n`
   );
 }
 
