@@ -58,7 +58,8 @@ export const procs: ChildProcess[] = [];
 /** The broker process serving `yaml`; `channel` is the InMemoryChannel dispatcher's URL. */
 export async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; channel: string; proc: ChildProcess }> {
   dir ??= mkdtempSync(join(tmpdir(), 'kn-ts-broker-'));
-  const file = join(dir, `cfg-${procs.length}.yaml`);
+  // A JSON config (an object or an array) is written as .json: the broker reads it without the yaml library.
+  const file = join(dir, `cfg-${procs.length}.${/^\s*[[{]/.test(yaml) ? 'json' : 'yaml'}`);
   writeFileSync(file, yaml);
   const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   procs.push(proc);

@@ -108,6 +108,21 @@ describe('fan-out and filters', () => {
     assert.deepEqual(matching.map((s) => s.got.length), Array(10).fill(1));
     assert.deepEqual(other.map((s) => s.got.length), Array(10).fill(0));
   });
+
+  it('a --config file in JSON (a List) is served as the same objects in YAML', async () => {
+    const sub = await subscriber();
+    const objs = [
+      { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'default', namespace: 'ns' } },
+      { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: 't', namespace: 'ns', uid: 'uid-t' }, spec: { broker: 'default', filter: { attributes: { type: 'dev.json' } }, subscriber: { uri: sub.url } } },
+    ];
+    const { url } = await startBroker(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objs }));
+    assert.equal((await send(`${url}/ns/default`, { type: 'dev.other' })).status, 202);
+    assert.equal((await send(`${url}/ns/default`, { type: 'dev.json' })).status, 202);
+    assert.equal((await send(`${url}/ns/nope`)).status, 404);
+    await sub.waitFor(1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(sub.got.map((r) => r.headers['ce-type']), ['dev.json']);
+  });
 });
 
 describe('delivery', () => {
