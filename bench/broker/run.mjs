@@ -7,7 +7,7 @@
 // costs); and a reliability run: 100k events,
 // the subscriber failing 30 % of deliveries, retry 5, every accepted event delivered or
 // dead-lettered, counted.
-// The broker runs with the node flags of manifests/420-broker.yaml (NODE_OPTIONS), pinned to CPU 0;
+// The broker runs with the node flags of manifests/420-broker.yaml (node-flags.mjs), pinned to CPU 0;
 // the producer and the subscriber (node:net, bench/broker/producer.mjs and subscriber.mjs) share
 // CPU 1, in every run, the direct anchor included.
 // Everything listens on 127.0.0.1; run it isolated:
@@ -15,7 +15,7 @@
 //   options: --duration 10 --connections 32 --events 100000 --skip-reliability --rounds 1 --paced-rate 10000
 //            --profile DIR (a --cpu-prof of each broker into DIR) --broker-args '--no-fast-path'
 //            --control-plane FILE (another build's bin/control-plane.js, e.g. the code before a change)
-//            --node-flags '…' (instead of the manifest's NODE_OPTIONS; '' for none)
+//            --node-flags '…' (instead of the manifest's node flags; '' for none)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearInterval, setInterval, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
-import { parseAllDocuments } from 'yaml';
+import { brokerNodeFlags } from './node-flags.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '../..');
@@ -48,17 +48,7 @@ const children = [];
 const pin = availableParallelism() >= 2;
 const CLK_TCK = 100;
 
-/** The broker container's NODE_OPTIONS (heap bounds), so the benchmark measures what is deployed. */
-function manifestNodeOptions() {
-  for (const d of parseAllDocuments(readFileSync(join(repo, 'manifests/420-broker.yaml'), 'utf8'))) {
-    const o = d.toJSON();
-    if (o?.kind !== 'Deployment') continue;
-    const env = o.spec.template.spec.containers[0].env ?? [];
-    return (env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '').split(/\s+/).filter(Boolean);
-  }
-  return [];
-}
-const nodeFlags = v['node-flags'] !== undefined ? v['node-flags'].split(/\s+/).filter(Boolean) : manifestNodeOptions();
+const nodeFlags = v['node-flags'] !== undefined ? v['node-flags'].split(/\s+/).filter(Boolean) : brokerNodeFlags(repo);
 const controlPlane = v['control-plane'] ? resolve(v['control-plane']) : join(repo, 'bin/control-plane.js');
 
 function ask(child, msg) {

@@ -7,7 +7,8 @@
 // drain included; 10 subscribers count ten deliveries per event), end-to-end latency (from the
 // producer's ce-sentat stamp), and the broker process's CPU per delivery.
 // The producer and subscriber are bench/broker's (node:net, a few µs per event), pinned together
-// to CPU 1; the broker process runs with the manifest's node flags, pinned to CPU 0.
+// to CPU 1; the broker process runs with the manifest's node flags (bench/broker/node-flags.mjs),
+// pinned to CPU 0.
 // Everything listens on 127.0.0.1; run it isolated, with the machine's bench lock:
 //   npm run build && flock /work/bench.lock unshare -rn sh -c 'ip link set lo up; node bench/channel/run.mjs'
 //   options: --duration 10 --connections 32 --rounds 1
@@ -18,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
-import { parseAllDocuments } from 'yaml';
+import { brokerNodeFlags } from '../broker/node-flags.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '../..');
@@ -34,16 +35,7 @@ const cpuSecs = (pid) => {
   return (Number(f[11]) + Number(f[12])) / 100;
 };
 
-/** The broker container's NODE_OPTIONS (heap bounds), as bench/broker/run.mjs. */
-function manifestNodeOptions() {
-  for (const d of parseAllDocuments(readFileSync(join(repo, 'manifests/420-broker.yaml'), 'utf8'))) {
-    const o = d.toJSON();
-    if (o?.kind !== 'Deployment') continue;
-    return (o.spec.template.spec.containers[0].env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '').split(/\s+/).filter(Boolean);
-  }
-  return [];
-}
-const nodeFlags = manifestNodeOptions();
+const nodeFlags = brokerNodeFlags(repo);
 
 function ask(child, msg) {
   return new Promise((res) => {
