@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../harness/env.ts';
@@ -50,6 +50,30 @@ export async function subscriber(answer: Sub['answer'] = (_n, _r, res) => res.wr
   s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}/`;
   subs.push(s);
   return s;
+}
+
+/** Sends raw bytes on one connection and collects what comes back until the peer ends or `n` responses arrived. */
+export function exchange(port: number, bytes: string, n: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let got = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no ${n} responses: ${JSON.stringify(got)}`));
+    }, 10_000);
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(got);
+    };
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+      if ((got.match(/HTTP\/1\.1 \d{3}/g) ?? []).length >= n && got.endsWith('\r\n\r\n')) done();
+    });
+    s.on('end', done);
+    s.on('error', reject);
+    s.write(bytes, 'latin1');
+  });
 }
 
 let dir: string | undefined;

@@ -9,12 +9,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../harness/cluster.ts';
 import { REPO } from '../harness/env.ts';
-import { type Received, cleanUp, startBroker, subscriber } from './broker-helpers.ts';
+import { type Received, cleanUp, exchange, startBroker, subscriber } from './broker-helpers.ts';
 
 /** A subscriber that replies with an event: type and data from `f` (binary mode). */
 const replier = (f: (r: Received) => { type: string; data: string } | undefined) =>
@@ -88,40 +87,18 @@ for (const [mode, args] of [
     });
   });
 
-/** Writes `bytes` on one connection; the answers' heads once `n` of them arrived. */
-function exchange(port: number, bytes: string, n: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    let got = '';
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(new Error(`no ${n} answers: ${JSON.stringify(got)}`));
-    }, 10_000);
-    s.on('data', (d) => {
-      got += d.toString('latin1');
-      const heads = got.split('\r\n\r\n').slice(0, -1);
-      if (heads.length >= n) {
-        clearTimeout(timer);
-        s.destroy();
-        resolve(heads);
-      }
-    });
-    s.on('error', reject);
-    s.write(bytes, 'latin1');
-  });
-}
-
 describe('InMemoryChannel dispatcher', () => {
   it('pipelined events by Host and by path are answered in order on the raw socket; the rest goes to node:http with the connection', async () => {
     const a = await subscriber();
     const url = await startDispatcher(() => imc('c', [{ uid: 'u1', generation: 1, subscriberUri: a.url }]));
     const post = (id: string, path: string, host: string) =>
       `POST ${path} HTTP/1.1\r\nhost: ${host}\r\nce-specversion: 1.0\r\nce-id: ${id}\r\nce-source: /wire\r\nce-type: dev.wire\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nhi`;
-    const heads = await exchange(
+    const out = await exchange(
       Number(new URL(url).port),
       post('p-1', '/', 'c-kn-channel.ns.svc.cluster.local') + post('p-2', '/ns/c', 'x') + post('p-3', '/', 'nope-kn-channel.ns.svc') + post('p-4', '/ns/c', 'x'),
       4,
     );
+    const heads = out.split('\r\n\r\n').slice(0, -1);
     assert.deepEqual(
       heads.map((h) => h.slice(0, 12)),
       ['HTTP/1.1 202', 'HTTP/1.1 202', 'HTTP/1.1 404', 'HTTP/1.1 202'],
