@@ -16,6 +16,7 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import { HAND_OVER, INCOMPLETE, frameRequest, type FastRequest } from '../gateway/request-head.ts';
+import { handBack, takeOver } from '../gateway/takeover.ts';
 import type { Engine } from './dispatcher.ts';
 import { BadEvent, parseEvent } from './event.ts';
 
@@ -174,18 +175,13 @@ class Conn {
 
   /** Gives the socket, with every unconsumed byte, to node:http (between two requests). */
   private handOver(): void {
-    const s = this.socket;
-    s.removeListener('data', this.onData);
-    s.removeListener('end', this.onEnd);
-    s.removeListener('close', this.onClose);
-    s.removeListener('error', this.onError);
     this.fast.conns.delete(this);
     this.fast.counts.handedOver++;
     this.done = true;
     const rest = this.buf;
     this.buf = null;
-    if (rest) s.unshift(rest);
-    this.fast.nodeListener.call(this.server, s);
+    const l = { data: this.onData, end: this.onEnd, close: this.onClose, error: this.onError };
+    handBack(this.server, this.fast.nodeListener, this.socket, l, rest, false);
   }
 }
 
@@ -217,21 +213,7 @@ export class FastIngress {
 
   /** Takes over the server's connections: event POSTs here, the rest to its own handler. */
   attach(server: http.Server): void {
-    const node = server.listeners('connection')[0] as ((s: net.Socket) => void) | undefined;
-    if (!node) throw new Error('http.Server without a connection listener');
-    server.removeListener('connection', node);
-    this.nodeListener = node;
-    server.on('connection', (s: net.Socket) => this.conns.add(new Conn(this, server, s)));
-    const closeAll = server.closeAllConnections.bind(server);
-    const closeIdle = server.closeIdleConnections.bind(server);
-    server.closeAllConnections = () => {
-      for (const c of [...this.conns]) c.socket.destroy();
-      closeAll();
-    };
-    server.closeIdleConnections = () => {
-      for (const c of [...this.conns]) if (c.idle) c.socket.destroy();
-      closeIdle();
-    };
+    this.nodeListener = takeOver(server, this.conns, (s: net.Socket) => this.conns.add(new Conn(this, server, s)));
     this.sweeper = setInterval(() => {
       const now = Date.now();
       for (const c of this.conns) if (now - c.lastActive > IDLE_MS || (c.waitingSince && now - c.waitingSince > REQUEST_MS)) c.socket.destroy();
