@@ -5,7 +5,7 @@
 // parts) idle and under bench/broker's producer paced at --rate events/s (10,000: the goal's rate),
 // and its CPU per event. Uses the test API server (test/harness/cluster.ts: etcd and kube-apiserver
 // from the test tiers' cached binaries), the eventing and messaging CRDs of manifests/, one Broker
-// and one Trigger to bench/broker's subscriber. The broker runs with the manifest's NODE_OPTIONS,
+// and one Trigger to bench/broker's subscriber. The broker runs with the manifest's node flags,
 // pinned to CPU 0; producer and subscriber share CPU 1. Bounded: --seconds of load.
 //   npm run build && flock /work/bench.lock unshare -rn sh -c 'ip link set lo up; node bench/broker/in-cluster.ts'
 //   options: --rate 10000 --seconds 10
