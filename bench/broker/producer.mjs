@@ -4,7 +4,8 @@
 // under test once both shared one core, so the producer was the bottleneck; this one costs a few
 // µs per request. Bounded: it stops at `amount` events or after `duration` seconds, then waits at
 // most 10 s for the answers in flight. The parent sends {url, connections, duration|amount} over
-// IPC and gets back the counts by status, the rate and the latency percentiles.
+// IPC and gets back the counts by status, the rate and the latency percentiles. With `rate`, the
+// connections together send at most that many events per second (paced on a 1 ms timer).
 import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +15,7 @@ const nowUs = () => performance.timeOrigin * 1000 + performance.now() * 1000;
 const BODY = '{"msg":"hello"}';
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
-function run({ url, connections, duration, amount, prefix = 'e' }) {
+function run({ url, connections, duration, amount, rate, prefix = 'e' }) {
   const u = new URL(url);
   const head =
     `POST ${u.pathname} HTTP/1.1\r\nhost: ${u.host}\r\nce-specversion: 1.0\r\nce-source: /bench\r\nce-type: dev.bench.match\r\n` +
@@ -56,6 +57,10 @@ function run({ url, connections, duration, amount, prefix = 'e' }) {
       const send = () => {
         if (!more()) {
           sock.end();
+          return;
+        }
+        if (rate && sent >= (rate * (performance.now() - t0)) / 1000) {
+          setTimeout(send, 1);
           return;
         }
         const id = ++sent;

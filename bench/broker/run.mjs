@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // Broker benchmark (issue #10): producer → broker (one core) → one trigger → local subscriber,
 // beside a direct POST to the same subscriber in the same run; then 100 triggers of which 1
-// matches; the broker's RSS and CPU per event during the runs; and a reliability run: 100k events,
+// matches; then one trigger with the producer paced at --paced-rate events/s (10,000: the RSS goal's
+// rate); the broker's RSS (and its anonymous and file-backed parts) and CPU per event during the
+// runs, and the producer's and subscriber's CPU per event in the direct run (what the anchor
+// costs); and a reliability run: 100k events,
 // the subscriber failing 30 % of deliveries, retry 5, every accepted event delivered or
 // dead-lettered, counted.
-// The broker runs with the node flags of manifests/420-broker.yaml (NODE_OPTIONS), pinned to CPU 0;
+// The broker runs with the node flags of manifests/420-broker.yaml (node-flags.mjs), pinned to CPU 0;
 // the producer and the subscriber (node:net, bench/broker/producer.mjs and subscriber.mjs) share
 // CPU 1, in every run, the direct anchor included.
 // Everything listens on 127.0.0.1; run it isolated:
 //   npm run build && unshare -rn sh -c 'ip link set lo up; node bench/broker/run.mjs'
-//   options: --duration 10 --connections 32 --events 100000 --skip-reliability --rounds 1
+//   options: --duration 10 --connections 32 --events 100000 --skip-reliability --rounds 1 --paced-rate 10000
 //            --profile DIR (a --cpu-prof of each broker into DIR) --broker-args '--no-fast-path'
 //            --control-plane FILE (another build's bin/control-plane.js, e.g. the code before a change)
-//            --node-flags '…' (instead of the manifest's NODE_OPTIONS; '' for none)
+//            --node-flags '…' (instead of the manifest's node flags; '' for none)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -20,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clearInterval, setInterval, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
-import { parseAllDocuments } from 'yaml';
+import { brokerNodeFlags } from './node-flags.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '../..');
@@ -30,6 +33,7 @@ const { values: v } = parseArgs({
     connections: { type: 'string', default: '32' },
     events: { type: 'string', default: '100000' },
     rounds: { type: 'string', default: '1' },
+    'paced-rate': { type: 'string', default: '10000' },
     'skip-reliability': { type: 'boolean', default: false },
     profile: { type: 'string' },
     'broker-args': { type: 'string', default: '' },
@@ -44,17 +48,7 @@ const children = [];
 const pin = availableParallelism() >= 2;
 const CLK_TCK = 100;
 
-/** The broker container's NODE_OPTIONS (heap bounds), so the benchmark measures what is deployed. */
-function manifestNodeOptions() {
-  for (const d of parseAllDocuments(readFileSync(join(repo, 'manifests/420-broker.yaml'), 'utf8'))) {
-    const o = d.toJSON();
-    if (o?.kind !== 'Deployment') continue;
-    const env = o.spec.template.spec.containers[0].env ?? [];
-    return (env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '').split(/\s+/).filter(Boolean);
-  }
-  return [];
-}
-const nodeFlags = v['node-flags'] !== undefined ? v['node-flags'].split(/\s+/).filter(Boolean) : manifestNodeOptions();
+const nodeFlags = v['node-flags'] !== undefined ? v['node-flags'].split(/\s+/).filter(Boolean) : brokerNodeFlags(repo);
 const controlPlane = v['control-plane'] ? resolve(v['control-plane']) : join(repo, 'bin/control-plane.js');
 
 function ask(child, msg) {
@@ -81,7 +75,8 @@ async function startProducer() {
 }
 let brokers = 0;
 async function startBroker(yaml) {
-  const file = join(dir, `cfg-${++brokers}.yaml`);
+  // JSON: the broker reads it without loading the yaml library (as a broker reading the cluster).
+  const file = join(dir, `cfg-${++brokers}.json`);
   writeFileSync(file, yaml);
   const prof = v.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(v.profile)}`] : [];
   const args = ['broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...v['broker-args'].split(' ').filter(Boolean)];
@@ -106,9 +101,9 @@ const rssMiB = (pid) => {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN);
-    return { rss: kib('VmRSS') / 1024, anon: kib('RssAnon') / 1024 };
+    return { rss: kib('VmRSS') / 1024, anon: kib('RssAnon') / 1024, file: kib('RssFile') / 1024 };
   } catch {
-    return { rss: NaN, anon: NaN };
+    return { rss: NaN, anon: NaN, file: NaN };
   }
 };
 /** CPU seconds a process has used so far: user and system. */
@@ -122,8 +117,13 @@ const cpuSecs = (pid) => {
 };
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const brokerYaml = (triggers) =>
-  `apiVersion: eventing.knative.dev/v1\nkind: Broker\nmetadata: {name: default, namespace: bench}\n---\n` +
-  triggers.map((t, i) => `apiVersion: eventing.knative.dev/v1\nkind: Trigger\nmetadata: {name: t${i}, namespace: bench, uid: u${i}}\nspec: ${JSON.stringify({ broker: 'default', ...t })}\n---\n`).join('');
+  JSON.stringify({
+    kind: 'List',
+    items: [
+      { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'default', namespace: 'bench' } },
+      ...triggers.map((t, i) => ({ apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: `t${i}`, namespace: 'bench', uid: `u${i}` }, spec: { broker: 'default', ...t } })),
+    ],
+  });
 
 const metric = async (admin, name) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await globalThis.fetch(`${admin}/metrics`)).text())?.[1] ?? NaN);
 async function drain(admin, maxMs = 120_000) {
@@ -151,14 +151,24 @@ try {
   for (round = 1; round <= Number(v.rounds); round++) {
     // 1. Direct POST to the subscriber.
     await ask(sub.child, 'reset');
+    const p0 = cpuSecs(producer.pid);
+    const s0 = cpuSecs(sub.child.pid);
     const direct = await load(producer, sub.url);
+    const p1 = cpuSecs(producer.pid);
+    const s1 = cpuSecs(sub.child.pid);
     const dRate = ok(direct) / direct.seconds;
-    console.log(`direct POST → subscriber:           ${fmt(dRate)} events/s  p50 ${fmt(direct.p50, 2)} ms  p99 ${fmt(direct.p99, 2)} ms  (${JSON.stringify(direct.status)}, ${direct.errors} errors)`);
+    const us = (a, b) => fmt(((b.user + b.sys - a.user - a.sys) * 1e6) / ok(direct));
+    console.log(
+      `direct POST → subscriber:           ${fmt(dRate)} events/s  p50 ${fmt(direct.p50, 2)} ms  p99 ${fmt(direct.p99, 2)} ms  (${JSON.stringify(direct.status)}, ${direct.errors} errors)  ` +
+        `producer CPU ${us(p0, p1)} µs/event, subscriber ${us(s0, s1)} µs/event  load ${loadavg()}`,
+    );
 
     // 2. Through the broker: one trigger, then 100 triggers of which 1 matches.
-    for (const [label, triggers] of [
-      ['broker, 1 trigger', one],
-      ['broker, 100 triggers (1 matches)', hundred],
+    const paced = Number(v['paced-rate']);
+    for (const [label, triggers, pace] of [
+      ['broker, 1 trigger', one, 0],
+      ['broker, 100 triggers (1 matches)', hundred, 0],
+      ...(paced ? [[`broker, 1 trigger, paced ${paced}/s`, one, paced]] : []),
     ]) {
       const b = await startBroker(brokerYaml(triggers));
       await ask(sub.child, 'reset');
@@ -166,9 +176,9 @@ try {
       let mem = rssMiB(b.pid);
       const tick = setInterval(() => {
         const m = rssMiB(b.pid);
-        mem = { rss: Math.max(mem.rss, m.rss), anon: Math.max(mem.anon, m.anon) };
+        mem = { rss: Math.max(mem.rss, m.rss), anon: Math.max(mem.anon, m.anon), file: Math.max(mem.file, m.file) };
       }, 200);
-      const r = await load(producer, b.url);
+      const r = await load(producer, b.url, pace ? { rate: pace } : {});
       const drained = await drain(b.admin);
       clearInterval(tick);
       const cpu1 = cpuSecs(b.pid);
@@ -178,7 +188,7 @@ try {
       console.log(
         `${(label + ':').padEnd(36)} ${fmt(rate)} events/s accepted (${fmt(rate / dRate, 2)}× direct)  ingress p50 ${fmt(r.p50, 2)} ms p99 ${fmt(r.p99, 2)} ms  ` +
           `end-to-end p50 ${fmt(rep.p50, 2)} ms p99 ${fmt(rep.p99, 2)} ms  delivered ${rep.count}/${ok(r)}${drained ? '' : ' (not drained)'}  ` +
-          `other answers ${JSON.stringify({ ...r.status, 202: undefined })}  broker CPU ${fmt(perEvent('user') + perEvent('sys'))} µs/event (user ${fmt(perEvent('user'))}, sys ${fmt(perEvent('sys'))}), max RSS ${fmt(mem.rss, 1)} MiB (anon ${fmt(mem.anon, 1)})`,
+          `other answers ${JSON.stringify({ ...r.status, 202: undefined })}  broker CPU ${fmt(perEvent('user') + perEvent('sys'))} µs/event (user ${fmt(perEvent('user'))}, sys ${fmt(perEvent('sys'))}), max RSS ${fmt(mem.rss, 1)} MiB (anon ${fmt(mem.anon, 1)}, file ${fmt(mem.file, 1)})  load ${loadavg()}`,
       );
       if (rep.unframed) console.log(`  the subscriber got ${rep.unframed} requests it could not frame`);
       await stopBroker(b);

@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../harness/env.ts';
@@ -52,12 +52,38 @@ export async function subscriber(answer: Sub['answer'] = (_n, _r, res) => res.wr
   return s;
 }
 
+/** Sends raw bytes on one connection and collects what comes back until the peer ends or `n` responses arrived. */
+export function exchange(port: number, bytes: string, n: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let got = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no ${n} responses: ${JSON.stringify(got)}`));
+    }, 10_000);
+    const done = () => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve(got);
+    };
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+      if ((got.match(/HTTP\/1\.1 \d{3}/g) ?? []).length >= n && got.endsWith('\r\n\r\n')) done();
+    });
+    s.on('end', done);
+    s.on('error', reject);
+    s.write(bytes, 'latin1');
+  });
+}
+
 let dir: string | undefined;
 export const procs: ChildProcess[] = [];
 
-export async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; proc: ChildProcess }> {
+/** The broker process serving `yaml`; `channel` is the InMemoryChannel dispatcher's URL. */
+export async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; channel: string; proc: ChildProcess }> {
   dir ??= mkdtempSync(join(tmpdir(), 'kn-ts-broker-'));
-  const file = join(dir, `cfg-${procs.length}.yaml`);
+  // A JSON config (an object or an array) is written as .json: the broker reads it without the yaml library.
+  const file = join(dir, `cfg-${procs.length}.${/^\s*[[{]/.test(yaml) ? 'json' : 'yaml'}`);
   writeFileSync(file, yaml);
   const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   procs.push(proc);
@@ -71,8 +97,8 @@ export async function startBroker(yaml: string, args: string[] = []): Promise<{ 
     });
     proc.once('exit', (code) => rej(new Error(`broker exited ${code}: ${err}`)));
   });
-  const { port, adminPort } = JSON.parse(line) as { port: number; adminPort: number };
-  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, proc };
+  const { port, adminPort, channelPort } = JSON.parse(line) as { port: number; adminPort: number; channelPort: number };
+  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, channel: `http://127.0.0.1:${channelPort}`, proc };
 }
 
 export const broker = (name = 'default', delivery?: object) => `apiVersion: eventing.knative.dev/v1

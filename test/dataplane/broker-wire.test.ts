@@ -9,7 +9,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO } from '../harness/env.ts';
-import { broker, cleanUp, metric, startBroker, subscriber, trigger } from './broker-helpers.ts';
+import { broker, cleanUp, exchange, metric, startBroker, subscriber, trigger } from './broker-helpers.ts';
 
 before(() => {
   if (!existsSync(join(REPO, 'dist/dataplane/broker/main.js'))) throw new Error('dist/ is not built (run through scripts/test.sh)');
@@ -27,30 +27,6 @@ const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 10
     await new Promise((r) => setTimeout(r, 20));
   }
 };
-
-/** Sends raw bytes on one connection and collects what comes back until the peer ends or `n` responses arrived. */
-function exchange(port: number, bytes: string, n: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1');
-    let got = '';
-    const timer = setTimeout(() => {
-      s.destroy();
-      reject(new Error(`no ${n} responses: ${JSON.stringify(got)}`));
-    }, 10_000);
-    const done = () => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve(got);
-    };
-    s.on('data', (d) => {
-      got += d.toString('latin1');
-      if ((got.match(/HTTP\/1\.1 \d{3}/g) ?? []).length >= n && got.endsWith('\r\n\r\n')) done();
-    });
-    s.on('end', done);
-    s.on('error', reject);
-    s.write(bytes, 'latin1');
-  });
-}
 
 const post = (id: string, extra = '', path = '/ns/default') =>
   `POST ${path} HTTP/1.1\r\nhost: b\r\nce-specversion: 1.0\r\nce-id: ${id}\r\nce-source: /wire\r\nce-type: dev.wire\r\ncontent-type: text/plain\r\n${extra}content-length: 2\r\n\r\nhi`;

@@ -1,96 +1,38 @@
 // The InMemoryChannel dispatcher inside the real broker process (bin/control-plane.js broker
-// --config FILE, channels on --channel-port) with real HTTP subscribers on 127.0.0.1: the front door
-// (Host and path routing, status codes), fan-out with a failing subscriber and a dead-letter sink,
+// --config FILE, channels on --channel-port) with real HTTP subscribers on 127.0.0.1 (broker-helpers.ts):
+// the front door (Host and path routing, status codes; through the raw-socket fast path and through
+// node:http alone; pipelined requests), fan-out with a failing subscriber and a dead-letter sink,
 // a Sequence's replies passed from step to step through two channels, and a Parallel's branches
 // behind filters. The channels are wired as the Subscription, Sequence and Parallel reconcilers
 // wire them (spec.subscribers with resolved URIs), with the dispatcher's path addresses standing in
 // for the <name>-kn-channel Services.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../harness/cluster.ts';
 import { REPO } from '../harness/env.ts';
-
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-interface Sub {
-  url: string;
-  got: Received[];
-  server: http.Server;
-  waitFor(n: number, ms?: number): Promise<void>;
-}
-
-const subs: Sub[] = [];
-/** A subscriber; `answer` writes the response (default: an empty 202). */
-async function subscriber(answer: (r: Received, res: http.ServerResponse) => void = (_r, res) => res.writeHead(202).end()): Promise<Sub> {
-  const s: Sub = {
-    url: '',
-    got: [],
-    server: http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => (body += c));
-      req.on('end', () => {
-        const r = { headers: req.headers, body };
-        s.got.push(r);
-        answer(r, res);
-      });
-    }),
-    async waitFor(n, ms = 15_000) {
-      const deadline = Date.now() + ms;
-      while (s.got.length < n) {
-        if (Date.now() > deadline) throw new Error(`${s.url}: got ${s.got.length} events, want ${n}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-  };
-  await new Promise<void>((r) => s.server.listen(0, '127.0.0.1', () => r()));
-  s.url = `http://127.0.0.1:${(s.server.address() as AddressInfo).port}/`;
-  subs.push(s);
-  return s;
-}
+import { type Received, cleanUp, exchange, startBroker, subscriber } from './broker-helpers.ts';
 
 /** A subscriber that replies with an event: type and data from `f` (binary mode). */
 const replier = (f: (r: Received) => { type: string; data: string } | undefined) =>
-  subscriber((r, res) => {
+  subscriber((_n, r, res) => {
     const out = f(r);
     if (!out) return void res.writeHead(200, { 'content-length': '0' }).end();
     res.writeHead(200, { 'ce-specversion': '1.0', 'ce-id': `${String(r.headers['ce-id'])}-r`, 'ce-source': '/step', 'ce-type': out.type, 'content-type': 'text/plain' }).end(out.data);
   });
 
-let dir: string;
 let lastAdmin = '';
-const procs: ChildProcess[] = [];
 const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await fetch(`${lastAdmin}/metrics`)).text())?.[1] ?? NaN);
 
 /** Starts the broker process with the channels `yaml(base)` names, base being the dispatcher's own URL. */
-async function startDispatcher(yaml: (base: string) => string): Promise<string> {
+async function startDispatcher(yaml: (base: string) => string, args: readonly string[] = []): Promise<string> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const file = join(dir, `cfg-${procs.length}.yaml`);
-  writeFileSync(file, yaml(base));
-  const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', '--channel-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  let err = '';
-  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const line = await new Promise<string>((res, rej) => {
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('\n')) res(out.split('\n')[0]!);
-    });
-    proc.once('exit', (code) => rej(new Error(`broker exited ${code}: ${err}`)));
-  });
-  const ports = JSON.parse(line) as { channelPort?: number; adminPort: number };
-  assert.equal(ports.channelPort, port, line);
-  lastAdmin = `http://127.0.0.1:${ports.adminPort}`;
+  const b = await startBroker(yaml(base), ['--channel-port', String(port), ...args]);
+  assert.equal(b.channel, base);
+  lastAdmin = b.admin;
   return base;
 }
 
@@ -119,39 +61,62 @@ async function send(url: string, type = 'dev.test', body = 'hello', host?: strin
 
 before(() => {
   if (!existsSync(join(REPO, 'dist/dataplane/channel/main.js'))) throw new Error('dist/ is not built (run through scripts/test.sh)');
-  dir = mkdtempSync(join(tmpdir(), 'kn-ts-channel-'));
 });
-after(() => {
-  for (const p of procs) p.kill('SIGKILL');
-  for (const s of subs) {
-    s.server.closeAllConnections();
-    s.server.close();
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+after(cleanUp);
+
+for (const [mode, args] of [
+  ['fast path', []],
+  ['node:http only', ['--no-fast-path']],
+] as const)
+  describe(`InMemoryChannel front door (${mode})`, () => {
+    it('routes by Host (<name>-kn-channel.<ns>.svc.cluster.local) or by /<ns>/<name>; 404 unknown, 400 bad path, 405 GET', async () => {
+      const a = await subscriber();
+      const url = await startDispatcher(() => imc('c', [{ uid: 'u1', generation: 1, subscriberUri: a.url }]), args);
+      assert.equal(await send(`${url}/`, 'dev.test', 'x', 'c-kn-channel.ns.svc.cluster.local'), 202);
+      assert.equal(await send(`${url}/`, 'dev.test', 'x', 'c-kn-channel.ns.svc.cluster.local:80'), 202);
+      assert.equal(await send(`${url}/ns/c`), 202);
+      assert.equal(await send(`${url}/`, 'dev.test', 'x', 'nope-kn-channel.ns.svc.cluster.local'), 404);
+      assert.equal(await send(`${url}/ns/nope`), 404);
+      assert.equal(await send(`${url}/ns`), 400);
+      assert.equal(await send(`${url}/!reply/u1`), 400);
+      assert.equal((await fetch(`${url}/ns/c`)).status, 405);
+      await a.waitFor(3);
+      // A channel adds no broker extensions.
+      assert.equal(a.got[0]!.headers['ce-knativearrivaltime'], undefined);
+      assert.equal(a.got[0]!.headers.prefer, 'reply');
+    });
+  });
 
 describe('InMemoryChannel dispatcher', () => {
-  it('routes by Host (<name>-kn-channel.<ns>.svc.cluster.local) or by /<ns>/<name>; 404 unknown, 400 bad path, 405 GET', async () => {
+  it('pipelined events by Host and by path are answered in order on the raw socket; the rest goes to node:http with the connection', async () => {
     const a = await subscriber();
     const url = await startDispatcher(() => imc('c', [{ uid: 'u1', generation: 1, subscriberUri: a.url }]));
-    assert.equal(await send(`${url}/`, 'dev.test', 'x', 'c-kn-channel.ns.svc.cluster.local'), 202);
-    assert.equal(await send(`${url}/`, 'dev.test', 'x', 'c-kn-channel.ns.svc.cluster.local:80'), 202);
-    assert.equal(await send(`${url}/ns/c`), 202);
-    assert.equal(await send(`${url}/`, 'dev.test', 'x', 'nope-kn-channel.ns.svc.cluster.local'), 404);
-    assert.equal(await send(`${url}/ns/nope`), 404);
-    assert.equal(await send(`${url}/ns`), 400);
-    assert.equal(await send(`${url}/!reply/u1`), 400);
-    assert.equal((await fetch(`${url}/ns/c`)).status, 405);
+    const post = (id: string, path: string, host: string) =>
+      `POST ${path} HTTP/1.1\r\nhost: ${host}\r\nce-specversion: 1.0\r\nce-id: ${id}\r\nce-source: /wire\r\nce-type: dev.wire\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nhi`;
+    const out = await exchange(
+      Number(new URL(url).port),
+      post('p-1', '/', 'c-kn-channel.ns.svc.cluster.local') + post('p-2', '/ns/c', 'x') + post('p-3', '/', 'nope-kn-channel.ns.svc') + post('p-4', '/ns/c', 'x'),
+      4,
+    );
+    const heads = out.split('\r\n\r\n').slice(0, -1);
+    assert.deepEqual(
+      heads.map((h) => h.slice(0, 12)),
+      ['HTTP/1.1 202', 'HTTP/1.1 202', 'HTTP/1.1 404', 'HTTP/1.1 202'],
+    );
+    // The raw path writes lower-case header names; node:http, which took the connection at the
+    // unknown host, writes its own (Date, Connection).
+    assert.match(heads[0]!, /\r\nconnection: keep-alive\r\n/);
+    assert.match(heads[1]!, /\r\nconnection: keep-alive\r\n/);
+    assert.match(heads[2]!, /\r\nConnection: keep-alive\r\n/);
     await a.waitFor(3);
-    // A channel adds no broker extensions.
-    assert.equal(a.got[0]!.headers['ce-knativearrivaltime'], undefined);
-    assert.equal(a.got[0]!.headers.prefer, 'reply');
+    assert.deepEqual(a.got.map((r) => r.headers['ce-id']).sort(), ['p-1', 'p-2', 'p-4']);
+    assert.ok(a.got.every((r) => r.body === 'hi'));
   });
 
   it('fans out to every subscriber; a failing one is retried, then dead-lettered with knativeerror*', async () => {
     const ok1 = await subscriber();
     const ok2 = await subscriber();
-    const bad = await subscriber((_r, res) => res.writeHead(500).end('boom'));
+    const bad = await subscriber((_n, _r, res) => res.writeHead(500).end('boom'));
     const dls = await subscriber();
     const url = await startDispatcher(() =>
       imc('fan', [

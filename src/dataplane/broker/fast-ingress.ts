@@ -3,7 +3,8 @@
 // gateway/request-head.ts, which takes only requests node's parser reads the same way). node:http's
 // request and response objects cost more CPU per event than the broker's own work
 // (docs/adr/0020-broker-hot-path.md).
-//   - taken here: POST /<namespace>/<broker> of a Broker this process serves, framed by
+//   - taken here: POST /<namespace>/<broker> of a Broker this process serves (for the
+//     InMemoryChannel dispatcher: the channel its Host or path names, channel/main.ts), framed by
 //     frameRequest() (HTTP/1.1, Content-Length body of at most 64 KiB, no Expect/Upgrade/
 //     Transfer-Encoding), with no header name repeated; the event is parsed by the same
 //     parseEvent() and ingested by the same Engine.ingest() as on the node:http path, and answered
@@ -15,6 +16,7 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import { HAND_OVER, INCOMPLETE, frameRequest, type FastRequest } from '../gateway/request-head.ts';
+import { handBack, takeOver } from '../gateway/takeover.ts';
 import type { Engine } from './dispatcher.ts';
 import { BadEvent, parseEvent } from './event.ts';
 
@@ -36,11 +38,26 @@ function httpDate(): string {
   return date;
 }
 
-/** The answer node:http's path (server.ts end()) gives, byte for byte but for header order. */
+let accepted = '';
+let acceptedSec = -1;
+/**
+ * The answer node:http's path (server.ts end()) gives, byte for byte but for header order; the
+ * common one (202, keep-alive) is made once a second.
+ */
 function answer(code: number, close: boolean): string {
+  const d = httpDate();
+  if (code !== 202 || close) return build(code, close, d);
+  if (acceptedSec !== dateSec) {
+    accepted = build(202, false, d);
+    acceptedSec = dateSec;
+  }
+  return accepted;
+}
+
+function build(code: number, close: boolean, d: string): string {
   return (
     `HTTP/1.1 ${code} ${REASONS[code] ?? ''}\r\nallow: POST, OPTIONS\r\n${code === 429 ? 'retry-after: 1\r\n' : ''}content-length: 0\r\n` +
-    `date: ${httpDate()}\r\n${close ? 'connection: close\r\n' : 'connection: keep-alive\r\nkeep-alive: timeout=65\r\n'}\r\n`
+    `date: ${d}\r\n${close ? 'connection: close\r\n' : 'connection: keep-alive\r\nkeep-alive: timeout=65\r\n'}\r\n`
   );
 }
 
@@ -132,11 +149,6 @@ class Conn {
   /** The status for a request served here, or 0: node:http takes it. */
   private serve(req: FastRequest, buf: Buffer): number {
     if (req.method !== 'POST') return 0;
-    // /<namespace>/<broker>[/]: the table's keys are exactly "<namespace>/<broker>", so the lookup
-    // is the check (anything else, a query string included, goes to node:http, which answers it).
-    const url = req.url;
-    const key = url.slice(1, url.charCodeAt(url.length - 1) === 47 ? url.length - 1 : url.length);
-    if (!this.fast.engine.broker(key)) return 0;
     const raw = req.rawHeaders;
     const headers: Record<string, string> = {};
     for (let i = 0; i < raw.length; i += 2) {
@@ -144,67 +156,64 @@ class Conn {
       if (headers[name] !== undefined) return 0;
       headers[name] = raw[i + 1]!;
     }
+    const fast = this.fast;
+    // The engine's key of the target (a served Broker or channel), or undefined: node:http answers.
+    const key = fast.keyOf(req.url, headers.host);
+    if (key === undefined || !fast.engine.broker(key)) return 0;
     let ev;
     try {
       ev = parseEvent(headers, buf.subarray(req.bodyStart, req.end));
     } catch (e) {
       if (e instanceof BadEvent) {
-        this.fast.log({ broker: key, err: e.message }, 'rejected a bad event');
+        fast.log({ broker: key, err: e.message }, 'rejected a bad event');
         return 400;
       }
       throw e;
     }
-    return this.fast.engine.ingest(key, ev);
+    return fast.engine.ingest(key, ev);
   }
 
   /** Gives the socket, with every unconsumed byte, to node:http (between two requests). */
   private handOver(): void {
-    const s = this.socket;
-    s.removeListener('data', this.onData);
-    s.removeListener('end', this.onEnd);
-    s.removeListener('close', this.onClose);
-    s.removeListener('error', this.onError);
     this.fast.conns.delete(this);
     this.fast.counts.handedOver++;
     this.done = true;
     const rest = this.buf;
     this.buf = null;
-    if (rest) s.unshift(rest);
-    this.fast.nodeListener.call(this.server, s);
+    const l = { data: this.onData, end: this.onEnd, close: this.onClose, error: this.onError };
+    handBack(this.server, this.fast.nodeListener, this.socket, l, rest, false);
   }
+}
+
+/**
+ * The broker's key of a request: `/<namespace>/<broker>[/]` is "<namespace>/<broker>" (the table's
+ * keys are exactly that, so the engine's lookup is the check; anything else, a query string
+ * included, is not served here and node:http answers it).
+ */
+export function brokerKeyOf(url: string): string | undefined {
+  return url.slice(1, url.charCodeAt(url.length - 1) === 47 ? url.length - 1 : url.length);
 }
 
 export class FastIngress {
   readonly engine: Engine;
   readonly log: (o: object, msg: string) => void;
+  /** The engine's key of a request (url, Host header), or undefined. */
+  readonly keyOf: (url: string, host: string | undefined) => string | undefined;
   readonly conns = new Set<Conn>();
   /** Connections handed to node:http (tests). */
   readonly counts = { handedOver: 0 };
   nodeListener!: (s: net.Socket) => void;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(engine: Engine, log: (o: object, msg: string) => void) {
+  constructor(engine: Engine, log: (o: object, msg: string) => void, keyOf: FastIngress['keyOf'] = brokerKeyOf) {
     this.engine = engine;
     this.log = log;
+    this.keyOf = keyOf;
   }
 
   /** Takes over the server's connections: event POSTs here, the rest to its own handler. */
   attach(server: http.Server): void {
-    const node = server.listeners('connection')[0] as ((s: net.Socket) => void) | undefined;
-    if (!node) throw new Error('http.Server without a connection listener');
-    server.removeListener('connection', node);
-    this.nodeListener = node;
-    server.on('connection', (s: net.Socket) => this.conns.add(new Conn(this, server, s)));
-    const closeAll = server.closeAllConnections.bind(server);
-    const closeIdle = server.closeIdleConnections.bind(server);
-    server.closeAllConnections = () => {
-      for (const c of [...this.conns]) c.socket.destroy();
-      closeAll();
-    };
-    server.closeIdleConnections = () => {
-      for (const c of [...this.conns]) if (c.idle) c.socket.destroy();
-      closeIdle();
-    };
+    this.nodeListener = takeOver(server, this.conns, (s: net.Socket) => this.conns.add(new Conn(this, server, s)));
     this.sweeper = setInterval(() => {
       const now = Date.now();
       for (const c of this.conns) if (now - c.lastActive > IDLE_MS || (c.waitingSince && now - c.waitingSince > REQUEST_MS)) c.socket.destroy();

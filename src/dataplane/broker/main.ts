@@ -3,36 +3,37 @@
 // --config FILE from a YAML file of Broker and Trigger objects (tests, benchmarks; SIGHUP reloads).
 //
 //   --kubeconfig PATH     else KUBECONFIG, ~/.kube/config or the in-cluster service account
-//   --config FILE         serve the Brokers/Triggers in FILE instead of reading the cluster
+//   --config FILE         serve the Brokers/Triggers in FILE (YAML, or JSON if it ends in .json) instead of reading the cluster
 //   --bind ADDR           (0.0.0.0)
 //   --port N              ingress (8080; 0 = any free port)
 //   --admin-port N        /healthz /readyz /metrics /tail (9092; 0 = any free port)
 //   --max-bytes N         bytes of events held at once (33554432)
 //   --max-pending N       deliveries pending per Trigger (10000)
 //   --concurrency N       requests in flight per Trigger (100)
-//   --no-fast-path        serve every ingress request through node:http (fast-ingress.ts is on by default)
+//   --no-fast-path        serve every ingress (and channel) request through node:http (fast-ingress.ts is on by default)
 //   --channel-port N      the InMemoryChannel dispatcher (8081, or any free port when --port is 0; src/dataplane/channel/)
 // On start it prints one JSON line with the ports it listens on.
-import { readFileSync } from 'node:fs';
 import type httpTypes from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { parseArgs } from 'node:util';
-import { parseAllDocuments } from 'yaml';
+import type * as utilTypes from 'node:util';
 import type { Broker, Trigger } from '../../api/eventing/types.ts';
-import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import type { ChannelDispatcher } from '../channel/main.ts';
 import { channelMetricLines } from '../channel/metrics.ts';
+import { loadObjects } from './config-file.ts';
 import { Engine } from './dispatcher.ts';
 import { FastIngress } from './fast-ingress.ts';
 import { adminHandler, ingressHandler } from './server.ts';
 import { buildTable } from './table.ts';
 
-// node:http through require: its ESM wrapper evaluates every export, which loads node's internal
-// undici (≈ 11 MiB of RSS the broker never uses).
-const http = createRequire(import.meta.url)('node:http') as typeof httpTypes;
+// node:http and node:util through require: their ESM wrappers evaluate every export, which loads
+// node's internal undici (≈ 11 MiB of RSS the broker never uses) and util's diff and colour
+// helpers (≈ 1.4 MiB).
+const require = createRequire(import.meta.url);
+const http = require('node:http') as typeof httpTypes;
+const { parseArgs } = require('node:util') as typeof utilTypes;
 
 export interface BrokerProcess {
   engine: Engine;
@@ -44,8 +45,7 @@ export interface BrokerProcess {
 }
 
 function loadFile(file: string): { brokers: Broker[]; triggers: Trigger[] } {
-  const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject | null).filter((o): o is KubeObject => !!o);
-  const items = docs.flatMap((d) => (d.kind === 'List' ? ((d as { items?: KubeObject[] }).items ?? []) : [d]));
+  const items = loadObjects(file);
   return { brokers: items.filter((o) => o.kind === 'Broker') as Broker[], triggers: items.filter((o) => o.kind === 'Trigger') as Trigger[] };
 }
 
@@ -155,7 +155,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   const listen = (s: httpTypes.Server, port: number) => new Promise<number>((res, rej) => s.once('error', rej).listen(port, bind, () => res((s.address() as AddressInfo).port)));
   const port = await listen(ingress, num(values.port, 8080, '--port'));
   const adminPort = await listen(admin, num(values['admin-port'], 9092, '--admin-port'));
-  channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log }, kube);
+  channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log, fastPath: !values['no-fast-path'] }, kube);
   return {
     engine,
     port,

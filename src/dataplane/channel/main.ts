@@ -4,15 +4,15 @@
 // InMemoryChannels instead of Brokers, behind the broker's own ingress handler: a request for
 // Host `<name>-kn-channel.<ns>.svc.cluster.local` (path "/") or for the path `/<ns>/<name>` is the
 // channel's (ADR 0022).
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
+import type httpTypes from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { parseAllDocuments } from 'yaml';
 import { channelKeyOf, type InMemoryChannel } from '../../api/messaging/types.ts';
-import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { Engine, type EngineOptions } from '../broker/dispatcher.ts';
+import { loadObjects } from '../broker/config-file.ts';
+import { FastIngress, brokerKeyOf } from '../broker/fast-ingress.ts';
 import { ingressHandler } from '../broker/server.ts';
 import { buildChannelTable } from './table.ts';
 
@@ -30,17 +30,30 @@ export interface ChannelOptions {
   client?: KubeClient;
   /** … or from this YAML file (tests, benchmarks; SIGHUP reloads). */
   file?: string;
+  /** Plain event POSTs on the raw socket (the broker's fast-ingress.ts; default on, --no-fast-path turns it off). */
+  fastPath?: boolean;
   log: (o: object, msg: string) => void;
 }
 
 export function loadChannels(file: string): InMemoryChannel[] {
-  const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJSON() as KubeObject | null).filter((o): o is KubeObject => !!o);
-  const items = docs.flatMap((d) => (d.kind === 'List' ? ((d as { items?: KubeObject[] }).items ?? []) : [d]));
-  return items.filter((o) => o.kind === 'InMemoryChannel') as InMemoryChannel[];
+  return loadObjects(file).filter((o) => o.kind === 'InMemoryChannel') as InMemoryChannel[];
+}
+
+// node:http through require, as in the broker's main.ts: its ESM wrapper loads node's internal undici.
+const http = createRequire(import.meta.url)('node:http') as typeof httpTypes;
+
+/**
+ * The fast ingress's key of a request, as channelKeyOf reads it (path `/<ns>/<name>`, or Host
+ * `<name>-kn-channel.<ns>.svc…` on `/`), or undefined for what channelHandler answers itself (a bad
+ * path, an unknown host, a reply queue's key).
+ */
+export function channelFastKey(url: string, host: string | undefined): string | undefined {
+  const key = url === '/' ? channelKeyOf(host, url) : brokerKeyOf(url);
+  return key === undefined || key.startsWith('!') || key.startsWith('host:') ? undefined : key;
 }
 
 /** The front door: Host or path → the broker ingress's `/<ns>/<name>` request line. */
-export function channelHandler(engine: Engine, log: ChannelOptions['log']): http.RequestListener {
+export function channelHandler(engine: Engine, log: ChannelOptions['log']): httpTypes.RequestListener {
   const ingress = ingressHandler(engine, log);
   return (req, res) => {
     if (req.method === 'POST') {
@@ -93,11 +106,14 @@ export async function startChannels(o: ChannelOptions): Promise<ChannelDispatche
     stops.push(() => imcs.stop());
   }
   const server = http.createServer({ keepAliveTimeout: 65_000 }, channelHandler(engine, o.log));
+  const fast = o.fastPath === false ? undefined : new FastIngress(engine, o.log, channelFastKey);
+  fast?.attach(server);
   const port = await new Promise<number>((res, rej) => server.once('error', rej).listen(o.port, o.bind, () => res((server.address() as AddressInfo).port)));
   return {
     engine,
     port,
     async stop() {
+      fast?.close();
       for (const s of stops) s();
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

@@ -31,6 +31,7 @@ import { plainText } from './replies.ts';
 import { type FastRequest, HAND_OVER, INCOMPLETE, frameRequest } from './request-head.ts';
 import { type Listener, type Router, hostOf, pickEndpoint } from './routing.ts';
 import type { Split, Upstream } from './table.ts';
+import { handBack, takeOver } from './takeover.ts';
 
 const MAX_PENDING = 256 * 1024;
 const CLIENT_IDLE_MS = 65_000;
@@ -340,11 +341,6 @@ class ClientConn {
 
   /** Gives the socket, with every unconsumed byte, to node:http (between two requests). */
   private handOver(): void {
-    const s = this.socket;
-    s.removeListener('data', this.onData);
-    s.removeListener('end', this.onEnd);
-    s.removeListener('close', this.onClose);
-    s.removeListener('error', this.onError);
     this.fast.conns.delete(this);
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -352,9 +348,8 @@ class ClientConn {
     this.closed = true;
     const rest = this.buf;
     this.buf = null;
-    if (rest) s.unshift(rest);
-    if (this.paused) s.resume();
-    this.fast.nodeConnection(this.server).call(this.server, s);
+    const l = { data: this.onData, end: this.onEnd, close: this.onClose, error: this.onError };
+    handBack(this.server, this.fast.nodeConnection(this.server), this.socket, l, rest, this.paused);
   }
 }
 
@@ -380,21 +375,10 @@ export class FastPath {
 
   /** Takes over an http.Server's connections: plain requests here, the rest to its own handler. */
   attach(server: http.Server, listener: Listener): void {
-    const node = server.listeners('connection')[0] as ((s: net.Socket) => void) | undefined;
-    if (!node) throw new Error('http.Server without a connection listener');
-    server.removeListener('connection', node);
-    this.nodeListeners.set(server, node);
-    server.on('connection', (s: net.Socket) => this.conns.add(new ClientConn(this, server, s, listener)));
-    const closeAll = server.closeAllConnections.bind(server);
-    const closeIdle = server.closeIdleConnections.bind(server);
-    server.closeAllConnections = () => {
-      for (const c of [...this.conns]) if (c.server === server) c.socket.destroy();
-      closeAll();
-    };
-    server.closeIdleConnections = () => {
-      for (const c of [...this.conns]) if (c.server === server && c.idle) c.socket.destroy();
-      closeIdle();
-    };
+    this.nodeListeners.set(
+      server,
+      takeOver(server, this.conns, (s: net.Socket) => this.conns.add(new ClientConn(this, server, s, listener))),
+    );
     if (!this.sweeper) {
       this.sweeper = setInterval(() => this.sweep(), 1000);
       this.sweeper.unref();
