@@ -12,12 +12,12 @@ import { loadManifest } from './crds.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** The manifest's MutatingWebhookConfiguration (or ValidatingWebhookConfiguration), calling `url` instead of the Service. */
-export function webhookConfigAt(url: string, failurePolicy?: 'Ignore' | 'Fail', kind = 'MutatingWebhookConfiguration'): KubeObject {
+/** The manifest's MutatingWebhookConfiguration (or ValidatingWebhookConfiguration), calling `base` + each webhook's path instead of the Service. */
+export function webhookConfigAt(base: string, failurePolicy?: 'Ignore' | 'Fail', kind = 'MutatingWebhookConfiguration'): KubeObject {
   const [o] = loadManifest('manifests/420-webhook.yaml').filter((x) => x.kind === kind);
   if (!o) throw new Error(`manifests/420-webhook.yaml has no ${kind}`);
-  for (const w of (o as unknown as { webhooks: { clientConfig: object; failurePolicy?: string }[] }).webhooks) {
-    w.clientConfig = { url };
+  for (const w of (o as unknown as { webhooks: { clientConfig: { service?: { path?: string } }; failurePolicy?: string }[] }).webhooks) {
+    w.clientConfig = { url: `${base}${w.clientConfig.service?.path ?? ''}` } as typeof w.clientConfig;
     if (failurePolicy) w.failurePolicy = failurePolicy;
   }
   return o;
@@ -30,7 +30,7 @@ export function webhookConfigAt(url: string, failurePolicy?: 'Ignore' | 'Fail', 
  */
 export async function startTestWebhook(c: KubeClient, port?: number, o: { validation?: boolean } = {}): Promise<DefaultingWebhook> {
   const p = port ?? (await freePort());
-  await c.create(R.MutatingWebhookConfiguration, webhookConfigAt(`https://127.0.0.1:${p}/defaulting`));
-  if (o.validation) await c.create(R.ValidatingWebhookConfiguration, webhookConfigAt(`https://127.0.0.1:${p}/resource-validation`, undefined, 'ValidatingWebhookConfiguration'));
+  await c.create(R.MutatingWebhookConfiguration, webhookConfigAt(`https://127.0.0.1:${p}`));
+  if (o.validation) await c.create(R.ValidatingWebhookConfiguration, webhookConfigAt(`https://127.0.0.1:${p}`, undefined, 'ValidatingWebhookConfiguration'));
   return startWebhook({ namespace: 'knative-serving', webhookPort: p, webhookHost: '127.0.0.1', webhookIPs: ['127.0.0.1'] }, c, quiet);
 }

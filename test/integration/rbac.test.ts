@@ -304,7 +304,7 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
       await admin.patch(R.ContainerSource, 'c', ns, { spec: { sink: { uri: 'http://127.0.0.1:10/' } } }, 'merge');
       await waitFor(admin, R.SinkBinding, 'c-sinkbinding', ns, (o) => ((o?.status as { sinkUri?: string } | undefined)?.sinkUri === 'http://127.0.0.1:10/' ? 'done' : 'wait'), 60_000);
       // 8. SinkBindings on each kind of subject: a Deployment, a StatefulSet, a DaemonSet and the
-      //    Knative Service get K_SINK (update); a Job cannot be bound (immutable template: no write,
+      //    Knative Service get K_SINK (update); a Job created before its binding cannot be bound (no write,
       //    the binding says why); the StatefulSet's binding is deleted (its finalizer takes K_SINK out).
       const app = { app: 'bound' };
       const tpl = { metadata: { labels: app }, spec: { containers: [{ name: 'app', image: 'example.invalid/app' }] } };

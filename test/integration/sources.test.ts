@@ -432,11 +432,11 @@ describe('kn source binding', () => {
     await runKn(['source', 'binding', 'delete', 'bss', '-n', ns]);
     await waitFor(c, R.SinkBinding, 'bss', ns, (o) => (o ? 'wait' : 'done'), T);
   });
-  it('a Job is not bound (its pod template cannot change); the binding says why, in one line', async () => {
+  it('a Job created before its binding is not bound (its pod template cannot change); the binding says why, in one line', async () => {
     await c.create(R.Job, { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job1', namespace: ns }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'example.invalid/app' }] } } } } as KubeObject);
     assert.equal((await runKn(['source', 'binding', 'create', 'bjob', '-n', ns, '--subject', 'Job:batch/v1:job1', '--sink', sinkUrl])).code, 0);
     const b = await waitFor<SinkBinding>(c, R.SinkBinding, 'bjob', ns, (o) => (cond(o, 'SinkBindingAvailable')?.status === 'False' ? 'done' : 'wait'), T);
-    assert.equal(cond(b, 'SinkBindingAvailable')?.message, 'job "job1": a Job\'s pod template cannot change after creation and kn-ts has no admission webhook to bind it when it is created; set K_SINK in the Job\'s template, or bind a Deployment');
+    assert.equal(cond(b, 'SinkBindingAvailable')?.message, 'job "job1": a Job\'s pod template cannot change after creation and this Job was created without K_SINK (before the SinkBinding, or while the webhook did not answer); delete and create the Job again to bind it');
     assert.equal(cond(b, 'Ready')?.status, 'False');
     await runKn(['source', 'binding', 'delete', 'bjob', '-n', ns]);
     await waitFor(c, R.SinkBinding, 'bjob', ns, (o) => (o ? 'wait' : 'done'), T);

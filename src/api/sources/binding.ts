@@ -3,7 +3,7 @@
 // then append the new ones. Also the subject kinds kn-ts binds, where their pod template lives, and
 // label-selector matching (metav1.LabelSelectorAsSelector). Pure.
 import type { KubeObject } from '../meta.ts';
-import { type CloudEventOverrides, type ContainerLike, type EnvVar, K_CA_CERTS, K_CE_OVERRIDES, K_SINK, type LabelSelector, type PodSpecLike } from './types.ts';
+import { type CloudEventOverrides, type ContainerLike, type EnvVar, K_CA_CERTS, K_CE_OVERRIDES, K_SINK, type LabelSelector, type PodSpecLike, type SinkBinding, type SubjectReference } from './types.ts';
 
 const INJECTED = new Set([K_SINK, K_CA_CERTS, K_CE_OVERRIDES]);
 
@@ -19,6 +19,13 @@ export interface Injection {
   sinkUri: string;
   caCerts?: string;
   ceOverrides?: CloudEventOverrides;
+}
+
+/** What a binding injects: its resolved sink (status.sinkUri), CA certs and overrides; undefined before the sink resolves. */
+export function injectionOf(b: SinkBinding): Injection | undefined {
+  const uri = b.status?.sinkUri;
+  if (!uri) return undefined;
+  return { sinkUri: uri, ...(b.status?.sinkCACerts ? { caCerts: b.status.sinkCACerts } : {}), ...(b.spec?.ceOverrides ? { ceOverrides: b.spec.ceOverrides } : {}) };
 }
 
 function mutateContainers(list: ContainerLike[] | undefined, inj: Injection | undefined): ContainerLike[] | undefined {
@@ -73,6 +80,19 @@ export function selectorMatches(sel: LabelSelector | undefined, labels: Record<s
     if (e.operator === 'DoesNotExist' && has) return false;
   }
   return true;
+}
+
+/** Whether an object of the subject's kind is the subject: by name, or (without one) by labels. */
+export function subjectMatches(s: SubjectReference, o: KubeObject): boolean {
+  return s.name ? o.metadata.name === s.name : selectorMatches(s.selector, o.metadata.labels);
+}
+
+/** Whether a binding's subject is this object (apiVersion and kind set), in the binding's namespace. */
+export function bindingSelects(b: SinkBinding, o: KubeObject): boolean {
+  const s = b.spec?.subject;
+  if (!s || s.apiVersion !== o.apiVersion || s.kind !== o.kind) return false;
+  if ((s.namespace && s.namespace !== b.metadata.namespace) || (o.metadata.namespace && o.metadata.namespace !== b.metadata.namespace)) return false;
+  return subjectMatches(s, o);
 }
 
 /** A LabelSelector as the API server's labelSelector query string. */

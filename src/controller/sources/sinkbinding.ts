@@ -1,16 +1,17 @@
-// The SinkBinding reconciler (knative.dev/pkg webhook/psbinding's reconciler side, without the pod
-// admission webhook): resolves the sink and patches the subject's pod template — every container
-// and init container gets K_SINK and K_CE_OVERRIDES (and K_CA_CERTS) — for a subject named or
-// selected by labels among Deployments, StatefulSets, DaemonSets, Jobs and Knative Services in the
-// binding's namespace. A subject created or changed later is patched when its informer reports it;
-// a sink change rewrites the variables (and so rolls the subject's pods). A finalizer undoes the
-// injection before the SinkBinding goes. Jobs are watched but never written: a Job's pod template
-// cannot change, and without a webhook there is no moment to bind it (the binding says so).
+// The SinkBinding reconciler (knative.dev/pkg webhook/psbinding's reconciler side): resolves the
+// sink and patches the subject's pod template — every container and init container gets K_SINK and
+// K_CE_OVERRIDES (and K_CA_CERTS) — for a subject named or selected by labels among Deployments,
+// StatefulSets, DaemonSets, Jobs and Knative Services in the binding's namespace. A subject created
+// or changed later is patched when its informer reports it; a sink change rewrites the variables
+// (and so rolls the subject's pods). A finalizer undoes the injection before the SinkBinding goes.
+// Jobs are watched but never written: a Job's pod template cannot change, so a Job is bound at
+// creation by the admission webhook (src/controller/webhook/sinkbinding.ts); here a Job that carries
+// the binding counts as bound, and one without it (created before the binding) is reported.
 import type { Lookup } from '../../api/eventing/destination.ts';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import { KubeError } from '../../kube/errors.ts';
-import { bindPodSpec, type Injection, podSpecOf, selectorMatches, SUBJECT_KINDS } from '../../api/sources/binding.ts';
+import { bindPodSpec, type Injection, injectionOf, podSpecOf, SUBJECT_KINDS, subjectMatches } from '../../api/sources/binding.ts';
 import { SINKBINDING_CONDITIONS, SINKBINDING_FINALIZER, type SinkBinding, type SourceStatus } from '../../api/sources/types.ts';
 import { AddressableResolver } from '../addressable/index.ts';
 import { ConditionManager } from '../networking/conditions.ts';
@@ -30,9 +31,7 @@ const subjectKey = (s: SinkBinding['spec'] extends infer X ? X : never) => `${s?
 /** The subjects of a binding among the cached objects of its kind (pure). */
 export function subjectsOf(b: SinkBinding, candidates: KubeObject[]): KubeObject[] {
   const s = b.spec?.subject;
-  if (!s) return [];
-  if (s.name) return candidates.filter((o) => o.metadata.name === s.name);
-  return candidates.filter((o) => selectorMatches(s.selector, o.metadata.labels));
+  return s ? candidates.filter((o) => subjectMatches(s, o)) : [];
 }
 
 /** The subject with the binding applied (inj) or undone; undefined when nothing changes. */
@@ -59,11 +58,11 @@ export function sinkBindingStatus(b: SinkBinding, inp: { lookup: Lookup; now: ()
 }
 
 /**
- * Why kn-ts cannot bind a Job: its pod template cannot change once created, and there is no pod
- * admission webhook to bind it at creation (ADR 0023).
+ * Why a Job is not bound: its pod template cannot change once created, and it was created without
+ * the binding (before it, or while the admission webhook did not answer; ADR 0023).
  */
 export const jobUnbindable = (name: string | undefined): string =>
-  `job "${name}": a Job's pod template cannot change after creation and kn-ts has no admission webhook to bind it when it is created; set K_SINK in the Job's template, or bind a Deployment`;
+  `job "${name}": a Job's pod template cannot change after creation and this Job was created without K_SINK (before the SinkBinding, or while the webhook did not answer); delete and create the Job again to bind it`;
 
 /**
  * Writes the binding (inj) into every subject, or takes it out (undefined): '' when all are as
@@ -141,7 +140,7 @@ export function makeSinkBindingReconciler(): Reconciler<SinkBinding> {
         cm.markFalse('SinkBindingAvailable', 'SinkNotResolved', 'the sink has not resolved to a URI');
         return readable ? undefined : UNREADABLE_REQUEUE;
       }
-      const err = await patchSubjects(ctx, b, { sinkUri: status.sinkUri, ...(status.sinkCACerts ? { caCerts: status.sinkCACerts } : {}), ...(b.spec?.ceOverrides ? { ceOverrides: b.spec.ceOverrides } : {}) });
+      const err = await patchSubjects(ctx, b, injectionOf(b));
       if (err) cm.markFalse('SinkBindingAvailable', 'SubjectUnavailable', err);
       else cm.markTrue('SinkBindingAvailable');
     },

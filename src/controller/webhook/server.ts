@@ -4,7 +4,9 @@
 // /resource-validation with upstream's validation (src/api/serving/admission-validation.ts), both
 // with the config-* ConfigMaps of the system namespace. It keeps the caBundle of the
 // MutatingWebhookConfiguration and the ValidatingWebhookConfiguration equal to its CA (checked at
-// start and every 30 s; a re-applied manifest has none).
+// start and every 30 s; a re-applied manifest has none). POST /sinkbindings binds a Job being
+// created to the SinkBindings that select it (sinkbinding.ts), from an informer's cache of the
+// SinkBindings of every namespace: no API request per admission.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +15,12 @@ import { R } from '../../api/resources.ts';
 import { defaultsFromConfigMaps } from '../../api/serving/defaults.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { KubeError } from '../../kube/errors.ts';
-import { Informer } from '../../kube/informer.ts';
+import { Informer, leanObject } from '../../kube/informer.ts';
+import type { SinkBinding } from '../../api/sources/types.ts';
 import type { Logger } from '../runtime/types.ts';
 import { type CertBundle, ensureCertSecret } from './certs.ts';
 import { type AdmissionReview, review, validationReview } from './review.ts';
+import { jobBindingReview, SINKBINDING_PATH } from './sinkbinding.ts';
 
 export const WEBHOOK_CONFIG = 'webhook.serving.knative.dev';
 export const WEBHOOK_PATH = '/defaulting';
@@ -48,6 +52,7 @@ type WebhookConfiguration = KubeObject & { webhooks?: { name: string; clientConf
 export class DefaultingWebhook {
   private server: https.Server | undefined;
   private configs: Informer | undefined;
+  private bindings: Informer<SinkBinding> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private bundle: CertBundle | undefined;
   private readonly o: WebhookOptions;
@@ -74,6 +79,10 @@ export class DefaultingWebhook {
     const { o } = this;
     this.configs = new Informer(o.client, R.ConfigMap, { namespace: o.namespace });
     const synced = this.configs.start();
+    // Not awaited: until the first list (or while the SinkBinding CRD is not installed) no Job is
+    // bound at admission, which failurePolicy Ignore makes the same as the webhook being down.
+    this.bindings = new Informer<SinkBinding>(o.client, R.SinkBinding, { transform: leanObject({ dropLastApplied: true }) });
+    void this.bindings.start().catch(() => undefined);
     this.bundle = await this.certs();
     const server = https.createServer({ cert: this.bundle.serverCert, key: this.bundle.serverKey }, (req, res) => this.handle(req, res));
     server.keepAliveTimeout = 65_000;
@@ -131,8 +140,8 @@ export class DefaultingWebhook {
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'POST' || (path !== WEBHOOK_PATH && path !== VALIDATION_PATH)) {
-      reply(404, { message: `only POST ${WEBHOOK_PATH} and POST ${VALIDATION_PATH} are served here` });
+    if (req.method !== 'POST' || (path !== WEBHOOK_PATH && path !== VALIDATION_PATH && path !== SINKBINDING_PATH)) {
+      reply(404, { message: `only POST ${WEBHOOK_PATH}, POST ${VALIDATION_PATH} and POST ${SINKBINDING_PATH} are served here` });
       return;
     }
     const chunks: Buffer[] = [];
@@ -150,6 +159,10 @@ export class DefaultingWebhook {
         reply(400, { message: 'the body is not JSON: expected an admission.k8s.io/v1 AdmissionReview' });
         return;
       }
+      if (path === SINKBINDING_PATH) {
+        reply(200, jobBindingReview(body, (ns) => this.bindings?.list(ns) ?? []));
+        return;
+      }
       const maps: Record<string, Record<string, string> | undefined> = {};
       for (const cm of this.configs?.list() ?? []) maps[cm.metadata.name ?? ''] = ((cm as KubeObject & { data?: Record<string, string> }).data ?? {});
       const d = defaultsFromConfigMaps(maps);
@@ -160,6 +173,7 @@ export class DefaultingWebhook {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.configs?.stop();
+    this.bindings?.stop();
     const s = this.server;
     if (!s) return;
     await new Promise<void>((res) => {
