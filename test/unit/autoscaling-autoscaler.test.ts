@@ -112,6 +112,34 @@ describe('Autoscaler', () => {
     a.stop();
   });
 
+  it('woken from zero: a held request reported as fractional averages, then idle → 0 after the stable window, and the PA is enqueued', () => {
+    // What the gateway reports around a wake-up (the request held for some of a second's 10
+    // samples, then in flight): sums that a running total never brought back to exactly 0.
+    const { a, enq, advance } = setup();
+    const short = makeDeciderSpec({ 'autoscaling.knative.dev/window': '6s' }, { reachability: 'Reachable' });
+    a.ensure(KEY, short, 0);
+    a.ingest({ gateway: 'gw-1', stats: [], poke: [{ namespace: 'default', revision: 'hello-00001' }] });
+    for (const c of [0.3, 1, 1, 0.7, 0.1, 0.2]) {
+      advance(1_000);
+      a.ingest({ gateway: 'gw-1', stats: c ? [stat(c)] : [] });
+      a.collect();
+    }
+    a.ensure(KEY, short, 1);
+    assert.equal(a.decide(KEY)?.desired, 1);
+    enq.length = 0;
+    for (let i = 0; i < 10; i++) {
+      advance(1_000);
+      a.ingest({ gateway: 'gw-1', stats: [] });
+      if (i % 2) a.tick();
+      else a.collect();
+    }
+    const r = a.decide(KEY);
+    assert.equal(r?.observedStable, 0, 'idle for a whole window is exactly 0');
+    assert.equal(r?.desired, 0);
+    assert.deepEqual(enq, [KEY], 'the tick that saw 1 → 0 enqueued the PA');
+    a.stop();
+  });
+
   it('a tick enqueues the PA when the decision changes, not when it stays', () => {
     const { a, enq, advance } = setup();
     a.ensure(KEY, spec, 1);
