@@ -140,6 +140,26 @@ describe('Autoscaler', () => {
     a.stop();
   });
 
+  it('two collections in one second (a timer that fired early) record once: the one-bucket panic window never reads a doubled load', () => {
+    const { a, advance } = setup();
+    const short = makeDeciderSpec({ 'autoscaling.knative.dev/window': '6s', 'autoscaling.knative.dev/target': '2', 'autoscaling.knative.dev/target-utilization-percentage': '100' }, { reachability: 'Reachable' });
+    a.ensure(KEY, short, 1);
+    // 5 in flight, reported and collected every second on the second...
+    for (let i = 0; i < 8; i++) {
+      if (i) advance(1_000);
+      a.ingest({ gateway: 'gw-1', stats: [stat(5)] });
+      a.collect();
+    }
+    // ...and once more 999 ms later, still in the same second.
+    advance(999);
+    a.ingest({ gateway: 'gw-1', stats: [stat(5)] });
+    a.collect();
+    const r = a.decide(KEY);
+    assert.equal(r?.observedPanic, 5);
+    assert.equal(r?.desired, 3, 'ceil(5 / 2) on 1 pod, panicking; a doubled bucket would say ceil(10 / 2) = 5');
+    a.stop();
+  });
+
   it('a tick enqueues the PA when the decision changes, not when it stays', () => {
     const { a, enq, advance } = setup();
     a.ensure(KEY, spec, 1);

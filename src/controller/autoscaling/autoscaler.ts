@@ -62,6 +62,8 @@ export class Autoscaler {
   /** Pokes for PAs without a decider yet (a controller that just started): recorded when it is created. */
   private readonly pendingPokes = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** The COLLECT_MS bucket of the last collection (one record per bucket). */
+  private collected = -1;
   private readonly now: () => number;
   /** Set by the PA reconciler: reconcile this PA (namespace/name) soon. */
   enqueue: ((key: string) => void) | undefined;
@@ -152,6 +154,8 @@ export class Autoscaler {
   /** Records, for every decider, the sum of the gateways' fresh reports (0 when none names it) while any gateway reports. */
   collect(): void {
     const now = this.now();
+    const bucket = Math.floor(now / COLLECT_MS);
+    if (bucket === this.collected) return;
     let alive = false;
     for (const [g, t] of this.gateways) {
       if (now - t <= ALIVE_MS) alive = true;
@@ -161,6 +165,7 @@ export class Autoscaler {
       }
     }
     if (!alive) return;
+    this.collected = bucket;
     for (const e of this.entries.values()) {
       let sum = 0;
       for (const [g, v] of e.latest) {
@@ -193,19 +198,33 @@ export class Autoscaler {
     }
   }
 
-  /** Collects every COLLECT_MS and ticks every TICK_MS (started by the first decider). */
+  /**
+   * Collects once in every COLLECT_MS bucket and ticks every TICK_MS (started by the first
+   * decider). The timer aims at the middle of each second rather than running a setInterval: an
+   * interval drifts against the clock and Node's timers may fire a millisecond early, so two
+   * collections can land in one bucket (a one-bucket panic window then reads a doubled load and
+   * over-provisions) or none in the next. A collection that still finds its bucket taken (a late
+   * timer, or collect() called by hand meanwhile) is skipped.
+   */
   start(): void {
     if (this.timer) return;
-    let n = 0;
-    this.timer = setInterval(() => {
-      if (++n % (TICK_MS / COLLECT_MS) === 0) this.tick();
+    const schedule = () => {
+      const now = this.now();
+      const next = (Math.floor(now / COLLECT_MS) + 1) * COLLECT_MS + COLLECT_MS / 2;
+      this.timer = setTimeout(fire, next - now);
+      this.timer.unref();
+    };
+    const fire = () => {
+      const bucket = Math.floor(this.now() / COLLECT_MS);
+      if (bucket % (TICK_MS / COLLECT_MS) === 0) this.tick();
       else if (this.leading()) this.collect();
-    }, COLLECT_MS);
-    this.timer.unref();
+      if (this.timer) schedule();
+    };
+    schedule();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
   }
 }
