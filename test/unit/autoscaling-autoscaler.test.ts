@@ -160,6 +160,30 @@ describe('Autoscaler', () => {
     a.stop();
   });
 
+  it('a new idle revision: 0 decided before its pod was ready, then kept by the young-decider guard, is enqueued again when the guard ends', () => {
+    const { a, enq, advance } = setup();
+    const short = makeDeciderSpec({ 'autoscaling.knative.dev/window': '6s' }, { reachability: 'Reachable' });
+    // The PA reconciler creates the decider while the Deployment has no ready pod yet...
+    a.ensure(KEY, short, 0);
+    advance(1_000);
+    a.ingest({ gateway: 'gw-1', stats: [] });
+    a.tick();
+    assert.deepEqual(enq, [KEY], 'no pod, no traffic: 0 at once (the guard is for revisions with pods)');
+    // ...and reconciles once the pod is ready: a decider younger than its window keeps the pod.
+    a.ensure(KEY, short, 1);
+    assert.equal(a.decide(KEY)?.desired, -1);
+    enq.length = 0;
+    for (let i = 0; i < 8; i++) {
+      advance(1_000);
+      a.ingest({ gateway: 'gw-1', stats: [] });
+      if (i % 2) a.tick();
+      else a.collect();
+    }
+    assert.equal(a.decide(KEY)?.desired, 0);
+    assert.deepEqual(enq, [KEY], 'the tick that saw the guard end (-1 → 0) enqueued the PA');
+    a.stop();
+  });
+
   it('a tick enqueues the PA when the decision changes, not when it stays', () => {
     const { a, enq, advance } = setup();
     a.ensure(KEY, spec, 1);

@@ -17,6 +17,7 @@
 // to zero.
 import { type DeciderSpec } from '../../api/autoscaling/annotations.ts';
 import { Decider, type ScaleResult } from '../../api/autoscaling/decider.ts';
+import type { Logger } from '../runtime/types.ts';
 
 /** What one gateway replica reports for one revision over its interval. */
 export interface RevisionStat {
@@ -67,6 +68,8 @@ export class Autoscaler {
   private readonly now: () => number;
   /** Set by the PA reconciler: reconcile this PA (namespace/name) soon. */
   enqueue: ((key: string) => void) | undefined;
+  /** Set by the PA reconciler: the controller's log (a decider's creation, its changed decisions, its end). */
+  log: Logger | undefined;
   /** Set by the PA reconciler: whether the PA still exists (deciders of deleted PAs are dropped on the tick). */
   exists: ((key: string) => boolean) | undefined;
   /** Whether this controller replica leads (set by startController; alone: always). Only the leader takes reports and decides. */
@@ -85,6 +88,7 @@ export class Autoscaler {
       e = { decider: new Decider(spec, this.now(), readyPods), ready: readyPods, lastDesired: -1, createdMs: this.now(), latest: new Map() };
       this.entries.set(key, e);
       if (this.pendingPokes.delete(key)) e.decider.record(this.now(), 1);
+      this.log?.info({ pa: key, readyPods, windowMs: spec.stableWindowMs }, 'autoscaler: decider created');
       this.start();
     } else {
       e.decider.update(spec);
@@ -105,12 +109,16 @@ export class Autoscaler {
     const now = this.now();
     let r = e.decider.scale(now, e.ready);
     if (r.valid && r.desired === 0 && e.ready > 0 && now - e.createdMs < e.decider.spec.stableWindowMs) r = { ...r, desired: -1, valid: false };
-    if (r.valid) e.lastDesired = r.desired;
+    // The last decision, -1 when there is none (no data, or the young-decider guard above): the tick
+    // enqueues the PA when it changes, so a guard that ends, or data that returns, is a change too.
+    // (Kept only for valid decisions, a 0 decided while the pod was not yet ready, before the guard
+    // applied, made the 0 after the guard look unchanged: a new idle Service kept its pod for ever.)
+    e.lastDesired = r.valid ? r.desired : -1;
     return r;
   }
 
-  forget(key: string): void {
-    this.entries.delete(key);
+  forget(key: string, why = 'forgotten'): void {
+    if (this.entries.delete(key)) this.log?.info({ pa: key, why }, 'autoscaler: decider dropped');
     if (this.entries.size === 0) this.stop();
   }
 
@@ -181,7 +189,7 @@ export class Autoscaler {
     this.counts.ticks++;
     if (!this.leading()) {
       // Leadership lost: the windows stop here; a later term starts afresh (with the guard in decide()).
-      for (const key of [...this.entries.keys()]) this.forget(key);
+      for (const key of [...this.entries.keys()]) this.forget(key, 'not the leader');
       this.gateways.clear();
       this.named.clear();
       return;
@@ -189,12 +197,15 @@ export class Autoscaler {
     this.collect();
     for (const [key, e] of this.entries) {
       if (this.exists && !this.exists(key)) {
-        this.forget(key);
+        this.forget(key, 'the PodAutoscaler is gone');
         continue;
       }
       const before = e.lastDesired;
       const r = this.decide(key);
-      if (r?.valid && r.desired !== before) this.enqueue?.(key);
+      if (r?.valid && r.desired !== before) {
+        this.log?.info({ pa: key, from: before, to: r.desired, stable: r.observedStable, panic: r.observedPanic, panicking: r.panicking }, 'autoscaler: decision changed');
+        this.enqueue?.(key);
+      }
     }
   }
 
