@@ -11,6 +11,16 @@ const spec = makeDeciderSpec({}, { reachability: 'Reachable' });
 const KEY = 'default/hello-00001';
 const stat = (concurrency: number) => ({ namespace: 'default', revision: 'hello-00001', concurrency, rps: concurrency });
 
+/** `seconds` of a gateway reporting no traffic, collected every second and ticked every other. */
+function idle(a: Autoscaler, advance: (ms: number) => void, seconds: number): void {
+  for (let i = 0; i < seconds; i++) {
+    advance(1_000);
+    a.ingest({ gateway: 'gw-1', stats: [] });
+    if (i % 2) a.tick();
+    else a.collect();
+  }
+}
+
 function setup() {
   let now = 1_000_000;
   const a = new Autoscaler({ now: () => now });
@@ -127,12 +137,7 @@ describe('Autoscaler', () => {
     a.ensure(KEY, short, 1);
     assert.equal(a.decide(KEY)?.desired, 1);
     enq.length = 0;
-    for (let i = 0; i < 10; i++) {
-      advance(1_000);
-      a.ingest({ gateway: 'gw-1', stats: [] });
-      if (i % 2) a.tick();
-      else a.collect();
-    }
+    idle(a, advance, 10);
     const r = a.decide(KEY);
     assert.equal(r?.observedStable, 0, 'idle for a whole window is exactly 0');
     assert.equal(r?.desired, 0);
@@ -173,12 +178,7 @@ describe('Autoscaler', () => {
     a.ensure(KEY, short, 1);
     assert.equal(a.decide(KEY)?.desired, -1);
     enq.length = 0;
-    for (let i = 0; i < 8; i++) {
-      advance(1_000);
-      a.ingest({ gateway: 'gw-1', stats: [] });
-      if (i % 2) a.tick();
-      else a.collect();
-    }
+    idle(a, advance, 8);
     assert.equal(a.decide(KEY)?.desired, 0);
     assert.deepEqual(enq, [KEY], 'the tick that saw the guard end (-1 → 0) enqueued the PA');
     a.stop();
