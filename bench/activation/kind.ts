@@ -3,12 +3,16 @@
 // the issue asks:
 //   (a) first request → the pod Ready as Kubernetes sees it (the watch event that brings the pod's
 //       Ready condition True, seen by this process);
+//   (b) pod answering → the response leaves the gateway: from the moment the pod's server began
+//       listening (it says when, X-Listening-At, in ms since the epoch; the kind node shares this
+//       machine's clock) to this process having the response (so (b) includes the hop back to it);
+//   first request → pod listening: the scheduling, the container's start and node's own start;
 //   whole cold start: first request → the response, through 127.0.0.1:80 → kind's port mapping →
 //       the gateway (which holds the request, pokes the autoscaler and probes the pod) → the pod;
 //   and their difference: how long before (negative) or after Kubernetes calls the pod Ready the
 //       gateway already answered (it probes the pod itself instead of waiting for the EndpointSlice).
-// Each round waits for the Service to be at zero (config-autoscaler's stable window and grace
-// period are set to 6 s for the run and restored after), then sends one request.
+// Each round waits for the Service to be at zero (config-autoscaler's stable window 6 s and grace
+// period 2 s for the run, restored after), then sends one request.
 //
 // Run inside the tier's network namespace with its kubeconfig, after `kn quickstart kind` and with
 // the hello image loaded (the e2e tier's ensureHelloImage), under the bench lock:
@@ -33,12 +37,12 @@ const HOST = `${NAME}.${NS}.127.0.0.1.sslip.io`;
 type Dep = KubeObject & { spec: { replicas?: number } };
 type Pod = KubeObject & { status?: { conditions?: { type: string; status: string }[] } };
 
-function get(): Promise<{ status: number; body: string; at: number }> {
+function get(): Promise<{ status: number; body: string; at: number; atEpoch: number; listeningAt: number }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: 80, path: '/', headers: { host: HOST }, agent: false, timeout: 60_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, at: performance.now() }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, at: performance.now(), atEpoch: Date.now(), listeningAt: Number(res.headers['x-listening-at'] ?? NaN) }));
     });
     req.on('timeout', () => req.destroy(new Error('no answer in 60 s')));
     req.on('error', reject);
@@ -56,10 +60,12 @@ async function main(): Promise<void> {
   const c = await KubeClient.connect({});
   const cm = await c.get<KubeObject & { data?: Record<string, string> }>(R.ConfigMap, 'config-autoscaler', 'knative-serving');
   const saved = cm.data ?? {};
-  await c.patch(R.ConfigMap, 'config-autoscaler', 'knative-serving', { data: { 'stable-window': '6s', 'scale-to-zero-grace-period': '6s' } }, 'merge');
+  await c.patch(R.ConfigMap, 'config-autoscaler', 'knative-serving', { data: { 'stable-window': '6s', 'scale-to-zero-grace-period': '2s' } }, 'merge');
   const ready: number[] = [];
   const whole: number[] = [];
   const diff: number[] = [];
+  const listening: number[] = [];
+  const answer: number[] = [];
   try {
     await c.create<Service>(R.Service, {
       apiVersion: 'serving.knative.dev/v1',
@@ -83,6 +89,7 @@ async function main(): Promise<void> {
       });
       await new Promise((r) => setTimeout(r, 300)); // the watch is established
       const t0 = performance.now();
+      const t0Epoch = Date.now();
       const r = await get();
       if (r.status !== 200) throw new Error(`round ${i + 1}: ${r.status} ${r.body}`);
       for (let n = 0; !readyAt && n < 600; n++) await new Promise((res) => setTimeout(res, 50));
@@ -90,7 +97,10 @@ async function main(): Promise<void> {
       ready.push(readyAt - t0);
       whole.push(r.at - t0);
       diff.push(r.at - readyAt);
-      process.stderr.write(`round ${i + 1}: ready ${f(readyAt - t0)} ms, response ${f(r.at - t0)} ms\n`);
+      if (!(r.listeningAt > 0)) throw new Error(`round ${i + 1}: the answer has no X-Listening-At (an old dev.local/hello:e2e image? ensureHelloImage rebuilds it)`);
+      listening.push(r.listeningAt - t0Epoch);
+      answer.push(r.atEpoch - r.listeningAt);
+      process.stderr.write(`round ${i + 1}: listening ${f(r.listeningAt - t0Epoch)} ms, ready ${f(readyAt - t0)} ms, response ${f(r.at - t0)} ms\n`);
     }
   } finally {
     await c.delete(R.Service, NAME, NS).catch(() => undefined);
@@ -103,6 +113,8 @@ async function main(): Promise<void> {
     table([
       ['', 'p50 ms', 'p90 ms', 'max ms'],
       ['(a) first request → pod Ready (Kubernetes watch)', f(pct(ready, 0.5)), f(pct(ready, 0.9)), f(pct(ready, 1))],
+      ['first request → pod listening (schedule, container and node start)', f(pct(listening, 0.5)), f(pct(listening, 0.9)), f(pct(listening, 1))],
+      ['(b) pod listening → response (gateway probe, release, proxy, hop back)', f(pct(answer, 0.5)), f(pct(answer, 0.9)), f(pct(answer, 1))],
       ['whole cold start: first request → response', f(pct(whole, 0.5)), f(pct(whole, 0.9)), f(pct(whole, 1))],
       ['response − pod Ready (negative: answered before Kubernetes saw Ready)', f(pct(diff, 0.5)), f(pct(diff, 0.9)), f(pct(diff, 1))],
     ]) + '\n',

@@ -11,6 +11,16 @@ const spec = makeDeciderSpec({}, { reachability: 'Reachable' });
 const KEY = 'default/hello-00001';
 const stat = (concurrency: number) => ({ namespace: 'default', revision: 'hello-00001', concurrency, rps: concurrency });
 
+/** `seconds` of a gateway reporting no traffic, collected every second and ticked every other. */
+function idle(a: Autoscaler, advance: (ms: number) => void, seconds: number): void {
+  for (let i = 0; i < seconds; i++) {
+    advance(1_000);
+    a.ingest({ gateway: 'gw-1', stats: [] });
+    if (i % 2) a.tick();
+    else a.collect();
+  }
+}
+
 function setup() {
   let now = 1_000_000;
   const a = new Autoscaler({ now: () => now });
@@ -109,6 +119,68 @@ describe('Autoscaler', () => {
     a.ingest({ gateway: 'gw-1', stats: [] });
     a.tick();
     assert.equal(a.decide(KEY)?.desired, 0);
+    a.stop();
+  });
+
+  it('woken from zero: a held request reported as fractional averages, then idle → 0 after the stable window, and the PA is enqueued', () => {
+    // What the gateway reports around a wake-up (the request held for some of a second's 10
+    // samples, then in flight): sums that a running total never brought back to exactly 0.
+    const { a, enq, advance } = setup();
+    const short = makeDeciderSpec({ 'autoscaling.knative.dev/window': '6s' }, { reachability: 'Reachable' });
+    a.ensure(KEY, short, 0);
+    a.ingest({ gateway: 'gw-1', stats: [], poke: [{ namespace: 'default', revision: 'hello-00001' }] });
+    for (const c of [0.3, 1, 1, 0.7, 0.1, 0.2]) {
+      advance(1_000);
+      a.ingest({ gateway: 'gw-1', stats: c ? [stat(c)] : [] });
+      a.collect();
+    }
+    a.ensure(KEY, short, 1);
+    assert.equal(a.decide(KEY)?.desired, 1);
+    enq.length = 0;
+    idle(a, advance, 10);
+    const r = a.decide(KEY);
+    assert.equal(r?.observedStable, 0, 'idle for a whole window is exactly 0');
+    assert.equal(r?.desired, 0);
+    assert.deepEqual(enq, [KEY], 'the tick that saw 1 → 0 enqueued the PA');
+    a.stop();
+  });
+
+  it('two collections in one second (a timer that fired early) record once: the one-bucket panic window never reads a doubled load', () => {
+    const { a, advance } = setup();
+    const short = makeDeciderSpec({ 'autoscaling.knative.dev/window': '6s', 'autoscaling.knative.dev/target': '2', 'autoscaling.knative.dev/target-utilization-percentage': '100' }, { reachability: 'Reachable' });
+    a.ensure(KEY, short, 1);
+    // 5 in flight, reported and collected every second on the second...
+    for (let i = 0; i < 8; i++) {
+      if (i) advance(1_000);
+      a.ingest({ gateway: 'gw-1', stats: [stat(5)] });
+      a.collect();
+    }
+    // ...and once more 999 ms later, still in the same second.
+    advance(999);
+    a.ingest({ gateway: 'gw-1', stats: [stat(5)] });
+    a.collect();
+    const r = a.decide(KEY);
+    assert.equal(r?.observedPanic, 5);
+    assert.equal(r?.desired, 3, 'ceil(5 / 2) on 1 pod, panicking; a doubled bucket would say ceil(10 / 2) = 5');
+    a.stop();
+  });
+
+  it('a new idle revision: 0 decided before its pod was ready, then kept by the young-decider guard, is enqueued again when the guard ends', () => {
+    const { a, enq, advance } = setup();
+    const short = makeDeciderSpec({ 'autoscaling.knative.dev/window': '6s' }, { reachability: 'Reachable' });
+    // The PA reconciler creates the decider while the Deployment has no ready pod yet...
+    a.ensure(KEY, short, 0);
+    advance(1_000);
+    a.ingest({ gateway: 'gw-1', stats: [] });
+    a.tick();
+    assert.deepEqual(enq, [KEY], 'no pod, no traffic: 0 at once (the guard is for revisions with pods)');
+    // ...and reconciles once the pod is ready: a decider younger than its window keeps the pod.
+    a.ensure(KEY, short, 1);
+    assert.equal(a.decide(KEY)?.desired, -1);
+    enq.length = 0;
+    idle(a, advance, 8);
+    assert.equal(a.decide(KEY)?.desired, 0);
+    assert.deepEqual(enq, [KEY], 'the tick that saw the guard end (-1 → 0) enqueued the PA');
     a.stop();
   });
 

@@ -157,6 +157,15 @@ const rows: Row[] = [
     load: [[0, 5, 140], [6, 11, 0]],
     evals: [[5, 2, 2], [11, 2, 0]],
   },
+  // Idle after fractional averages (a request held for 1, then 2, of a second's 10 samples): the
+  // window's running total must come back to exactly 0, or ceil(1e-17 / 70) keeps a pod forever
+  // (the wake-from-zero bug seen on kind: woken once, never back to zero).
+  { name: 'idle after 0.1, 0.2 on 1 pod → 0 (no floating-point residue)', load: [[0, 0, 0.1], [1, 1, 0.2], [2, 119, 0]], evals: [[119, 1, 0]] },
+  {
+    name: 'idle after a wake-up of fractional averages on 1 pod → 0',
+    load: [[0, 0, 0.43333333333333335], [1, 1, 0.7], [2, 2, 1.0333333333333334], [3, 3, 0.6], [4, 4, 1 / 3], [5, 179, 0]],
+    evals: [[179, 1, 0]],
+  },
   // excess burst capacity
   { name: 'EBC default: 1 pod × 100 − 211 − 0 = -111', load: [[0, 59, 0]], evals: [[59, 1, 0]], ebc: -111 },
   { name: 'EBC: 3 pods, panic load 50 → floor(300 − 211 − 50) = 39', load: [[0, 59, 50]], evals: [[59, 3, 1]], ebc: 39 },

@@ -6,6 +6,10 @@
 // - the first write less than a window ago → the average over the buckets since the first write;
 // - no write for d < window buckets → the average over the window minus those d stale buckets;
 // - gaps shorter than the window count as zeros.
+//
+// The window's total is summed afresh from its buckets whenever the window moves on (not kept by
+// adding and subtracting): a running total of fractional values (0.1 + 0.2 − 0.1 − 0.2 = 5.6e-17)
+// never comes back to exactly 0, and ceil(5.6e-17 / target) is one pod that never scales to zero.
 
 export class TimedBuckets {
   private readonly buckets: Float64Array;
@@ -40,10 +44,8 @@ export class TimedBuckets {
         this.total = 0;
         this.firstWrite = b;
       } else {
-        for (let i = this.lastWrite + 1; i <= b; i++) {
-          this.total -= this.buckets[i % n]!;
-          this.buckets[i % n] = 0;
-        }
+        for (let i = this.lastWrite + 1; i <= b; i++) this.buckets[i % n] = 0;
+        this.total = this.sum();
       }
       this.lastWrite = b;
     } else if (b + n <= this.lastWrite) {
@@ -66,9 +68,16 @@ export class TimedBuckets {
     const d = this.bucket(nowMs) - this.lastWrite;
     const written = this.lastWrite - this.firstWrite + 1;
     if (d <= 0) return this.total / Math.min(written, n);
-    let total = this.total;
-    for (let i = this.lastWrite + 1; i <= this.lastWrite + d; i++) total -= this.buckets[i % n]!;
+    // The buckets still in the window: the d after the last write have gone stale.
+    let total = 0;
+    for (let i = this.lastWrite + d + 1; i <= this.lastWrite + n; i++) total += this.buckets[i % n]!;
     return total / Math.min(written, n - d);
+  }
+
+  private sum(): number {
+    let t = 0;
+    for (const v of this.buckets) t += v;
+    return t;
   }
 }
 

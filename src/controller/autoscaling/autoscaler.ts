@@ -17,6 +17,7 @@
 // to zero.
 import { type DeciderSpec } from '../../api/autoscaling/annotations.ts';
 import { Decider, type ScaleResult } from '../../api/autoscaling/decider.ts';
+import type { Logger } from '../runtime/types.ts';
 
 /** What one gateway replica reports for one revision over its interval. */
 export interface RevisionStat {
@@ -62,9 +63,13 @@ export class Autoscaler {
   /** Pokes for PAs without a decider yet (a controller that just started): recorded when it is created. */
   private readonly pendingPokes = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** The COLLECT_MS bucket of the last collection (one record per bucket). */
+  private collected = -1;
   private readonly now: () => number;
   /** Set by the PA reconciler: reconcile this PA (namespace/name) soon. */
   enqueue: ((key: string) => void) | undefined;
+  /** Set by the PA reconciler: the controller's log (a decider's creation, its changed decisions, its end). */
+  log: Logger | undefined;
   /** Set by the PA reconciler: whether the PA still exists (deciders of deleted PAs are dropped on the tick). */
   exists: ((key: string) => boolean) | undefined;
   /** Whether this controller replica leads (set by startController; alone: always). Only the leader takes reports and decides. */
@@ -83,6 +88,7 @@ export class Autoscaler {
       e = { decider: new Decider(spec, this.now(), readyPods), ready: readyPods, lastDesired: -1, createdMs: this.now(), latest: new Map() };
       this.entries.set(key, e);
       if (this.pendingPokes.delete(key)) e.decider.record(this.now(), 1);
+      this.log?.info({ pa: key, readyPods, windowMs: spec.stableWindowMs }, 'autoscaler: decider created');
       this.start();
     } else {
       e.decider.update(spec);
@@ -103,12 +109,16 @@ export class Autoscaler {
     const now = this.now();
     let r = e.decider.scale(now, e.ready);
     if (r.valid && r.desired === 0 && e.ready > 0 && now - e.createdMs < e.decider.spec.stableWindowMs) r = { ...r, desired: -1, valid: false };
-    if (r.valid) e.lastDesired = r.desired;
+    // The last decision, -1 when there is none (no data, or the young-decider guard above): the tick
+    // enqueues the PA when it changes, so a guard that ends, or data that returns, is a change too.
+    // (Kept only for valid decisions, a 0 decided while the pod was not yet ready, before the guard
+    // applied, made the 0 after the guard look unchanged: a new idle Service kept its pod for ever.)
+    e.lastDesired = r.valid ? r.desired : -1;
     return r;
   }
 
-  forget(key: string): void {
-    this.entries.delete(key);
+  forget(key: string, why = 'forgotten'): void {
+    if (this.entries.delete(key)) this.log?.info({ pa: key, why }, 'autoscaler: decider dropped');
     if (this.entries.size === 0) this.stop();
   }
 
@@ -152,6 +162,8 @@ export class Autoscaler {
   /** Records, for every decider, the sum of the gateways' fresh reports (0 when none names it) while any gateway reports. */
   collect(): void {
     const now = this.now();
+    const bucket = Math.floor(now / COLLECT_MS);
+    if (bucket === this.collected) return;
     let alive = false;
     for (const [g, t] of this.gateways) {
       if (now - t <= ALIVE_MS) alive = true;
@@ -161,6 +173,7 @@ export class Autoscaler {
       }
     }
     if (!alive) return;
+    this.collected = bucket;
     for (const e of this.entries.values()) {
       let sum = 0;
       for (const [g, v] of e.latest) {
@@ -176,7 +189,7 @@ export class Autoscaler {
     this.counts.ticks++;
     if (!this.leading()) {
       // Leadership lost: the windows stop here; a later term starts afresh (with the guard in decide()).
-      for (const key of [...this.entries.keys()]) this.forget(key);
+      for (const key of [...this.entries.keys()]) this.forget(key, 'not the leader');
       this.gateways.clear();
       this.named.clear();
       return;
@@ -184,28 +197,45 @@ export class Autoscaler {
     this.collect();
     for (const [key, e] of this.entries) {
       if (this.exists && !this.exists(key)) {
-        this.forget(key);
+        this.forget(key, 'the PodAutoscaler is gone');
         continue;
       }
       const before = e.lastDesired;
       const r = this.decide(key);
-      if (r?.valid && r.desired !== before) this.enqueue?.(key);
+      if (r?.valid && r.desired !== before) {
+        this.log?.info({ pa: key, from: before, to: r.desired, stable: r.observedStable, panic: r.observedPanic, panicking: r.panicking }, 'autoscaler: decision changed');
+        this.enqueue?.(key);
+      }
     }
   }
 
-  /** Collects every COLLECT_MS and ticks every TICK_MS (started by the first decider). */
+  /**
+   * Collects once in every COLLECT_MS bucket and ticks every TICK_MS (started by the first
+   * decider). The timer aims at the middle of each second rather than running a setInterval: an
+   * interval drifts against the clock and Node's timers may fire a millisecond early, so two
+   * collections can land in one bucket (a one-bucket panic window then reads a doubled load and
+   * over-provisions) or none in the next. A collection that still finds its bucket taken (a late
+   * timer, or collect() called by hand meanwhile) is skipped.
+   */
   start(): void {
     if (this.timer) return;
-    let n = 0;
-    this.timer = setInterval(() => {
-      if (++n % (TICK_MS / COLLECT_MS) === 0) this.tick();
+    const schedule = () => {
+      const now = this.now();
+      const next = (Math.floor(now / COLLECT_MS) + 1) * COLLECT_MS + COLLECT_MS / 2;
+      this.timer = setTimeout(fire, next - now);
+      this.timer.unref();
+    };
+    const fire = () => {
+      const bucket = Math.floor(this.now() / COLLECT_MS);
+      if (bucket % (TICK_MS / COLLECT_MS) === 0) this.tick();
       else if (this.leading()) this.collect();
-    }, COLLECT_MS);
-    this.timer.unref();
+      if (this.timer) schedule();
+    };
+    schedule();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
   }
 }

@@ -119,6 +119,7 @@ export function makePodAutoscalerReconciler(a: Autoscaler): Reconciler<PodAutosc
     },
     async reconcile(pa, ctx) {
       a.enqueue ??= (key) => ctx.enqueueAfter(key, 0);
+      a.log ??= ctx.log;
       a.exists ??= (key) => {
         const [ns, name] = key.split('/');
         return ctx.lister<PodAutoscaler>(R.PodAutoscaler).get(name ?? '', ns) !== undefined;
@@ -126,14 +127,14 @@ export function makePodAutoscalerReconciler(a: Autoscaler): Reconciler<PodAutosc
       const { as, progressDeadlineMs } = autoscalerConfig(ctx);
       const cls = paClass(pa, as);
       const key = `${pa.metadata.namespace}/${pa.metadata.name}`;
-      if (cls !== KPA) a.forget(key);
+      if (cls !== KPA) a.forget(key, `class ${cls}`);
       if (cls !== KPA && cls !== HPA) return;
       const status = (pa.status ??= {});
       const m = new ConditionManager(paConditionSet, status, ctx.now);
       m.initialize();
       const errs = validateAnnotations(pa.metadata.annotations, as);
       if (errs.length) {
-        a.forget(key);
+        a.forget(key, "invalid annotations");
         m.markFalse(Active, ReasonInvalidAnnotations, `validation failed: ${formatErrors(errs)}`);
         return;
       }

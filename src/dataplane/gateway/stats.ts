@@ -45,16 +45,34 @@ export class StatsReporter {
     this.o = o;
   }
 
+  /**
+   * Samples every sampleMs and reports at every whole multiple of intervalMs of the clock (each
+   * second on the second), not at this replica's own phase: every gateway replica then averages
+   * over the same second, and their sum is the revision's concurrency over that second. At
+   * different phases a client whose next request went to the other replica (a new connection)
+   * is in both averages: two replicas' reports of 5 clients summed to 6.6.
+   */
   start(): void {
     this.sampler = setInterval(() => this.sample(), this.o.sampleMs ?? 100);
-    this.reporter = setInterval(() => this.report(), this.o.intervalMs ?? 1000);
     this.sampler.unref();
-    this.reporter.unref();
+    const every = this.o.intervalMs ?? 1000;
+    const next = () => {
+      const now = Date.now();
+      this.reporter = setTimeout(fire, every - (now % every));
+      this.reporter.unref();
+    };
+    const fire = () => {
+      if (!this.reporter) return;
+      this.report();
+      next();
+    };
+    next();
   }
 
   stop(): void {
     clearInterval(this.sampler);
-    clearInterval(this.reporter);
+    clearTimeout(this.reporter);
+    this.reporter = undefined;
     this.agent.destroy();
   }
 
