@@ -30,9 +30,14 @@ export function autoEventTypeName(addressable: string, namespace: string, type: 
   return toDNS1123Subdomain(`et-${addressable}-${hash}`);
 }
 
-/** What an auto-created EventType refers to and is owned by: the Broker that accepted the event, or the Trigger that got it as a reply. */
+/**
+ * What an auto-created EventType refers to and is owned by: the Broker that accepted the event, the
+ * Trigger that got it as a reply, or the InMemoryChannel that accepted it.
+ */
 export interface Addressable {
-  kind: 'Broker' | 'Trigger';
+  kind: 'Broker' | 'Trigger' | 'InMemoryChannel';
+  /** eventing.knative.dev/v1 unless given (messaging.knative.dev/v1 for a channel). */
+  apiVersion?: string;
   name: string;
   namespace: string;
   uid: string;
@@ -58,7 +63,7 @@ export function autoEventType(a: Addressable | Broker, attrs: Record<string, unk
   const type = String(attrs.type ?? '');
   const source = String(attrs.source ?? '');
   const schema = String(attrs.dataschema ?? '');
-  const apiVersion = 'eventing.knative.dev/v1';
+  const apiVersion = x.apiVersion ?? 'eventing.knative.dev/v1';
   return {
     apiVersion: 'eventing.knative.dev/v1beta2',
     kind: 'EventType',
@@ -106,7 +111,7 @@ export class EventTypeCreator {
       this.log({ err: (e as Error).message }, 'config-features not read; EventType auto-creation keeps its last setting');
     }
   }
-  /** An event the Broker accepted (reference: the Broker), or a reply a Trigger's subscriber sent (reference: the Trigger). */
+  /** An event a Broker or channel accepted (reference: it), or a reply a Trigger's subscriber sent (reference: the Trigger). */
   observe(a: Addressable | undefined, attrs: Record<string, unknown>): void {
     if (!this.enabled || !a) return;
     const key = `${a.kind}/${a.namespace}/${a.name}/${String(attrs.type)}/${String(attrs.source)}`;

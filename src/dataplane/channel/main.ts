@@ -104,6 +104,17 @@ export async function startChannels(o: ChannelOptions): Promise<ChannelDispatche
     await imcs.start();
     rebuild();
     stops.push(() => imcs.stop());
+    // EventTypes for what a channel accepts, behind config-features' eventtype-auto-create, as the
+    // broker does (reference and owner: the InMemoryChannel).
+    const { EventTypeCreator } = await import('../broker/eventtypes.ts');
+    const eventTypes = new EventTypeCreator(o.client, o.log);
+    await eventTypes.start();
+    stops.push(() => eventTypes.stop());
+    engine.onAccepted = (key, attrs) => {
+      const i = key.indexOf('/');
+      const imc = key.startsWith('!') ? undefined : imcs.get(key.slice(i + 1), key.slice(0, i));
+      if (imc) eventTypes.observe({ kind: 'InMemoryChannel', apiVersion: 'messaging.knative.dev/v1', name: key.slice(i + 1), namespace: key.slice(0, i), uid: imc.metadata.uid ?? '' }, attrs);
+    };
   }
   const server = http.createServer({ keepAliveTimeout: 65_000 }, channelHandler(engine, o.log));
   const fast = o.fastPath === false ? undefined : new FastIngress(engine, o.log, channelFastKey);
