@@ -103,7 +103,9 @@ describe('SinkBinding on Jobs: bound at creation by the admission webhook', () =
     for (let i = 0; i < 300 && !envOf(await c.create<Job>(R.Job, job('named', {}), { dryRun: true })).includes(K_SINK); i++) await new Promise((r) => setTimeout(r, 100));
     await c.create(R.Job, job('named', {}));
     assert.deepEqual(envOf(await c.get<Job>(R.Job, 'named', NS)), ['A=1', K_SINK, 'K_CE_OVERRIDES=']);
-    const ok = await waitFor<SinkBinding>(c, R.SinkBinding, 'bind-one', NS, (o) => (cond(o, 'SinkBindingAvailable')?.status === 'True' ? 'done' : 'wait'), T);
+    const ok = await waitFor<SinkBinding>(c, R.SinkBinding, 'bind-one', NS, (o) => (cond(o, 'SinkBindingAvailable')?.status === 'True' ? 'done' : 'wait'), T).catch(async (e: unknown) => {
+      throw new Error(`bind-one: ${JSON.stringify((await c.get<SinkBinding>(R.SinkBinding, 'bind-one', NS)).status)}`, { cause: e });
+    });
     assert.equal(cond(ok, 'Ready')?.status, 'True');
   });
 });

@@ -125,6 +125,13 @@ describe('SinkBinding mutation (sinkbinding_lifecycle Do/Undo)', () => {
     assert.deepEqual(out.containers?.[0]?.env, [{ name: 'A', value: '1' }, { name: 'K_SINK', value: 'http://s' }, { name: 'K_CE_OVERRIDES', value: '{"extensions":{"a":"1","b":"2"}}' }]);
     assert.deepEqual(out.initContainers?.[0]?.env, [{ name: 'K_SINK', value: 'http://s' }, { name: 'K_CE_OVERRIDES', value: '' }].map((e, i) => (i === 1 ? { ...e, value: '{"extensions":{"a":"1","b":"2"}}' } : e)));
   });
+  it('without ceOverrides, K_CE_OVERRIDES is written as the API server stores it (no value), so a bound subject read back is bound', () => {
+    const out = bindPodSpec(spec, { sinkUri: 'http://s' });
+    assert.deepEqual(out.containers?.[0]?.env, [{ name: 'A', value: '1' }, { name: 'K_SINK', value: 'http://s' }, { name: 'K_CE_OVERRIDES' }]);
+    // What a Job admitted with the binding looks like when read back: "" is omitted (omitempty).
+    const stored = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'n' }, spec: { template: { spec: JSON.parse(JSON.stringify(out)) as unknown } } } as KubeObject;
+    assert.equal(boundSubject(stored, { sinkUri: 'http://s' }), undefined);
+  });
   it('undo removes exactly what it injected', () => {
     const out = bindPodSpec(bindPodSpec(spec, { sinkUri: 'http://s' }), undefined);
     assert.deepEqual(out.containers?.[0]?.env, [{ name: 'A', value: '1' }]);

@@ -35,7 +35,10 @@ function mutateContainers(list: ContainerLike[] | undefined, inj: Injection | un
     if (inj) {
       env.push({ name: K_SINK, value: inj.sinkUri });
       if (inj.caCerts) env.push({ name: K_CA_CERTS, value: inj.caCerts });
-      env.push({ name: K_CE_OVERRIDES, value: ceOverridesValue(inj.ceOverrides) });
+      // An empty value is stored without `value` (Go's omitempty): written the same way, a bound
+      // subject read back compares equal to its binding.
+      const ce = ceOverridesValue(inj.ceOverrides);
+      env.push(ce ? { name: K_CE_OVERRIDES, value: ce } : { name: K_CE_OVERRIDES });
     }
     const out: ContainerLike = { ...c, env };
     if (!env.length) delete out.env;
