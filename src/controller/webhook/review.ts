@@ -41,20 +41,35 @@ export function defaultingPatch(before: KubeObject, after: KubeObject): PatchOp[
   return ops;
 }
 
-/** Answers one review; an object we do not default is allowed unchanged. */
-export function review(body: AdmissionReview, d: ServingDefaults): AdmissionReview {
+/** An AdmissionReview answer. */
+export const answer = (response: AdmissionReview['response']): AdmissionReview => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
+
+/** The answer to a body that is not an AdmissionReview request. */
+export const noRequest = (): AdmissionReview => answer({ uid: '', allowed: false, status: { code: 400, message: 'expected an AdmissionReview with a request' } });
+
+/** Allowed, with a JSON patch when there are operations. */
+export const allowed = (uid: string, ops: readonly object[] = []): AdmissionReview =>
+  answer(ops.length ? { uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64') } : { uid, allowed: true });
+
+type ServingRequest = NonNullable<AdmissionReview['request']> & { object: KubeObject };
+
+/** The request when it is a CREATE or UPDATE of a Serving kind the webhooks handle, else the answer to give at once. */
+function servingRequest(body: AdmissionReview): { req: ServingRequest; kind: DefaultedKind; op: 'CREATE' | 'UPDATE' } | AdmissionReview {
   const req = body.request;
-  const out = (response: AdmissionReview['response']): AdmissionReview => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
-  if (!req?.uid) return out({ uid: '', allowed: false, status: { code: 400, message: 'expected an AdmissionReview with a request' } });
+  if (!req?.uid) return noRequest();
   const kind = req.kind?.kind as DefaultedKind | undefined;
   const op = req.operation;
-  if (req.kind?.group !== SERVING_GROUP || !kind || !DEFAULTED_KINDS.includes(kind) || (op !== 'CREATE' && op !== 'UPDATE') || req.subResource || !req.object) {
-    return out({ uid: req.uid, allowed: true });
-  }
+  if (req.kind?.group !== SERVING_GROUP || !kind || !DEFAULTED_KINDS.includes(kind) || (op !== 'CREATE' && op !== 'UPDATE') || req.subResource || !req.object) return allowed(req.uid);
+  return { req: req as ServingRequest, kind, op };
+}
+
+/** Answers one review; an object we do not default is allowed unchanged. */
+export function review(body: AdmissionReview, d: ServingDefaults): AdmissionReview {
+  const r = servingRequest(body);
+  if (!('req' in r)) return r;
+  const { req, kind, op } = r;
   const after = admissionDefaults({ kind, operation: op, object: req.object, oldObject: req.oldObject ?? undefined, username: req.userInfo?.username, namespace: req.namespace }, d);
-  const ops = defaultingPatch(req.object, after);
-  if (!ops.length) return out({ uid: req.uid, allowed: true });
-  return out({ uid: req.uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64') });
+  return allowed(req.uid, defaultingPatch(req.object, after));
 }
 
 /**
@@ -63,15 +78,10 @@ export function review(body: AdmissionReview, d: ServingDefaults): AdmissionRevi
  * prefixes `admission webhook "validation.webhook.serving.knative.dev" denied the request: `.
  */
 export function validationReview(body: AdmissionReview, d: ServingDefaults): AdmissionReview {
-  const req = body.request;
-  const out = (response: AdmissionReview['response']): AdmissionReview => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
-  if (!req?.uid) return out({ uid: '', allowed: false, status: { code: 400, message: 'expected an AdmissionReview with a request' } });
-  const kind = req.kind?.kind as DefaultedKind | undefined;
-  const op = req.operation;
-  if (req.kind?.group !== SERVING_GROUP || !kind || !DEFAULTED_KINDS.includes(kind) || (op !== 'CREATE' && op !== 'UPDATE') || req.subResource || !req.object) {
-    return out({ uid: req.uid, allowed: true });
-  }
+  const r = servingRequest(body);
+  if (!('req' in r)) return r;
+  const { req, kind, op } = r;
   const errs = admissionErrors({ kind, operation: op, object: structuredClone(req.object), oldObject: req.oldObject ?? undefined, namespace: req.namespace }, d);
-  if (!errs.length) return out({ uid: req.uid, allowed: true });
-  return out({ uid: req.uid, allowed: false, status: { status: 'Failure', code: 400, reason: 'BadRequest', message: `validation failed: ${formatErrors(errs)}` } });
+  if (!errs.length) return allowed(req.uid);
+  return answer({ uid: req.uid, allowed: false, status: { status: 'Failure', code: 400, reason: 'BadRequest', message: `validation failed: ${formatErrors(errs)}` } });
 }

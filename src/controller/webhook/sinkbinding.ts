@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/meta.ts';
 import { bindingSelects, bindPodSpec, injectionOf, podSpecOf } from '../../api/sources/binding.ts';
 import type { PodSpecLike, SinkBinding } from '../../api/sources/types.ts';
-import type { AdmissionReview } from './review.ts';
+import { type AdmissionReview, allowed, noRequest } from './review.ts';
 
 export const SINKBINDING_PATH = '/sinkbindings';
 
@@ -30,14 +30,11 @@ export function boundJobSpec(job: KubeObject, bindings: SinkBinding[]): PodSpecL
 /** Answers one review: a Job being created gets a JSON patch of its pod spec; anything else is allowed unchanged. */
 export function jobBindingReview(body: AdmissionReview, bindingsIn: (namespace: string) => SinkBinding[]): AdmissionReview {
   const req = body.request;
-  const out = (response: AdmissionReview['response']): AdmissionReview => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
-  if (!req?.uid) return out({ uid: '', allowed: false, status: { code: 400, message: 'expected an AdmissionReview with a request' } });
+  if (!req?.uid) return noRequest();
   const k = req.kind;
-  if (k?.group !== 'batch' || k.version !== 'v1' || k.kind !== 'Job' || req.operation !== 'CREATE' || req.subResource || !req.object) return out({ uid: req.uid, allowed: true });
+  if (k?.group !== 'batch' || k.version !== 'v1' || k.kind !== 'Job' || req.operation !== 'CREATE' || req.subResource || !req.object) return allowed(req.uid);
   const ns = req.namespace ?? req.object.metadata?.namespace ?? '';
   const job: KubeObject = { ...req.object, apiVersion: 'batch/v1', kind: 'Job', metadata: { ...req.object.metadata, namespace: ns } };
   const spec = boundJobSpec(job, bindingsIn(ns));
-  if (!spec) return out({ uid: req.uid, allowed: true });
-  const ops = [{ op: 'replace', path: '/spec/template/spec', value: spec }];
-  return out({ uid: req.uid, allowed: true, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(ops)).toString('base64') });
+  return allowed(req.uid, spec ? [{ op: 'replace', path: '/spec/template/spec', value: spec }] : []);
 }
