@@ -291,15 +291,16 @@ export class UpPool {
   }
 
   release(c: UpConn): void {
-    if (this.closed) {
-      c.kill();
-      return;
-    }
     for (;;) {
       const w = this.waiting.shift();
       if (!w) break;
       if (w.done) continue;
       c.send(w);
+      return;
+    }
+    // A pool dropped from the table keeps a connection only while exchanges still wait for it.
+    if (this.closed) {
+      c.kill();
       return;
     }
     c.idleSince = Date.now();
@@ -322,10 +323,17 @@ export class UpPool {
     for (const c of [...this.idle]) if (now - c.idleSince > c.idleMs) c.kill();
   }
 
-  close(): void {
+  /**
+   * The endpoint left the table: idle connections close, busy ones finish their exchange. Each
+   * exchange still queued goes to `requeue` (another ready endpoint of its revision, if the table
+   * has one); the others are sent here as busy connections free up, like node:http's pools that
+   * close gracefully — a gone pod then fails them at once (502), never at the route timeout.
+   */
+  close(requeue?: (x: Exchange) => boolean): void {
     this.closed = true;
     for (const c of [...this.idle]) c.kill();
-    this.waiting.length = 0;
+    const queued = this.waiting.splice(0);
+    for (const x of queued) if (!x.done && !requeue?.(x)) this.waiting.push(x);
   }
 }
 

@@ -43,10 +43,11 @@ export class Exchange {
   readonly conn: ClientConn;
   readonly req: FastRequest;
   readonly split: Split;
-  readonly ep: Upstream;
+  /** Where it goes; changed only while it waits in a pool dropped from the table (FastPath.requeue). */
+  ep: Upstream;
   readonly upstreamHead: string;
   readonly head: boolean;
-  readonly pool: UpPool;
+  pool: UpPool;
   attempt = 0;
   done = false;
   responseHead = '';
@@ -414,12 +415,29 @@ export class FastPath {
 
   /** Pools of endpoints no longer in the table: idle connections close, busy ones finish. */
   dropPools(live: Set<string>): void {
+    const gone: UpPool[] = [];
     for (const [key, p] of this.pools) {
       if (live.has(key)) continue;
       this.pools.delete(key);
-      p.close();
+      gone.push(p);
     }
+    for (const p of gone) p.close(this.requeue);
   }
+
+  /**
+   * An exchange queued for an endpoint that left the table: to another ready endpoint of the same
+   * revision in the current table (the upstream head names no endpoint, so it is sent as built).
+   * False when the revision has none now (the exchange stays with its old pool).
+   */
+  private readonly requeue = (x: Exchange): boolean => {
+    const r = this.router.resolve(x.req, x.conn.listener);
+    if ('status' in r || r.split.revision !== x.split.revision || r.split.endpoints.length === 0) return false;
+    const ep = pickEndpoint(r.split);
+    x.ep = ep;
+    x.pool = this.pool(ep);
+    x.pool.acquire(x, false);
+    return true;
+  };
 
   private sweep(): void {
     const now = Date.now();
