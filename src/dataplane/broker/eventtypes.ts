@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Broker } from '../../api/eventing/types.ts';
 import { EVENTING_NAMESPACE } from '../../api/eventing/types.ts';
-import { featureOn, parseFeatures } from '../../api/eventing/config.ts';
+import { featureOn, parseFeatures } from '../../api/eventing/features.ts';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
