@@ -86,7 +86,8 @@ export function autoEventType(a: Addressable | Broker, attrs: Record<string, unk
 }
 
 export class EventTypeCreator {
-  private enabled = false;
+  /** config-features' eventtype-auto-create, as last read: callers check it before any per-event work. */
+  enabled = false;
   private readonly seen = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly client: KubeClient;
