@@ -14,7 +14,7 @@
 // before a change; a build that only reads /var/run/secrets/kubernetes.io/serviceaccount runs in a
 // mount namespace with that folder on a private tmpfs, see docs/benchmarks.md "As deployed").
 //   npm run build && flock /work/bench.lock unshare -rn sh -c 'ip link set lo up; node bench/broker/in-cluster.ts'
-//   options: --rate 10000 --seconds 10 --mode pod|kubeconfig --control-plane FILE
+//   options: --rate 10000 --seconds 10 --mode pod|kubeconfig --control-plane FILE --node-flags '…' (else the Deployment's)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,12 +35,13 @@ const { values: v } = parseArgs({
     seconds: { type: 'string', default: '10' },
     mode: { type: 'string', default: 'pod' },
     'control-plane': { type: 'string' },
+    'node-flags': { type: 'string' },
   },
 });
 if (v.mode !== 'pod' && v.mode !== 'kubeconfig') throw new Error(`--mode must be pod or kubeconfig, got "${v.mode}"`);
 const controlPlane = v['control-plane'] ? resolve(v['control-plane']) : join(REPO, 'bin/control-plane.js');
 const kids: ChildProcess[] = [];
-const nodeFlags = brokerNodeFlags(REPO) as string[];
+const nodeFlags = v['node-flags'] !== undefined ? v['node-flags'].split(/\s+/).filter(Boolean) : (brokerNodeFlags(REPO) as string[]);
 const child = (argv: string[], cpu: number, stdio: ('ignore' | 'inherit' | 'pipe' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc'], env = process.env) => {
   const c = spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], { stdio, env });
   kids.push(c);

@@ -6,7 +6,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type * as HttpNS from 'node:http';
 import type * as HttpsNS from 'node:https';
-import type * as ReadlineNS from 'node:readline';
 import type * as ZlibNS from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { KubeList, KubeObject, ResourceType } from '../api/meta.ts';
@@ -259,19 +258,33 @@ export class KubeClient {
             res.on('error', (e) => resolve(e));
             return;
           }
-          // Loaded here: a CLI that only lists never needs it.
-          const { createInterface } = require('node:readline') as typeof ReadlineNS;
-          const rl = createInterface({ input: res, crlfDelay: Infinity });
-          rl.on('error', (e) => resolve(stopped ? undefined : e));
-          rl.on('line', (line) => {
+          // One JSON object per line. Split here rather than with node:readline, which loads its
+          // interface, history and key handling (≈ 0.7 MiB of RSS in every process that watches).
+          const handle = (line: string) => {
             if (!line.trim()) return;
             try {
               onEvent(JSON.parse(line) as WatchEvent<T>);
             } catch (e) {
               req?.destroy(e as Error);
             }
+          };
+          let rest = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            const text = rest + chunk;
+            let start = 0;
+            for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+              handle(text.slice(start, nl));
+              start = nl + 1;
+              if (req?.destroyed) return;
+            }
+            rest = text.slice(start);
           });
-          rl.on('close', () => resolve(undefined));
+          res.on('end', () => {
+            handle(rest);
+            rest = '';
+            resolve(undefined);
+          });
           res.on('error', (e) => resolve(stopped ? undefined : e));
           res.on('aborted', () => resolve(stopped ? undefined : new Error('watch stream aborted')));
         });
