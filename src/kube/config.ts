@@ -2,7 +2,6 @@
 // --context / --cluster overrides, the namespace from the context, in-cluster config for pods.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -60,7 +59,7 @@ export interface InClusterConfig {
  * The in-cluster config when loadKubeConfig would load it (no --kubeconfig, --context or
  * --cluster, no KUBECONFIG, no ~/.kube/config, both service variables set), else undefined.
  * It reads three files and needs no kubeconfig library: the control plane's pods take this path
- * (≈ 4.7 MiB of RSS less than loading KubeConfig; docs/adr/0031-lean-in-cluster-config.md).
+ * (≈ 4.7 MiB of RSS less than loading KubeConfig; docs/adr/0028-lean-in-cluster-config.md).
  */
 export function inClusterConfig(opts: ConnectionOptions = {}): InClusterConfig | undefined {
   const host = process.env.KUBERNETES_SERVICE_HOST;
@@ -79,9 +78,10 @@ export function inClusterConfig(opts: ConnectionOptions = {}): InClusterConfig |
   const ca = read('ca.crt', 'CA');
   let namespace = 'default';
   if (existsSync(join(dir, 'namespace'))) namespace = read('namespace', 'namespace').toString('utf8').trim() || 'default';
-  // As client-node's loadFromCluster: plain http on the usual insecure ports, IPv6 in brackets.
+  // As client-node's loadFromCluster: plain http on the usual insecure ports, an IPv6 address
+  // (the only host with a colon) in brackets.
   const scheme = port === '80' || port === '8080' || port === '8001' ? 'http' : 'https';
-  return { server: `${scheme}://${isIPv6(host) ? `[${host}]` : host}:${port}`, ca, tokenFile: join(dir, 'token'), namespace };
+  return { server: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`, ca, tokenFile: join(dir, 'token'), namespace };
 }
 
 /**
