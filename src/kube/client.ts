@@ -6,6 +6,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type * as HttpNS from 'node:http';
 import type * as HttpsNS from 'node:https';
+import type * as TlsNS from 'node:tls';
 import type * as ZlibNS from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { KubeList, KubeObject, ResourceType } from '../api/meta.ts';
@@ -460,10 +461,13 @@ function identityHeaders(headers: Record<string, string | string[]>, opts: Conne
 function inClusterTransport(ic: InClusterConfig, opts: ConnectionOptions): Transport {
   const server = new URL(ic.server);
   const isTls = server.protocol === 'https:';
+  // One TLS context (the CA parsed once) for every connection, rather than one per connection.
+  const secureContext = isTls ? (require('node:tls') as typeof TlsNS).createSecureContext({ ca: ic.ca }) : undefined;
   return {
     server,
-    agent: isTls ? new https.Agent({ keepAlive: true, maxSockets: 64, ca: ic.ca }) : new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    base: isTls ? { ca: ic.ca } : {},
+    agent: isTls ? new https.Agent({ keepAlive: true, maxSockets: 64, secureContext }) : new http.Agent({ keepAlive: true, maxSockets: 64 }),
+    // https.request passes secureContext on to tls.connect; its RequestOptions type does not list it.
+    base: (isTls ? { secureContext } : {}) as HttpsNS.RequestOptions,
     headers: identityHeaders({}, opts),
   };
 }
