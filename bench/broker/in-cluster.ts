@@ -7,11 +7,18 @@
 // from the test tiers' cached binaries), the eventing and messaging CRDs of manifests/, one Broker
 // and one Trigger to bench/broker's subscriber. The broker runs with the manifest's node flags,
 // pinned to CPU 0; producer and subscriber share CPU 1. Bounded: --seconds of load.
+// As in a pod (--mode pod, the default): no kubeconfig; KUBERNETES_SERVICE_HOST/PORT, and the
+// service account's token, ca.crt and namespace files in $KN_TS_SERVICE_ACCOUNT_DIR (a temporary
+// folder when unset). --mode kubeconfig: the broker gets --kubeconfig instead (the first
+// measurement's way). --control-plane FILE: another build's bin/control-plane.js (code from
+// before a change; a build that only reads /var/run/secrets/kubernetes.io/serviceaccount runs in a
+// mount namespace with that folder on a private tmpfs, see docs/benchmarks.md "As deployed").
 //   npm run build && flock /work/bench.lock unshare -rn sh -c 'ip link set lo up; node bench/broker/in-cluster.ts'
-//   options: --rate 10000 --seconds 10
+//   options: --rate 10000 --seconds 10 --mode pod|kubeconfig --control-plane FILE --node-flags '…' (else the Deployment's)
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { clearInterval, setInterval, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../../src/api/meta.ts';
@@ -22,11 +29,21 @@ import { loadManifest } from '../../test/harness/crds.ts';
 import { REPO } from '../../test/harness/env.ts';
 import { brokerNodeFlags } from './node-flags.mjs';
 
-const { values: v } = parseArgs({ options: { rate: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' } } });
+const { values: v } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '10' },
+    mode: { type: 'string', default: 'pod' },
+    'control-plane': { type: 'string' },
+    'node-flags': { type: 'string' },
+  },
+});
+if (v.mode !== 'pod' && v.mode !== 'kubeconfig') throw new Error(`--mode must be pod or kubeconfig, got "${v.mode}"`);
+const controlPlane = v['control-plane'] ? resolve(v['control-plane']) : join(REPO, 'bin/control-plane.js');
 const kids: ChildProcess[] = [];
-const nodeFlags = brokerNodeFlags(REPO) as string[];
-const child = (argv: string[], cpu: number, stdio: ('ignore' | 'inherit' | 'pipe' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc']) => {
-  const c = spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], { stdio });
+const nodeFlags = v['node-flags'] !== undefined ? v['node-flags'].split(/\s+/).filter(Boolean) : (brokerNodeFlags(REPO) as string[]);
+const child = (argv: string[], cpu: number, stdio: ('ignore' | 'inherit' | 'pipe' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc'], env = process.env) => {
+  const c = spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], { stdio, env });
   kids.push(c);
   return c;
 };
@@ -47,6 +64,7 @@ const cpu = (pid: number) => {
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const f1 = (n: number) => n.toFixed(1);
 
+const tmp = mkdtempSync(join(tmpdir(), 'kn-ts-bench-broker-'));
 const cluster = await startCluster();
 try {
   const client = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
@@ -65,7 +83,21 @@ try {
     metadata: { name: 't0', namespace: 'bench' },
     spec: { broker: 'default', filter: { attributes: { type: 'dev.bench.match' } }, subscriber: { uri: `http://127.0.0.1:${port}/` } },
   } as KubeObject);
-  const b = child([...nodeFlags, join(REPO, 'bin/control-plane.js'), 'broker', '--kubeconfig', cluster.kubeconfig, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', '--channel-port', '0'], 0, ['ignore', 'pipe', 'inherit']);
+  const brokerArgs = [...nodeFlags, controlPlane, 'broker', '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', '--channel-port', '0'];
+  let env: NodeJS.ProcessEnv = process.env;
+  if (v.mode === 'kubeconfig') brokerArgs.push('--kubeconfig', cluster.kubeconfig);
+  else {
+    // A pod: the service account's files and the service's variables, no kubeconfig, a HOME without ~/.kube.
+    const sa = process.env.KN_TS_SERVICE_ACCOUNT_DIR ?? join(tmp, 'serviceaccount');
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(join(sa, 'token'), cluster.token);
+    writeFileSync(join(sa, 'ca.crt'), readFileSync(join(cluster.dir, 'certs', 'apiserver.crt')));
+    writeFileSync(join(sa, 'namespace'), 'knative-eventing');
+    const server = new URL(cluster.server);
+    env = { ...process.env, KN_TS_SERVICE_ACCOUNT_DIR: sa, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port, HOME: tmp };
+    delete env.KUBECONFIG;
+  }
+  const b = child(brokerArgs, 0, ['ignore', 'pipe', 'inherit'], env);
   const line = await new Promise<string>((r) => {
     let out = '';
     b.stdout!.on('data', (c: Buffer) => {
@@ -76,7 +108,7 @@ try {
   const { port: ingress } = JSON.parse(line) as { port: number };
   await new Promise((r) => setTimeout(r, 3000)); // settled: informers synced, EventType creator started
   const idle = mem(b.pid!);
-  console.log(`load average ${loadavg()}; node flags ${nodeFlags.join(' ')}`);
+  console.log(`load average ${loadavg()}; broker ${controlPlane} (--mode ${v.mode}); node flags ${nodeFlags.join(' ')}`);
   console.log(`broker reading the API server, idle: RSS ${f1(idle.rss)} MiB (anon ${f1(idle.anon)}, file ${f1(idle.file)})`);
   let max = { ...idle };
   const tick = setInterval(() => {
@@ -102,4 +134,5 @@ try {
 } finally {
   for (const k of kids) k.kill('SIGKILL');
   await cluster.stop();
+  rmSync(tmp, { recursive: true, force: true });
 }

@@ -103,6 +103,7 @@ describe('src/kube on the shared API server', () => {
 
   it('names the verb and resource when forbidden', async () => {
     const kc = c.kubeConfig;
+    assert.ok(kc, 'a client from a kubeconfig keeps it');
     const asNobody = await KubeClient.fromKubeConfig(kc, { as: 'nobody' });
     await assert.rejects(asNobody.list(Widget, { namespace: ns }), (e: unknown) => {
       assert.ok(e instanceof KubeError);

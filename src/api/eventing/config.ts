@@ -52,26 +52,6 @@ export function brokerDefaultsFor(d: BrokerDefaults, namespace: string, brokerCl
   return { brokerClass: cls, ...(config ? { config } : {}), ...(entry.delivery ? { delivery: entry.delivery } : {}) };
 }
 
-export type FeatureState = 'enabled' | 'disabled' | 'allowed';
-
-export const FEATURE_DEFAULTS: Record<string, string> = {
-  'kreference-group': 'disabled',
-  'delivery-retryafter': 'disabled',
-  'delivery-timeout': 'enabled',
-  'kreference-mapping': 'disabled',
-  'transport-encryption': 'disabled',
-  'eventtype-auto-create': 'disabled',
-  'authentication-oidc': 'disabled',
-  'default-authorization-mode': 'allow-same-namespace',
-  'cross-namespace-event-links': 'disabled',
-  'new-apiserversource-filters': 'disabled',
-};
-
-/** config-features: name → value, with upstream's defaults for missing keys. */
-export function parseFeatures(data: Record<string, string> | undefined): Record<string, string> {
-  const out = { ...FEATURE_DEFAULTS };
-  for (const [k, v] of Object.entries(data ?? {})) if (!k.startsWith('_')) out[k] = v.trim().toLowerCase();
-  return out;
-}
-
-export const featureOn = (f: Record<string, string>, name: string): boolean => f[name] === 'enabled' || f[name] === 'allowed';
+// config-features lives in features.ts (no yaml: the broker reads it and must not load the yaml
+// library); re-exported here for the controller.
+export { FEATURE_DEFAULTS, type FeatureState, featureOn, parseFeatures } from './features.ts';

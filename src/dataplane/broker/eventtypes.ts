@@ -3,14 +3,19 @@
 // source), the broker creates an EventType for it, owned by the Broker, and ignores AlreadyExists;
 // a reply from a Trigger's subscriber also gets one owned by the Trigger (upstream's broker-filter).
 // config-features is read every 30 s. Only in informer mode (the broker talks to a cluster).
-import { createHash } from 'node:crypto';
+import type * as CryptoNS from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Broker } from '../../api/eventing/types.ts';
 import { EVENTING_NAMESPACE } from '../../api/eventing/types.ts';
-import { featureOn, parseFeatures } from '../../api/eventing/config.ts';
+import { featureOn, parseFeatures } from '../../api/eventing/features.ts';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { KubeError } from '../../kube/errors.ts';
+
+// node:crypto through require, when a name is first needed: its ESM wrapper evaluates every export,
+// webcrypto included, in a broker that by default never auto-creates an EventType.
+const require = createRequire(import.meta.url);
 
 export const EVENTTYPE_DESCRIPTION = 'Event Type auto-created by controller';
 
@@ -26,7 +31,7 @@ export function toDNS1123Subdomain(name: string): string {
 
 /** The name upstream gives an auto-created EventType: et-<addressable>-<md5(type+source+namespace+name)>. */
 export function autoEventTypeName(addressable: string, namespace: string, type: string, source: string): string {
-  const hash = createHash('md5').update(`${type}${source}${namespace}${addressable}`).digest('hex');
+  const hash = (require('node:crypto') as typeof CryptoNS).createHash('md5').update(`${type}${source}${namespace}${addressable}`).digest('hex');
   return toDNS1123Subdomain(`et-${addressable}-${hash}`);
 }
 
@@ -86,7 +91,8 @@ export function autoEventType(a: Addressable | Broker, attrs: Record<string, unk
 }
 
 export class EventTypeCreator {
-  private enabled = false;
+  /** config-features' eventtype-auto-create, as last read: callers check it before any per-event work. */
+  enabled = false;
   private readonly seen = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly client: KubeClient;

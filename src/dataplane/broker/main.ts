@@ -126,12 +126,16 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     const { EventTypeCreator, brokerAddressable } = await import('./eventtypes.ts');
     const eventTypes = new EventTypeCreator(client, log);
     await eventTypes.start();
+    // The flag first: it is off by default, and then an accepted event costs no Broker lookup.
     engine.onAccepted = (key, attrs) => {
+      if (!eventTypes.enabled) return;
       const i = key.indexOf('/');
       const b = brokers.get(key.slice(i + 1), key.slice(0, i));
       if (b) eventTypes.observe(brokerAddressable(b), attrs);
     };
-    engine.onReply = (route, attrs) => eventTypes.observe({ kind: 'Trigger', name: route.name, namespace: route.namespace, uid: route.uid }, attrs);
+    engine.onReply = (route, attrs) => {
+      if (eventTypes.enabled) eventTypes.observe({ kind: 'Trigger', name: route.name, namespace: route.namespace, uid: route.uid }, attrs);
+    };
     ready = true;
     stops.push(() => {
       eventTypes.stop();

@@ -111,6 +111,7 @@ export async function startChannels(o: ChannelOptions): Promise<ChannelDispatche
     await eventTypes.start();
     stops.push(() => eventTypes.stop());
     engine.onAccepted = (key, attrs) => {
+      if (!eventTypes.enabled) return; // off by default: then no InMemoryChannel lookup per event
       const i = key.indexOf('/');
       const imc = key.startsWith('!') ? undefined : imcs.get(key.slice(i + 1), key.slice(0, i));
       if (imc) eventTypes.observe({ kind: 'InMemoryChannel', apiVersion: 'messaging.knative.dev/v1', name: key.slice(i + 1), namespace: key.slice(0, i), uid: imc.metadata.uid ?? '' }, attrs);
