@@ -6,8 +6,8 @@
 //   node bench/gateway/run.mjs [--duration 10] [--connections 50] [--tool wrk|autocannon] [--workers N]
 //                              [--pin] [--fast both|on|off] [--rounds N] [--node-flags '…']
 //                              [--compare-flags '…' …] [--skip-direct] [--gc]
-// The gateway runs with the node flags of manifests/410-gateway.yaml (its NODE_OPTIONS), as in the
-// cluster; --node-flags replaces them (e.g. --node-flags '' for node's defaults).
+// The gateway runs with the node flags of manifests/410-gateway.yaml (those of its container command
+// before bin/control-plane.js, and its NODE_OPTIONS), as in the cluster; --node-flags replaces them (e.g. --node-flags '' for node's defaults).
 // --rounds N: every target is measured N times, alternating (direct, nginx, gateway, direct, …),
 // so a disturbance of the shared machine hits each target alike; the summary gives medians over
 // the rounds and, per round, the gateway's p99 minus nginx's p99 of the same round.
@@ -76,11 +76,13 @@ const rounds = Math.max(1, Math.min(20, Number(v.rounds)));
 /** A cell counts as undisturbed when other processes used less than this much of one CPU (%). */
 const QUIET = 10;
 
-/** The gateway's node flags: NODE_OPTIONS of the gateway container in manifests/410-gateway.yaml. */
+/** The gateway's node flags: those of its container command before bin/control-plane.js, then NODE_OPTIONS (manifests/410-gateway.yaml). */
 function manifestNodeFlags() {
   const text = readFileSync(join(here, '../../manifests/410-gateway.yaml'), 'utf8');
-  const m = /- name: NODE_OPTIONS\s*\n\s*value:\s*"?([^"\n]*)"?/.exec(text);
-  return m ? m[1].trim() : '';
+  const cmd = /^\s*command: \[([^\]]*)\]/m.exec(text)?.[1].split(',').map((a) => a.trim().replace(/^"|"$/g, '')) ?? [];
+  const script = cmd.findIndex((a) => a.endsWith('control-plane.js'));
+  const env = /- name: NODE_OPTIONS\s*\n\s*value:\s*"?([^"\n]*)"?/.exec(text)?.[1].trim() ?? '';
+  return [...(script > 0 ? cmd.slice(1, script) : []), env].join(' ');
 }
 const gatewayNodeFlags = (v['node-flags'] ?? manifestNodeFlags()).split(/\s+/).filter(Boolean);
 

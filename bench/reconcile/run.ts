@@ -14,6 +14,19 @@
 // The controller runs with the NODE_OPTIONS of manifests/400-controller.yaml, as deployed;
 // BENCH_NODE_FLAGS replaces them (BENCH_NODE_FLAGS= for none).
 //
+// --gateway (issue #9): also run one real gateway (`bin/control-plane.js gateway`, with the node
+// flags of manifests/410-gateway.yaml and AUTOSCALER_URL at the controller's intake, as deployed;
+// --no-status, since the stand-in below writes KIngress status) against the same API server, and
+// print its VmRSS and anonymous RSS idle and with the N Services beside the controller's. This
+// harness has no kube-controller-manager, so nothing makes EndpointSlices: the stand-in creates,
+// for every Kubernetes Service with a selector, the placeholder EndpointSlice KCM's
+// endpointslice controller writes for a Service without pods (the Services stay at zero pods
+// here, as in bench/activation/kind-500.ts): the Service's labels plus kubernetes.io/service-name
+// and endpointslice.kubernetes.io/managed-by, an owner reference, no endpoints, no ports. So the
+// gateway's caches hold one KIngress and one EndpointSlice per Service, as on kind.
+// BENCH_GATEWAY_FLAGS replaces the gateway's node flags; BENCH_GATEWAY_SETTLE_S (default 10) is how
+// long it settles before the second reading.
+//
 // BENCH_AUTOSCALER_FEED_S=S (issue #9): after the N Services are Ready, a stand-in gateway POSTs a
 // report naming every revision (1 request in flight each) to the controller's autoscaler intake
 // once a second for S seconds (60: a whole stable window, every decider's buckets full), and the
@@ -47,11 +60,11 @@ import { REPO } from '../../test/harness/env.ts';
  * rather than a queue (docs/adr/0009-controller-performance.md).
  */
 const DEFAULT_RATE = 5;
-const args = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { rate: { type: 'string' }, steady: { type: 'boolean' } } });
+const args = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { rate: { type: 'string' }, steady: { type: 'boolean' }, gateway: { type: 'boolean' } } });
 const N = Number(args.positionals[0] ?? 500);
 const RATE = args.values.rate !== undefined ? Number(args.values.rate) : args.values.steady ? DEFAULT_RATE : undefined;
 if (!Number.isInteger(N) || N < 1 || (RATE !== undefined && !(RATE > 0))) {
-  console.error('usage: node bench/reconcile/run.ts [N] [--rate R | --steady]');
+  console.error('usage: node bench/reconcile/run.ts [N] [--rate R | --steady] [--gateway]');
   process.exit(2);
 }
 const NS = 'bench';
@@ -95,7 +108,7 @@ async function warmUp(c: KubeClient): Promise<void> {
 }
 
 /** A watch that reopens when it ends (a new CRD's watch can fail just after it is Established). */
-function keepWatching<T extends KubeObject>(c: KubeClient, r: typeof R.Ingress | typeof R.Deployment, h: (e: { type: string; object: T }) => void): { stop(): void } {
+function keepWatching<T extends KubeObject>(c: KubeClient, r: typeof R.Ingress | typeof R.Deployment | typeof R.KService, h: (e: { type: string; object: T }) => void): { stop(): void } {
   let stopped = false;
   let cur: { stop(): void } | undefined;
   const open = () => {
@@ -220,14 +233,84 @@ async function rssMiB(pid: number): Promise<number> {
   return Number(m?.[1] ?? 0) / 1024;
 }
 
-/** The NODE_OPTIONS value of the controller's Deployment (manifests/400-controller.yaml). */
-function manifestNodeOptions(): string {
-  for (const doc of parseAllDocuments(readFileSync(join(REPO, 'manifests/400-controller.yaml'), 'utf8'))) {
-    const d = doc.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } } | null;
+/**
+ * The node flags of a Deployment's container, as its pod starts node: the flags of a `command:
+ * [node, …flags, …/control-plane.js]` and the NODE_OPTIONS value (manifests/400-controller.yaml,
+ * manifests/410-gateway.yaml).
+ */
+function manifestNodeOptions(file = 'manifests/400-controller.yaml'): string {
+  const flags: string[] = [];
+  for (const doc of parseAllDocuments(readFileSync(join(REPO, file), 'utf8'))) {
+    const d = doc.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: { command?: string[]; env?: { name: string; value?: string }[] }[] } } } } | null;
     if (d?.kind !== 'Deployment') continue;
-    for (const c of d.spec?.template?.spec?.containers ?? []) for (const e of c.env ?? []) if (e.name === 'NODE_OPTIONS') return e.value ?? '';
+    for (const c of d.spec?.template?.spec?.containers ?? []) {
+      const cmd = c.command ?? [];
+      if (cmd[0] === 'node') flags.push(...cmd.slice(1).filter((a) => a.startsWith('--')));
+      for (const e of c.env ?? []) if (e.name === 'NODE_OPTIONS' && e.value) flags.push(e.value);
+    }
   }
-  return '';
+  return flags.join(' ');
+}
+
+/** VmRSS and its anonymous part (RssAnon) of a process, MiB. */
+function memMiB(pid: number): { rss: number; anon: number } {
+  const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(st)?.[1] ?? 0) / 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon') };
+}
+
+/**
+ * Plays kube-controller-manager's endpointslice controller for the benchmark's namespace: for each
+ * Kubernetes Service with a selector, the placeholder EndpointSlice it writes while no pod matches.
+ */
+function fakeEndpointSlices(c: KubeClient): { stop(): void } {
+  const seen = new Set<string>();
+  return keepWatching<KubeObject & { spec?: { selector?: Record<string, string> } }>(c, R.KService, (e) => {
+    const svc = e.object;
+    const name = svc.metadata.name ?? '';
+    if (e.type !== 'ADDED' || !svc.spec?.selector || seen.has(name)) return;
+    seen.add(name);
+    void c
+      .create(R.EndpointSlice, {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          generateName: `${name}-`,
+          namespace: NS,
+          labels: { ...svc.metadata.labels, 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' },
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+        },
+        addressType: 'IPv4',
+        endpoints: [],
+        ports: null,
+      } as KubeObject)
+      .catch((err: unknown) => {
+        console.error('endpointslice:', (err as Error).message);
+        seen.delete(name);
+      });
+  });
+}
+
+/** Starts `bin/control-plane.js gateway` against the cluster; resolves once its admin port is ready. */
+async function startGatewayProc(kubeconfig: string, autoscalerPort: number): Promise<{ proc: ChildProcess; admin: number; flags: string[] }> {
+  const [ext, int, admin] = [await freePort(), await freePort(), await freePort()];
+  const flags = (process.env.BENCH_GATEWAY_FLAGS ?? manifestNodeOptions('manifests/410-gateway.yaml')).split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, join(REPO, 'bin/control-plane.js'), 'gateway', '--kubeconfig', kubeconfig, '--bind', '127.0.0.1', '--port', String(ext), '--internal-port', String(int), '--admin-port', String(admin), '--no-status'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'warn', AUTOSCALER_URL: `http://127.0.0.1:${autoscalerPort}`, POD_NAME: 'bench-gateway' },
+  });
+  for (let i = 0; ; i++) {
+    if (await fetch(`http://127.0.0.1:${admin}/readyz`).then((r) => r.ok, () => false)) break;
+    if (i > 300) throw new Error('gateway did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { proc, admin, flags };
+}
+
+/** How many KIngresses the gateway's routing table serves (its /__kn_ts/served). */
+async function gatewayServes(admin: number): Promise<number> {
+  const doc = await fetch(`http://127.0.0.1:${admin}/__kn_ts/served`).then((r) => r.json() as Promise<{ generations: Record<string, number> }>, () => ({ generations: {} }));
+  return Object.keys(doc.generations).length;
 }
 
 /** The label values of one Prometheus sample line's `{a="x",b="y"}`. */
@@ -325,6 +408,8 @@ async function main(): Promise<void> {
   const cluster = await startCluster({ controllerManager: false });
   let ctl: ChildProcess | undefined;
   let dp: { stop(): void } | undefined;
+  let slicesDp: { stop(): void } | undefined;
+  let gw: Awaited<ReturnType<typeof startGatewayProc>> | undefined;
   const c = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
   try {
     await installCRDs(c);
@@ -346,6 +431,13 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const rss0 = await rssMiB(ctl.pid ?? 0);
+    let gwIdle: { rss: number; anon: number } | undefined;
+    if (args.values.gateway) {
+      slicesDp = fakeEndpointSlices(c);
+      gw = await startGatewayProc(cluster.kubeconfig, asPort);
+      await new Promise((r) => setTimeout(r, 2000));
+      gwIdle = memMiB(gw.proc.pid ?? 0);
+    }
 
     // BENCH_TRACE=1: a timeline of every object change during the single-Service round.
     const trace = process.env.BENCH_TRACE ? traceAll(c) : undefined;
@@ -397,6 +489,17 @@ async function main(): Promise<void> {
     console.log(`  controller API requests: ${reqTotal} (${(reqTotal / N).toFixed(1)} per Service)`);
     for (const [k, v] of reqs) console.log(`    ${String(v).padStart(7)}  ${(v / N).toFixed(2).padStart(6)}/Service  ${k}`);
     console.log(`controller RSS: ${rss0.toFixed(0)} MiB idle, ${rssN.toFixed(0)} MiB with ${N + 1} Services`);
+    if (gw && gwIdle) {
+      const settle = Math.min(600, Number(process.env.BENCH_GATEWAY_SETTLE_S ?? 10));
+      for (let i = 0; i < 600 && (await gatewayServes(gw.admin)) < N + 1; i++) await new Promise((r) => setTimeout(r, 500));
+      const served = await gatewayServes(gw.admin);
+      const slices = (await c.list(R.EndpointSlice, { namespace: NS })).items.length;
+      const gwAt = memMiB(gw.proc.pid ?? 0);
+      await new Promise((r) => setTimeout(r, settle * 1000));
+      const gwN = memMiB(gw.proc.pid ?? 0);
+      const f = (m: { rss: number; anon: number }) => `${m.rss.toFixed(1)} MiB (anon ${m.anon.toFixed(1)})`;
+      console.log(`gateway (node flags "${gw.flags.join(' ')}") VmRSS: ${f(gwIdle)} idle; with ${N + 1} Services (${served} KIngresses served, ${slices} EndpointSlices): ${f(gwAt)} at once, ${f(gwN)} ${settle} s later`);
+    }
     const feedS = Number(process.env.BENCH_AUTOSCALER_FEED_S ?? 0);
     if (feedS > 0) {
       const stats = Array.from({ length: N }, (_, i) => ({ namespace: NS, revision: `svc-${i}-00001`, concurrency: 1, rps: 1 }));
@@ -417,6 +520,8 @@ async function main(): Promise<void> {
     console.log(`load average (1/5/15 min) at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     dp?.stop();
+    slicesDp?.stop();
+    gw?.proc.kill('SIGTERM');
     ctl?.kill('SIGTERM');
     c.close();
     await cluster.stop();

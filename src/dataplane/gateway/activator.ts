@@ -20,7 +20,7 @@
 //   request goes to the least-loaded endpoint below that many in flight; when every endpoint is
 //   full it waits in the same queue (same bound, same timeout) and takes the first slot that frees.
 //   A request keeps its deadline when it is re-queued.
-import http from 'node:http';
+import { http } from './node-http.ts';
 import net from 'node:net';
 import { type ReadinessCheck, TCP_CHECK } from '../../api/autoscaling/readiness.ts';
 import type { RoutingTable, Split, Upstream } from './table.ts';

@@ -1,6 +1,9 @@
 // The admin port: /healthz, /readyz, /metrics and /__kn_ts/served (the KIngress generations this
 // replica serves, which the status writer of the leader replica collects from every replica).
-import http from 'node:http';
+// The metrics registry is asked for on each scrape, so main.ts can load prom-client on the first
+// one (docs/adr/0028-gateway-memory.md).
+import type * as Http from 'node:http';
+import { http } from './node-http.ts';
 import type { Registry } from 'prom-client';
 import type { Gateway } from './proxy.ts';
 
@@ -11,7 +14,7 @@ export interface ServedDocument {
   generations: Record<string, number>;
 }
 
-export function createAdminServer(gw: Gateway, registry: Registry, isReady: () => boolean): http.Server {
+export function createAdminServer(gw: Gateway, registry: () => Promise<Registry>, isReady: () => boolean): Http.Server {
   return http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, type: string, body: string) => {
@@ -27,10 +30,9 @@ export function createAdminServer(gw: Gateway, registry: Registry, isReady: () =
         else send(503, 'text/plain', 'routing table not yet built from the informers\n');
         return;
       case '/metrics':
-        registry.metrics().then(
-          (m) => send(200, registry.contentType, m),
-          (e: Error) => send(500, 'text/plain', `${e.message}\n`),
-        );
+        registry()
+          .then(async (r) => send(200, r.contentType, await r.metrics()))
+          .catch((e: Error) => send(500, 'text/plain', `${e.message}\n`));
         return;
       case SERVED_PATH: {
         const doc: ServedDocument = { generations: Object.fromEntries(gw.routingTable.generations) };

@@ -3,8 +3,11 @@
 // on every change) → two listeners (external: ExternalIP rules; internal: every rule, as Kourier's
 // 8080/8081) and an admin port. One leader-elected replica writes KIngress status once every
 // replica serves a KIngress's generation. Logs are JSON lines on stdout (log.ts; LOG_LEVEL).
+// Memory (docs/adr/0028-gateway-memory.md): the informers cache projections (lean.ts), not whole
+// objects; prom-client loads on the first /metrics scrape.
 import { hostname } from 'node:os';
 import type http from 'node:http';
+import type { Registry } from 'prom-client';
 import { parseArgs } from 'node:util';
 import type { Ingress } from '../../api/networking/types.ts';
 import { R } from '../../api/resources.ts';
@@ -14,7 +17,7 @@ import { LeaderElector } from '../../kube/lease.ts';
 import { wireActivation } from './activation-wiring.ts';
 import { createAdminServer } from './admin.ts';
 import { type Logger, accessLogFromEnv, gatewayLogger } from './log.ts';
-import { gatewayMetrics } from './metrics.ts';
+import { leanEndpointSlice, leanIngress } from './lean.ts';
 import { Gateway } from './proxy.ts';
 import { type PeerSource, StatusWriter, endpointSlicePeers, replicaAddresses, staticPeers } from './status.ts';
 import { type EndpointSlice, type SplitStats, buildRoutingTable } from './table.ts';
@@ -129,8 +132,8 @@ export async function startGateway(argv: string[], log: Logger = gatewayLogger()
     ? wireActivation({ url: autoscalerUrl, stats, gateway: v.identity ?? process.env.POD_NAME ?? `${hostname()}-${process.pid}`, queueDepth: num(v['queue-depth'], 10_000, 'queue-depth') })
     : { activator: undefined, reporter: undefined };
   const gateway = new Gateway({ holdTimeoutMs: holdMs, fastPath: !v['no-fast-path'], log, accessLog: v['access-log'] === true || accessLogFromEnv(), activator });
-  const ingresses = new Informer<Ingress>(client, R.Ingress);
-  const slices = new Informer<EndpointSlice>(client, R.EndpointSlice);
+  const ingresses = new Informer<Ingress>(client, R.Ingress, { transform: leanIngress });
+  const slices = new Informer<EndpointSlice>(client, R.EndpointSlice, { transform: leanEndpointSlice });
   const logError = (what: string) => (e: unknown) => log.warn({ err: e }, `${what}: ${(e as Error)?.message ?? String(e)}; retrying`);
   ingresses.onError = logError('KIngress informer');
   slices.onError = logError('EndpointSlice informer');
@@ -158,10 +161,11 @@ export async function startGateway(argv: string[], log: Logger = gatewayLogger()
 
   // This replica's internal listener as the other replicas reach it (the breaker owners, owners.ts).
   let selfAddress: string | undefined;
-  const metrics = gatewayMetrics(stats, gateway);
+  let registry: Promise<Registry> | undefined;
+  const metrics = () => (registry ??= import('./metrics.ts').then((m) => m.gatewayMetrics(stats, gateway).registry));
   const external = gateway.createServer('external');
   const internal = gateway.createServer('internal');
-  const admin = createAdminServer(gateway, metrics.registry, () => synced);
+  const admin = createAdminServer(gateway, metrics, () => synced);
   const ports = {
     external: await listen(external, externalPortFlag, bind),
     internal: await listen(internal, internalPortFlag, bind),

@@ -2,11 +2,11 @@
 // (HTTP/1.1, keep-alive, one per endpoint) or one HTTP/2 session per h2c endpoint, streaming in
 // both directions, under the route's timeout.
 import type http from 'node:http';
-import http2 from 'node:http2';
-import { Pool } from 'undici';
-import type { Dispatcher } from 'undici';
+import type http2 from 'node:http2';
+import type { Dispatcher, Pool } from 'undici';
 import { connectionTokens, hasBody, isHopByHop, isNominated, upstreamHeaders } from './headers.ts';
 import { plain } from './replies.ts';
+import { http2 as loadHttp2, undici } from './node-http.ts';
 import { hostOf, pickEndpoint } from './routing.ts';
 import type { Split, Upstream } from './table.ts';
 
@@ -47,7 +47,7 @@ export class NodeForwarder {
     let p = this.pools.get(key);
     if (!p) {
       const origin = ep.host.includes(':') ? `http://[${ep.host}]:${ep.port}` : `http://${ep.host}:${ep.port}`;
-      p = new Pool(origin, {
+      p = new (undici().Pool)(origin, {
         connections: this.maxSocketsPerEndpoint,
         pipelining: 1, // keep-alive, one request at a time per connection
         // The route timeout (forward()) bounds the whole exchange; undici's own timers stay off.
@@ -130,7 +130,7 @@ export class NodeForwarder {
     let s = this.h2Sessions.get(key);
     if (s && !s.closed && !s.destroyed) return s;
     const authority = ep.host.includes(':') ? `http://[${ep.host}]:${ep.port}` : `http://${ep.host}:${ep.port}`;
-    s = http2.connect(authority);
+    s = loadHttp2().connect(authority);
     const mine = s;
     const drop = () => {
       if (this.h2Sessions.get(key) === mine) this.h2Sessions.delete(key);
@@ -178,7 +178,7 @@ export class NodeForwarder {
         else out.push(k, String(v));
       }
       if (res.destroyed) {
-        stream.close(http2.constants.NGHTTP2_CANCEL);
+        stream.close(loadHttp2().constants.NGHTTP2_CANCEL);
         return;
       }
       res.writeHead(status, out);
@@ -192,7 +192,7 @@ export class NodeForwarder {
     if (hasBody(req)) req.pipe(stream);
     else req.resume();
     return () => {
-      if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_CANCEL);
+      if (!stream.destroyed) stream.close(loadHttp2().constants.NGHTTP2_CANCEL);
     };
   }
 

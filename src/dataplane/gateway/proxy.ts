@@ -14,7 +14,8 @@
 //
 // Hot path rules: no logging per request unless the access log is on, no regexes, no per-request
 // Maps; header lists are built once per request as flat arrays (the rawHeaders format node accepts).
-import http from 'node:http';
+import type * as Http from 'node:http';
+import { http } from './node-http.ts';
 import type { Duplex } from 'node:stream';
 import { FastPath } from './fast.ts';
 import type { Activator, HeldRequest } from './activator.ts'; // activation (issue #9)
@@ -67,7 +68,7 @@ export class Gateway {
   private readonly log: Logger | undefined;
   private readonly access: AccessLog | undefined;
   /** The split each node:http response went to (kept only with the access log on). */
-  private readonly splitOf = new WeakMap<http.ServerResponse, Split>();
+  private readonly splitOf = new WeakMap<Http.ServerResponse, Split>();
   /** Which replica runs each revision's breaker (owners.ts). */
   private readonly owners = new BreakerOwners();
   /** Requests handed to another replica's breaker: counted there, not here. */
@@ -125,8 +126,8 @@ export class Gateway {
     this.forwarder.dropPools(live);
   }
 
-  /** An http.Server for one listener: 'external' serves ExternalIP rules, 'internal' every rule. */
-  createServer(listener: Listener): http.Server {
+  /** An Http.Server for one listener: 'external' serves ExternalIP rules, 'internal' every rule. */
+  createServer(listener: Listener): Http.Server {
     const s = http.createServer(
       {
         keepAliveTimeout: 65_000,
@@ -141,7 +142,7 @@ export class Gateway {
         this.handle(req, res, listener, 0);
       },
     );
-    s.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.tunnels.proxy(req, socket, head, this.resolve(req, listener)));
+    s.on('upgrade', (req: Http.IncomingMessage, socket: Duplex, head: Buffer) => this.tunnels.proxy(req, socket, head, this.resolve(req, listener)));
     s.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) => {
       // A client's problem, not the gateway's: debug level (scanners would flood warn).
       this.log?.debug({ err: e, remote: (socket as { remoteAddress?: string }).remoteAddress }, 'bad request from a client');
@@ -216,7 +217,7 @@ export class Gateway {
     return { status: 508, body: 'rewriteHost loop\n' };
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener, deadline: number): void {
+  private handle(req: Http.IncomingMessage, res: Http.ServerResponse, listener: Listener, deadline: number): void {
     const r = this.resolve(req, listener);
     if ('status' in r) {
       req.resume();
@@ -275,7 +276,7 @@ export class Gateway {
   }
 
   /** activation (issue #9): a request as the activator holds it. */
-  private heldRequest(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener, split: Split): HeldRequest {
+  private heldRequest(req: Http.IncomingMessage, res: Http.ServerResponse, listener: Listener, split: Split): HeldRequest {
     return {
       split,
       id: res,
@@ -289,7 +290,7 @@ export class Gateway {
   }
 
   /** Writes the request's access-log line when its response ends (or the client goes). */
-  private logAccess(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private logAccess(req: Http.IncomingMessage, res: Http.ServerResponse): void {
     const start = Date.now();
     res.once('close', () =>
       this.access?.write({

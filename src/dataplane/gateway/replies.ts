@@ -1,7 +1,8 @@
 // The gateway's own answers (404, 502, 503, 504, 508): short plain-text bodies, the same on the fast
 // path (a string written to the socket), the node:http path (a ServerResponse) and a raw socket
 // (an upgrade that cannot be proxied).
-import http from 'node:http';
+import type * as Http from 'node:http';
+import { http } from './node-http.ts';
 import type { Duplex } from 'node:stream';
 
 export const TEXT = 'text/plain; charset=utf-8';
@@ -12,7 +13,7 @@ export function plainText(status: number, body: string, close: boolean): string 
 }
 
 /** Answers on a ServerResponse, or destroys it when its head went out already. */
-export function plain(res: http.ServerResponse, status: number, body: string): void {
+export function plain(res: Http.ServerResponse, status: number, body: string): void {
   if (res.headersSent) {
     res.destroy();
     return;

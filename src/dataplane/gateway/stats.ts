@@ -7,7 +7,7 @@
 // module samples inFlight every 100 ms (so the average is over 10 samples a second) and takes the
 // difference of requests, so reporting adds no work per request. Each gateway replica reports only
 // its own traffic under its own name; the autoscaler adds the replicas up.
-import http from 'node:http';
+import { http } from './node-http.ts';
 import type { Activator } from './activator.ts';
 import type { Split, SplitStats } from './table.ts';
 

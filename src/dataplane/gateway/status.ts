@@ -11,6 +11,7 @@ import type { KubeClient } from '../../kube/client.ts';
 import { KubeError } from '../../kube/errors.ts';
 import type { ServedDocument } from './admin.ts';
 import { SERVED_PATH } from './admin.ts';
+import { http } from './node-http.ts';
 import type { EndpointSlice } from './table.ts';
 import { SERVICE_NAME_LABEL, isOurIngress } from './table.ts';
 
@@ -108,6 +109,8 @@ export class StatusWriter {
   private stopped = true;
   /** Writes done, for tests. */
   writes = 0;
+  /** Keep-alive connections to the replicas' admin ports (node:http, not fetch: fetch loads node's undici, ADR 0028). */
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
   constructor(o: StatusWriterOptions) {
     this.o = o;
@@ -121,6 +124,7 @@ export class StatusWriter {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.agent.destroy();
   }
 
   /** Runs a pass soon (coalesced). */
@@ -140,10 +144,8 @@ export class StatusWriter {
     return Promise.all(
       peers.map(async (base) => {
         try {
-          const r = await fetch(`${base}${SERVED_PATH}`, { signal: AbortSignal.timeout(1000) });
-          if (!r.ok) return new Map<string, number>();
-          const doc = (await r.json()) as ServedDocument;
-          return new Map(Object.entries(doc.generations ?? {}));
+          const doc = (await getJson(`${base}${SERVED_PATH}`, this.agent, 1000)) as ServedDocument | undefined;
+          return new Map(Object.entries(doc?.generations ?? {}));
         } catch {
           return new Map<string, number>();
         }
@@ -194,6 +196,32 @@ export class StatusWriter {
       this.kick();
     } else if (pending) this.kick(this.o.retryMs ?? 500);
   }
+}
+
+/** GET url and parse its JSON body: undefined unless 200; rejects on an error or after timeoutMs in all. */
+function getJson(url: string, agent: InstanceType<typeof http.Agent>, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        resolve(undefined);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no answer from ${url} in ${timeoutMs} ms`)), timeoutMs);
+    req.on('error', reject);
+    req.on('close', () => clearTimeout(timer));
+  });
 }
 
 /** Ready (or rejected) at its current generation with Kourier's load balancer status. */

@@ -1,6 +1,7 @@
 // WebSocket (and any other Upgrade) through the node:http path: a dedicated upstream connection per
 // upgrade, the upstream's 101 relayed, then both sockets piped to each other.
-import http from 'node:http';
+import type * as Http from 'node:http';
+import { http } from './node-http.ts';
 import type { Duplex } from 'node:stream';
 import { isHopByHop, isNominated, nominated, upstreamHeaders } from './headers.ts';
 import { rawReply } from './replies.ts';
@@ -16,7 +17,7 @@ export class Tunnels {
   }
 
   /** Proxies an upgrade request that routing resolved to r. */
-  proxy(req: http.IncomingMessage, socket: Duplex, head: Buffer, r: Resolved): void {
+  proxy(req: Http.IncomingMessage, socket: Duplex, head: Buffer, r: Resolved): void {
     socket.on('error', () => socket.destroy());
     if ('status' in r) {
       rawReply(socket, r.status, r.body);
