@@ -1,7 +1,7 @@
 // The admin port: /healthz, /readyz, /metrics and /__kn_ts/served (the KIngress generations this
 // replica serves, which the status writer of the leader replica collects from every replica).
 // The metrics registry is asked for on each scrape, so main.ts can load prom-client on the first
-// one (docs/adr/0028-gateway-memory.md).
+// one (docs/adr/0030-gateway-memory.md).
 import type * as Http from 'node:http';
 import { http } from './node-http.ts';
 import type { Registry } from 'prom-client';

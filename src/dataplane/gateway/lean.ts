@@ -1,4 +1,4 @@
-// What the gateway's informers keep of each KIngress and EndpointSlice (issue #9, docs/adr/0028-gateway-memory.md).
+// What the gateway's informers keep of each KIngress and EndpointSlice (issue #9, docs/adr/0030-gateway-memory.md).
 // The gateway watches both kinds in every namespace, and the API server sends whole objects:
 // managedFields, owner references, every label and annotation (a KIngress carries the Route's
 // rollout annotation, an EndpointSlice every label of its Service), each endpoint's targetRef,

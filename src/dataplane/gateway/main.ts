@@ -3,7 +3,7 @@
 // on every change) → two listeners (external: ExternalIP rules; internal: every rule, as Kourier's
 // 8080/8081) and an admin port. One leader-elected replica writes KIngress status once every
 // replica serves a KIngress's generation. Logs are JSON lines on stdout (log.ts; LOG_LEVEL).
-// Memory (docs/adr/0028-gateway-memory.md): the informers cache projections (lean.ts), not whole
+// Memory (docs/adr/0030-gateway-memory.md): the informers cache projections (lean.ts), not whole
 // objects; prom-client loads on the first /metrics scrape.
 import { hostname } from 'node:os';
 import type http from 'node:http';

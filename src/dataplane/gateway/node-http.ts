@@ -1,5 +1,5 @@
 // node:http, node:http2 and undici as the gateway loads them, for its memory (issue #9,
-// docs/adr/0028-gateway-memory.md):
+// docs/adr/0030-gateway-memory.md):
 // - node:http through require, not import: the ESM facade of node:http reads every export, and one
 //   of them is a lazy getter that loads Node's bundled undici (≈ 6 MiB of anonymous memory in every
 //   gateway replica that never uses it). The same trick as src/kube/client.ts.

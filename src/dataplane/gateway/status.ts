@@ -109,7 +109,7 @@ export class StatusWriter {
   private stopped = true;
   /** Writes done, for tests. */
   writes = 0;
-  /** Keep-alive connections to the replicas' admin ports (node:http, not fetch: fetch loads node's undici, ADR 0028). */
+  /** Keep-alive connections to the replicas' admin ports (node:http, not fetch: fetch loads node's undici, ADR 0030). */
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
   constructor(o: StatusWriterOptions) {
