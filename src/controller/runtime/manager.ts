@@ -125,7 +125,8 @@ export class Manager {
       // The caches keep no managedFields (nothing here reads them; a PUT without them keeps the
       // server's), and no kubectl last-applied annotation on Knative objects (the reconcilers copy
       // it nowhere, and only patch or write the status of objects users apply).
-      const transform = leanObject({ dropLastApplied: r.group === 'serving.knative.dev' });
+      // Every string value is shared with its equal ones (leanObject's shareStrings).
+      const transform = leanObject({ dropLastApplied: r.group === 'serving.knative.dev', shareStrings: true });
       inf = new Informer(this.o.client, r, { ...(namespace ? { namespace } : {}), transform, resyncPeriodMs: this.o.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS });
       inf.onError = (e) => this.o.log.warn({ err: e, resource: r.plural }, 'informer error; retrying');
       this.informers.set(k, inf);
