@@ -5,11 +5,13 @@
 // Deployment marked available, each KIngress Ready). Prints, idle and SETTLE s after every Service is
 // Ready: VmRSS and its anonymous and file-backed parts (/proc/<pid>/status), the anonymous memory by
 // kind of mapping (/proc/<pid>/smaps: V8's heap pages are the 256 KiB–1 MiB ones, malloc's main heap
-// is [heap]), and V8's heap used/total (the controller's /metrics). Asserts nothing.
+// is [heap]), and V8's heap used/total (the controller's /metrics); and the CPU time the controller
+// spent until every Service was Ready (user + system: less dependent on the machine's load than
+// latency). Asserts nothing.
 //
 //   npm run build
 //   KN_TS_TEST_BINS="$(scripts/build-test-bins.sh)" flock /work/bench.lock unshare -rn bash -c \
-//     'ip link set lo up; node bench/controller-memory/run.ts [N] [--settle S] [--flags "…"] [--zero]'
+//     'ip link set lo up; node bench/controller-memory/run.ts [N] [--settle S] [--flags="…"] [--zero]'
 //
 // --flags replaces the node flags (e.g. to compare without --optimize-for-size); --zero creates the
 // Services with `autoscaling.knative.dev/initial-scale: "0"` as bench/activation/kind-500.ts does.
@@ -67,6 +69,13 @@ function memory(pid: number): string {
   }
   const by = [...groups].filter(([, x]) => x > 0).map(([k, x]) => `${k} ${(x / 1024).toFixed(1)}`).join(', ');
   return `VmRSS ${kb('VmRSS')} MiB (anonymous ${kb('RssAnon')}, file ${kb('RssFile')}); anonymous by mapping: ${by}`;
+}
+
+/** CPU seconds (user + system) the process has used (/proc/<pid>/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / 100;
 }
 
 async function heap(port: number): Promise<string> {
@@ -145,6 +154,7 @@ async function main(): Promise<void> {
     console.log(`idle: ${memory(pid)}\n      ${await heap(port)}`);
     if (N === 0) return;
     stopDataPlane = fakeDataPlane(c);
+    const cpu0 = cpuSeconds(pid);
     const t0 = performance.now();
     let next = 0;
     const annotations = v.zero ? { 'autoscaling.knative.dev/initial-scale': '0' } : undefined;
@@ -163,7 +173,7 @@ async function main(): Promise<void> {
       if (n > 600) throw new Error(`${ready} of ${N} Services Ready after 10 minutes`);
       await sleep(1000);
     }
-    console.log(`${N} Services Ready ${((performance.now() - t0) / 1000).toFixed(1)} s after the first create; settling ${SETTLE_S} s`);
+    console.log(`${N} Services Ready ${((performance.now() - t0) / 1000).toFixed(1)} s after the first create; the controller used ${(cpuSeconds(pid) - cpu0).toFixed(1)} s of CPU for them; settling ${SETTLE_S} s`);
     await sleep(SETTLE_S * 1000);
     console.log(`${N} Services: ${memory(pid)}\n      ${await heap(port)}`);
     console.log(`load average ${load()} at the end`);
