@@ -43,16 +43,58 @@ export interface IndexDef<T extends KubeObject = KubeObject> {
  * A transform for caches: drops metadata.managedFields (the server keeps them when an update
  * leaves them out) and, with dropLastApplied, kubectl's last-applied-configuration annotation.
  */
-export function leanObject(opts: { dropLastApplied?: boolean } = {}): (obj: KubeObject) => KubeObject {
+export function leanObject(opts: { dropLastApplied?: boolean; shareStrings?: boolean } = {}): (obj: KubeObject) => KubeObject {
   return (obj) => {
+    if (opts.shareStrings) shareStrings(obj);
     const m = obj.metadata;
     if (!m) return obj;
-    if (m.managedFields !== undefined) delete m.managedFields;
-    if (opts.dropLastApplied && m.annotations && LAST_APPLIED_ANNOTATION in m.annotations) {
-      delete m.annotations[LAST_APPLIED_ANNOTATION];
+    // Copies without the field rather than `delete`: V8 turns an object that loses a property
+    // into a hash table (dictionary mode), ≈ 600 bytes more for every cached metadata.
+    if (m.managedFields !== undefined) {
+      const { managedFields: _, ...rest } = m;
+      obj.metadata = rest;
+    }
+    const a = obj.metadata.annotations;
+    if (opts.dropLastApplied && a && LAST_APPLIED_ANNOTATION in a) {
+      const { [LAST_APPLIED_ANNOTATION]: _, ...rest } = a;
+      obj.metadata.annotations = rest;
     }
     return obj;
   };
+}
+
+/**
+ * Replaces every string value in a parsed object (in place) by V8's one shared copy of that string.
+ * JSON.parse makes a fresh string for every value, so 500 Services' caches held thousands of copies
+ * of the same image, label values, condition types, reasons and messages, timestamps. A string used
+ * as a property key is internalized (V8's string table, which is weak: an entry no longer referenced
+ * is collected), and for-in hands back that internalized copy.
+ */
+export function shareStrings(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'string') v[i] = shared(x);
+      else if (x && typeof x === 'object') shareStrings(x);
+    }
+  } else if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x === 'string') o[k] = shared(x);
+      else if (x && typeof x === 'object') shareStrings(x);
+    }
+  }
+}
+
+/** Longer strings (a ConfigMap's data, a last-applied annotation) are left as they are. */
+const MAX_SHARED_LENGTH = 1024;
+
+function shared(s: string): string {
+  if (s.length > MAX_SHARED_LENGTH) return s;
+  const o: Record<string, 0> = { [s]: 0 };
+  for (const k in o) return k;
+  return s;
 }
 
 interface Index<T extends KubeObject> {

@@ -1,6 +1,6 @@
 // The eventing ConfigMaps kn-ts reads, with upstream's keys and defaults:
 // config-br-defaults (default-br-config) and config-features. Pure.
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.ts';
 import { type DeliverySpec, type KReference, MT_BROKER_CLASS } from './types.ts';
 
 export interface BrokerDefaultsEntry {

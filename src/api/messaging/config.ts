@@ -1,7 +1,7 @@
 // default-ch-webhook (key default-ch-config): the channel template a Channel, Sequence or Parallel
 // gets when it names none, per namespace or cluster-wide (upstream's pkg/apis/messaging/config).
 // Without an admission webhook the reconcilers apply it with a merge patch. Pure.
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.ts';
 import { type ChannelTemplateSpec, IMC_KIND, MESSAGING_V1 } from './types.ts';
 
 export interface ChannelDefaults {

@@ -1,5 +1,5 @@
 // config-domain and config-network: the domain of each route and the networking settings. Pure.
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../yaml.ts';
 import { validateDomainTemplate, validateTagTemplate } from './domains.ts';
 import { Reader, atLeast } from './config-reader.ts';
 

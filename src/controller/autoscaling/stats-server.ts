@@ -1,9 +1,13 @@
 // The autoscaler's intake: gateways POST their per-revision reports here (JSON StatReport, once a
 // second and at once on a poke). Upstream's activator pushes over a websocket to the autoscaler's
 // port 8080; kn-ts uses plain HTTP keep-alive POSTs to the same port of the controller.
-import http from 'node:http';
+import type * as HttpNS from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Autoscaler, RevisionStat, StatReport } from './autoscaler.ts';
+
+// node:http through require, not import (see runtime/manager.ts).
+const http = createRequire(import.meta.url)('node:http') as typeof HttpNS;
 
 export const STATS_PATH = '/stats';
 const MAX_BODY = 1 << 20;
@@ -27,7 +31,7 @@ export function parseReport(body: string): StatReport | undefined {
   return r;
 }
 
-export function createStatsServer(a: Autoscaler): http.Server {
+export function createStatsServer(a: Autoscaler): HttpNS.Server {
   const s = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -71,7 +75,7 @@ export function createStatsServer(a: Autoscaler): http.Server {
   return s;
 }
 
-export function listenStats(s: http.Server, port: number, host: string): Promise<number> {
+export function listenStats(s: HttpNS.Server, port: number, host: string): Promise<number> {
   return new Promise((res, rej) => {
     s.once('error', rej);
     s.listen(port, host, () => {

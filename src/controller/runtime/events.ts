@@ -4,7 +4,7 @@
 // broadcaster keeps them: events wait in a bounded queue (repeats of a waiting event merge into it),
 // at most `concurrency` are written at once, and when the queue is full new ones are dropped.
 // An event that cannot be written is logged, never retried.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -15,7 +15,6 @@ interface Seen {
   name: string;
   namespace: string;
   count: number;
-  first: string;
 }
 
 interface Pending {
@@ -135,13 +134,17 @@ export class KubeEventRecorder implements EventRecorder {
       const oldest = this.seen.keys().next().value;
       if (oldest !== undefined) this.seen.delete(oldest);
     }
-    this.seen.set(key, { name, namespace, count: p.times, first: now });
+    this.seen.set(key, { name, namespace, count: p.times });
   }
 }
 
+/**
+ * The identity of an event: a digest of (object, type, reason, message), so that the 4096 remembered
+ * events cost a short key each, not their messages (≈ 1 MiB at 500 Services before).
+ */
 function keyOf(obj: KubeObject, type: string, reason: string, message: string): string {
   const namespace = obj.metadata.namespace ?? 'default';
-  return `${obj.metadata.uid ?? `${namespace}/${obj.metadata.name}`}\u0000${type}\u0000${reason}\u0000${message}`;
+  return createHash('sha1').update(`${obj.metadata.uid ?? `${namespace}/${obj.metadata.name}`}\u0000${type}\u0000${reason}\u0000${message}`).digest('base64');
 }
 
 /** Records events in memory (unit tests, dry runs). */

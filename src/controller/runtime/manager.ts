@@ -9,7 +9,8 @@
 // is refused (LeadershipLostError) so in-flight reconciles stop, and the work queues are emptied.
 // A new term starts with a resync of every cached object. Every resyncPeriodMs (default 10 h, as
 // knative.dev/pkg) the informers hand their cached objects back for a resync: no LIST.
-import http from 'node:http';
+import type * as HttpNS from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
@@ -21,6 +22,11 @@ import { ControllerMetrics } from './metrics.ts';
 import { WorkQueue } from './queue.ts';
 import { LeadershipLostError, ReconcileState, reconcileKey } from './reconcile.ts';
 import type { EventRecorder, Logger, ReconcileContext, Reconciler } from './types.ts';
+
+// node:http is loaded with require, not import: the ESM facade of node:http reads every export,
+// and one is a lazy getter that loads Node's bundled fetch (≈ 2 MiB of heap the controller never
+// uses; docs/adr/0029-controller-memory.md).
+const http = createRequire(import.meta.url)('node:http') as typeof HttpNS;
 
 export interface LeaderElectionConfig {
   name: string;
@@ -74,7 +80,7 @@ export class Manager {
   private readonly reconcilerClient: KubeClient;
   private configInformer!: Informer;
   private elector: LeaderElector | undefined;
-  private server: http.Server | undefined;
+  private server: HttpNS.Server | undefined;
   private leading = false;
   /** The current leadership term: aborted when it ends. */
   private term = new AbortController();
@@ -119,7 +125,8 @@ export class Manager {
       // The caches keep no managedFields (nothing here reads them; a PUT without them keeps the
       // server's), and no kubectl last-applied annotation on Knative objects (the reconcilers copy
       // it nowhere, and only patch or write the status of objects users apply).
-      const transform = leanObject({ dropLastApplied: r.group === 'serving.knative.dev' });
+      // Every string value is shared with its equal ones (leanObject's shareStrings).
+      const transform = leanObject({ dropLastApplied: r.group === 'serving.knative.dev', shareStrings: true });
       inf = new Informer(this.o.client, r, { ...(namespace ? { namespace } : {}), transform, resyncPeriodMs: this.o.resyncPeriodMs ?? DEFAULT_RESYNC_PERIOD_MS });
       inf.onError = (e) => this.o.log.warn({ err: e, resource: r.plural }, 'informer error; retrying');
       this.informers.set(k, inf);

@@ -40,7 +40,10 @@ export function pingStatus(src: PingSource, inp: { lookup: Lookup; now: () => Da
   return { status, valid };
 }
 
-export function makePingSourceReconciler(scheduler: PingScheduler): Reconciler<PingSource> {
+/** The ping adapter as the reconciler uses it: ready() resolves once it can schedule (it may load it). */
+export type PingSchedule = Pick<PingScheduler, 'has' | 'ensure' | 'remove' | 'stopAll' | 'lookup'> & { ready(): Promise<unknown> };
+
+export function makePingSourceReconciler(scheduler: PingSchedule): Reconciler<PingSource> {
   // The sink may be any addressable: the resolver caches its kind and re-runs the sources that name it.
   const addressables = new AddressableResolver();
   const terms = new WeakSet<AbortSignal>();
@@ -71,6 +74,7 @@ export function makePingSourceReconciler(scheduler: PingScheduler): Reconciler<P
       const readable = await addressables.track(ctx, key, ns, [src.spec?.sink?.ref]);
       const { status, valid } = pingStatus(src, { lookup: addressables.lookup(), now: () => ctx.now() });
       src.status = status;
+      if (valid) await scheduler.ready();
       if (!valid || ctx.signal?.aborted) {
         scheduler.remove(key);
         return readable ? undefined : UNREADABLE_REQUEUE;

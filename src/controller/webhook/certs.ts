@@ -3,8 +3,9 @@
 // Service's DNS names, kept in the Secret `webhook-certs` (keys ca-cert.pem, server-cert.pem,
 // server-key.pem), renewed a week before it expires. Every replica reads the same Secret; the first
 // to find it missing writes it, and a replica that loses that race reads the winner's.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type Forge from 'node-forge';
 import type { KubeObject } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -16,17 +17,34 @@ export interface CertBundle {
   serverKey: string;
 }
 
+const require = createRequire(import.meta.url);
+
+/**
+ * node-forge, for the one thing node:crypto cannot do: build and sign a certificate. It is ≈ 2 MiB
+ * of heap, needed once a year, so it is loaded for a generation and dropped from the require cache
+ * afterwards (nothing else holds it: its modules are then garbage; docs/adr/0029-controller-memory.md).
+ */
+function withForge<T>(use: (forge: typeof Forge) => T): T {
+  const path = require.resolve('node-forge');
+  const root = path.slice(0, path.lastIndexOf('/lib/') + 1);
+  try {
+    return use(require('node-forge') as typeof Forge);
+  } finally {
+    for (const k of Object.keys(require.cache)) if (k.startsWith(root)) delete require.cache[k];
+  }
+}
+
 const VALIDITY_DAYS = 365;
 const RENEW_BEFORE_MS = 7 * 24 * 3600 * 1000;
 
-function keyPair(): { pub: forge.pki.PublicKey; priv: forge.pki.rsa.PrivateKey; pem: string } {
+function keyPair(forge: typeof Forge): { pub: Forge.pki.PublicKey; priv: Forge.pki.rsa.PrivateKey; pem: string } {
   // Node generates the key (native, fast); forge only builds and signs the certificate.
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   return { pub: forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()), priv: forge.pki.privateKeyFromPem(pem), pem };
 }
 
-function certificate(subject: string, pub: forge.pki.PublicKey, now: Date): forge.pki.Certificate {
+function certificate(forge: typeof Forge, subject: string, pub: Forge.pki.PublicKey, now: Date): Forge.pki.Certificate {
   const c = forge.pki.createCertificate();
   c.publicKey = pub;
   c.serialNumber = '01' + randomBytes(15).toString('hex');
@@ -38,16 +56,20 @@ function certificate(subject: string, pub: forge.pki.PublicKey, now: Date): forg
 
 /** A CA and a server certificate (signed by it) for these DNS names and IP addresses. */
 export function generateCerts(dnsNames: string[], ips: string[] = [], now = new Date()): CertBundle {
-  const ca = keyPair();
-  const caCert = certificate('kn-ts webhook CA', ca.pub, now);
+  return withForge((forge) => generateWith(forge, dnsNames, ips, now));
+}
+
+function generateWith(forge: typeof Forge, dnsNames: string[], ips: string[], now: Date): CertBundle {
+  const ca = keyPair(forge);
+  const caCert = certificate(forge, 'kn-ts webhook CA', ca.pub, now);
   caCert.setIssuer(caCert.subject.attributes);
   caCert.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, digitalSignature: true, critical: true },
   ]);
   caCert.sign(ca.priv, forge.md.sha256.create());
-  const srv = keyPair();
-  const cert = certificate(dnsNames[0] ?? 'webhook', srv.pub, now);
+  const srv = keyPair(forge);
+  const cert = certificate(forge, dnsNames[0] ?? 'webhook', srv.pub, now);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
@@ -62,11 +84,10 @@ export function generateCerts(dnsNames: string[], ips: string[] = [], now = new 
 /** True when the bundle's server certificate covers these names and is valid for at least another week. */
 export function certUsable(b: CertBundle, dnsNames: string[], ips: string[], now = new Date()): boolean {
   try {
-    const c = forge.pki.certificateFromPem(b.serverCert);
-    if (c.validity.notAfter.getTime() - now.getTime() < RENEW_BEFORE_MS) return false;
-    const san = (c.getExtension('subjectAltName') as { altNames?: { type: number; value?: string; ip?: string }[] } | null)?.altNames ?? [];
-    const have = new Set(san.map((a) => (a.type === 7 ? a.ip : a.value)));
-    return [...dnsNames, ...ips].every((n) => have.has(n));
+    const c = new X509Certificate(b.serverCert);
+    if (new Date(c.validTo).getTime() - now.getTime() < RENEW_BEFORE_MS) return false;
+    // Exact names only (no wildcard or subject CN match): what generateCerts writes.
+    return dnsNames.every((n) => c.checkHost(n, { subject: 'never', wildcards: false }) === n) && ips.every((ip) => c.checkIP(ip) === ip);
   } catch {
     return false;
   }

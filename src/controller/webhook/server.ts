@@ -8,7 +8,8 @@
 // created to the SinkBindings that select it (sinkbinding.ts), from an informer's cache of the
 // SinkBindings of every namespace: no API request per admission.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import https from 'node:https';
+import type * as HttpsNS from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject, ResourceType } from '../../api/meta.ts';
 import { R } from '../../api/resources.ts';
@@ -18,6 +19,9 @@ import { KubeError } from '../../kube/errors.ts';
 import { Informer, leanObject } from '../../kube/informer.ts';
 import type { SinkBinding } from '../../api/sources/types.ts';
 import type { Logger } from '../runtime/types.ts';
+
+// node:https through require, not import (see runtime/manager.ts).
+const https = createRequire(import.meta.url)('node:https') as typeof HttpsNS;
 import { type CertBundle, ensureCertSecret } from './certs.ts';
 import { type AdmissionReview, review, validationReview } from './review.ts';
 import { jobBindingReview, SINKBINDING_PATH } from './sinkbinding.ts';
@@ -50,7 +54,7 @@ export interface WebhookOptions {
 type WebhookConfiguration = KubeObject & { webhooks?: { name: string; clientConfig?: { caBundle?: string } }[] };
 
 export class DefaultingWebhook {
-  private server: https.Server | undefined;
+  private server: HttpsNS.Server | undefined;
   private configs: Informer | undefined;
   private bindings: Informer<SinkBinding> | undefined;
   private timer: NodeJS.Timeout | undefined;

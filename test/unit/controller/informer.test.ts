@@ -62,6 +62,20 @@ describe('Informer', () => {
     assert.equal(o.metadata.annotations?.[LAST_APPLIED_ANNOTATION], '{}');
   });
 
+  it('shareStrings: every value, key and array element is as before (numbers, booleans, nulls, numeric and odd strings)', () => {
+    const long = 'x'.repeat(5000);
+    const src = {
+      apiVersion: 'apps/v1',
+      metadata: { name: 'hello-00001-deployment', labels: { 'serving.knative.dev/revision': 'hello-00001', '80': '80', __proto__x: '__proto__' }, annotations: { big: long } },
+      spec: { replicas: 0, paused: false, x: null, ports: [{ port: 80, name: 'http' }, '80', '__proto__', 'constructor', ''], nested: [['a', ['b']]] },
+      status: { conditions: [{ type: 'Available', status: 'True', message: 'Deployment has minimum availability.' }] },
+    };
+    const o = JSON.parse(JSON.stringify(src)) as KubeObject;
+    const t = leanObject({ shareStrings: true })(o);
+    assert.deepEqual(t, JSON.parse(JSON.stringify(src)));
+    assert.equal(Object.getPrototypeOf((t as unknown as { metadata: object }).metadata), Object.prototype);
+  });
+
   it('byIndex: built on first use, follows adds, label changes and deletes', async () => {
     const { client, send } = fakeClient([obj('a', 'x', '1', { app: 'one' }), obj('a', 'y', '1', { app: 'two' }), obj('b', 'x', '1', { app: 'one' })]);
     const inf = new Informer(client, R.ConfigMap);
