@@ -79,14 +79,21 @@ export function exchange(port: number, bytes: string, n: number): Promise<string
 let dir: string | undefined;
 export const procs: ChildProcess[] = [];
 
-/** The broker process serving `yaml`; `channel` is the InMemoryChannel dispatcher's URL. */
-export async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; channel: string; proc: ChildProcess }> {
-  dir ??= mkdtempSync(join(tmpdir(), 'kn-ts-broker-'));
-  // A JSON config (an object or an array) is written as .json: the broker reads it without the yaml library.
-  const file = join(dir, `cfg-${procs.length}.${/^\s*[[{]/.test(yaml) ? 'json' : 'yaml'}`);
-  writeFileSync(file, yaml);
-  const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--config', file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
+/** The ports a broker process prints on its first line of stdout. */
+export interface BrokerPorts {
+  port: number;
+  adminPort: number;
+  channelPort?: number;
+}
+
+/**
+ * Starts `bin/control-plane.js broker` with `args` on 127.0.0.1 (ephemeral ports) and waits for the
+ * line of ports it prints when it listens; rejects, with its stderr, if it exits first. `track`
+ * receives the process at once (so an after() hook can stop it even if the wait fails).
+ */
+export async function spawnBroker(args: string[], track?: ChildProcess[]): Promise<{ proc: ChildProcess; ports: BrokerPorts }> {
+  const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  track?.push(proc);
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const line = await new Promise<string>((res, rej) => {
@@ -97,8 +104,17 @@ export async function startBroker(yaml: string, args: string[] = []): Promise<{ 
     });
     proc.once('exit', (code) => rej(new Error(`broker exited ${code}: ${err}`)));
   });
-  const { port, adminPort, channelPort } = JSON.parse(line) as { port: number; adminPort: number; channelPort: number };
-  return { url: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, channel: `http://127.0.0.1:${channelPort}`, proc };
+  return { proc, ports: JSON.parse(line) as BrokerPorts };
+}
+
+/** The broker process serving `yaml`; `channel` is the InMemoryChannel dispatcher's URL. */
+export async function startBroker(yaml: string, args: string[] = []): Promise<{ url: string; admin: string; channel: string; proc: ChildProcess }> {
+  dir ??= mkdtempSync(join(tmpdir(), 'kn-ts-broker-'));
+  // A JSON config (an object or an array) is written as .json: the broker reads it without the yaml library.
+  const file = join(dir, `cfg-${procs.length}.${/^\s*[[{]/.test(yaml) ? 'json' : 'yaml'}`);
+  writeFileSync(file, yaml);
+  const { proc, ports } = await spawnBroker(['--config', file, ...args], procs);
+  return { url: `http://127.0.0.1:${ports.port}`, admin: `http://127.0.0.1:${ports.adminPort}`, channel: `http://127.0.0.1:${ports.channelPort ?? 0}`, proc };
 }
 
 export const broker = (name = 'default', delivery?: object) => `apiVersion: eventing.knative.dev/v1

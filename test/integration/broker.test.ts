@@ -2,8 +2,6 @@
 // (run in-process in a Manager of their own) and `kn broker|trigger`. The broker-ingress
 // EndpointSlice is written by the test (TEST-NET address, never dialled): there is no kubelet.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { Broker, Trigger } from '../../src/api/eventing/types.ts';
@@ -16,7 +14,8 @@ import type { KubeClient } from '../../src/kube/client.ts';
 import { KubeError } from '../../src/kube/errors.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { installServingCRDs } from '../harness/crds.ts';
-import { freshNamespace, kube, REPO, runKn, testKubeconfig } from '../harness/env.ts';
+import { spawnBroker } from '../dataplane/broker-helpers.ts';
+import { freshNamespace, kube, runKn, testKubeconfig } from '../harness/env.ts';
 import { autoEventType } from '../../src/dataplane/broker/eventtypes.ts';
 import { installEventing } from './broker-setup.ts';
 
@@ -101,17 +100,9 @@ describe('Broker', () => {
 describe('EventType auto-creation (eventtype-auto-create)', () => {
   it('the broker process, reading the cluster, creates an EventType owned by the Broker for a new (type, source)', async () => {
     await c.patch(R.ConfigMap, 'config-features', 'knative-eventing', { data: { 'eventtype-auto-create': 'enabled' } }, 'merge');
-    const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--kubeconfig', testKubeconfig(), '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const { proc, ports } = await spawnBroker(['--kubeconfig', testKubeconfig()]);
     try {
-      const line = await new Promise<string>((res, rej) => {
-        let out = '';
-        proc.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) res(out.split('\n')[0]!);
-        });
-        proc.once('exit', (code) => rej(new Error(`broker exited ${code}`)));
-      });
-      const { port } = JSON.parse(line) as { port: number };
+      const { port } = ports;
       const r = await fetch(`http://127.0.0.1:${port}/${ns}/default`, { method: 'POST', headers: { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/auto', 'ce-type': 'dev.auto.created' } });
       assert.equal(r.status, 202);
       const b = await c.get<Broker>(R.Broker, 'default', ns);

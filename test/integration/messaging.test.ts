@@ -4,8 +4,6 @@
 // every `kn channel` and `kn subscription` command. The imc-dispatcher EndpointSlice is written by
 // the test (TEST-NET address, never dialled): there is no kubelet.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Channel, InMemoryChannel, Parallel, Sequence, Subscription } from '../../src/api/messaging/types.ts';
@@ -18,7 +16,8 @@ import type { KubeClient } from '../../src/kube/client.ts';
 import { KubeError } from '../../src/kube/errors.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { installServingCRDs, loadManifest } from '../harness/crds.ts';
-import { freshNamespace, kube, REPO, runKn, testKubeconfig } from '../harness/env.ts';
+import { spawnBroker } from '../dataplane/broker-helpers.ts';
+import { freshNamespace, kube, runKn, testKubeconfig } from '../harness/env.ts';
 import { autoEventType } from '../../src/dataplane/broker/eventtypes.ts';
 import { installEventing } from './broker-setup.ts';
 
@@ -419,18 +418,10 @@ describe('EventType auto-creation for channels (eventtype-auto-create)', () => {
     await c.create(R.InMemoryChannel, { apiVersion: 'messaging.knative.dev/v1', kind: 'InMemoryChannel', metadata: { name: 'et-pipe', namespace: ns } } as InMemoryChannel);
     const imc = await c.get<InMemoryChannel>(R.InMemoryChannel, 'et-pipe', ns);
     await c.patch(R.ConfigMap, 'config-features', 'knative-eventing', { data: { 'eventtype-auto-create': 'enabled' } }, 'merge');
-    const proc = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), 'broker', '--kubeconfig', testKubeconfig(), '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', '--channel-port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const { proc, ports } = await spawnBroker(['--kubeconfig', testKubeconfig(), '--channel-port', '0']);
     try {
-      const line = await new Promise<string>((res, rej) => {
-        let out = '';
-        proc.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('\n')) res(out.split('\n')[0]!);
-        });
-        proc.once('exit', (code) => rej(new Error(`broker exited ${code}`)));
-      });
-      const { channelPort } = JSON.parse(line) as { channelPort?: number };
-      assert.ok(channelPort, `the broker process serves channels: ${line}`);
+      const { channelPort } = ports;
+      assert.ok(channelPort, `the broker process serves channels: ${JSON.stringify(ports)}`);
       const headers = { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/pipe', 'ce-type': 'dev.channel.auto' };
       // The informer may not have the new channel yet: 404 until it has.
       await waitUntil(async () => (await fetch(`http://127.0.0.1:${channelPort}/${ns}/et-pipe`, { method: 'POST', headers })).status === 202, T);
