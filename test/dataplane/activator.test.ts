@@ -36,18 +36,23 @@ function ingress(timeoutSeconds?: number): Ingress {
   } as Ingress;
 }
 
+// The "pods" listen on an address of their own: a port freePort() found free on 127.0.0.1 could be
+// taken there by another test file's server (listening on port 0) before the pod starts, and the
+// activator's probe would then find that server (a 405 from a broker ingress was seen in CI).
+const POD_IP = '127.0.0.61';
+
 function slice(port: number, ready: boolean, cc = 0, labels: Record<string, string> = {}): EndpointSlice {
   return {
     metadata: { name: `${REV}-abc`, namespace: NS, labels: { 'kubernetes.io/service-name': REV, ...(cc ? { [CONTAINER_CONCURRENCY_LABEL]: String(cc) } : {}), ...labels } },
     addressType: 'IPv4',
-    endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready } }],
+    endpoints: [{ addresses: [POD_IP], conditions: { ready } }],
     ports: [{ name: 'http', port }],
   };
 }
 
 async function freePort(): Promise<number> {
   const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => s.listen(0, POD_IP, r));
   const p = (s.address() as AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return p;
@@ -67,7 +72,7 @@ function startPod(port: number): Promise<{ server: http.Server; seen: string[]; 
     res.end(`ok ${req.headers['x-n'] ?? ''}`);
   });
   return new Promise((r) =>
-    server.listen(port, '127.0.0.1', () =>
+    server.listen(port, POD_IP, () =>
       r({
         server,
         seen,
@@ -186,7 +191,7 @@ for (const fastPath of [true, false]) {
         served.push(ready);
         res.end(ready ? 'ready' : 'NOT READY');
       });
-      await new Promise<void>((r) => pod.listen(podPort, '127.0.0.1', r));
+      await new Promise<void>((r) => pod.listen(podPort, POD_IP, r));
       try {
         const probesBefore = activator.counts.probesOk;
         const a = get(port, '/', { 'x-n': '1' });
