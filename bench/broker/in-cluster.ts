@@ -1,49 +1,43 @@
 #!/usr/bin/env node
-// The broker as deployed: Brokers and Triggers read from the API server (the kube client over TLS,
-// two informers, the EventType creator, the InMemoryChannel informer), beside bench/broker/run.mjs,
-// whose broker reads them from a --config file. Prints its RSS (and the anonymous and file-backed
-// parts) idle and under bench/broker's producer paced at --rate events/s (10,000: the goal's rate),
-// and its CPU per event. Uses the test API server (test/harness/cluster.ts: etcd and kube-apiserver
-// from the test tiers' cached binaries), the eventing and messaging CRDs of manifests/, one Broker
-// and one Trigger to bench/broker's subscriber. The broker runs with the manifest's node flags,
-// pinned to CPU 0; producer and subscriber share CPU 1. Bounded: --seconds of load.
-// As in a pod (--mode pod, the default): no kubeconfig; KUBERNETES_SERVICE_HOST/PORT, and the
-// service account's token, ca.crt and namespace files in $KN_TS_SERVICE_ACCOUNT_DIR (a temporary
-// folder when unset). --mode kubeconfig: the broker gets --kubeconfig instead (the first
-// measurement's way). --control-plane FILE: another build's bin/control-plane.js (code from
-// before a change; a build that only reads /var/run/secrets/kubernetes.io/serviceaccount runs in a
-// mount namespace with that folder on a private tmpfs, see docs/benchmarks.md "As deployed").
+// The broker as deployed: Brokers, Triggers and InMemoryChannels read from the controller's
+// data-plane feed (ADR 0031: the controller process, against a real API server, serves it; the
+// broker holds no API connection), beside bench/broker/run.mjs, whose broker reads them from a
+// --config file. Prints the broker's RSS (and the anonymous and file-backed parts) idle and under
+// bench/broker's producer paced at --rate events/s (10,000: the goal's rate), and its CPU per event.
+// Uses the test API server (test/harness/cluster.ts: etcd and kube-apiserver from the test tiers'
+// cached binaries), the CRDs of manifests/, one Broker and one Trigger to bench/broker's
+// subscriber, and a real TokenRequest token of the broker's service account (audience
+// kn-ts-controller) that the controller reviews. The broker runs with the manifest's node flags,
+// pinned to CPU 0; the controller, producer and subscriber share CPU 1. Bounded: --seconds of load.
 //   npm run build && flock /work/bench.lock unshare -rn sh -c 'ip link set lo up; node bench/broker/in-cluster.ts'
-//   options: --rate 10000 --seconds 10 --mode pod|kubeconfig --control-plane FILE --node-flags '…' (else the Deployment's)
+//   options: --rate 10000 --seconds 10 --control-plane FILE (another build's bin/control-plane.js for the broker) --node-flags '…' (else the Deployment's)
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { clearInterval, setInterval, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
 import { KubeClient } from '../../src/kube/client.ts';
-import { startCluster } from '../../test/harness/cluster.ts';
+import { freePort, startCluster } from '../../test/harness/cluster.ts';
 import { loadManifest } from '../../test/harness/crds.ts';
 import { REPO } from '../../test/harness/env.ts';
+import { tokenFile } from '../../test/harness/feed.ts';
 import { brokerNodeFlags } from './node-flags.mjs';
 
 const { values: v } = parseArgs({
   options: {
     rate: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '10' },
-    mode: { type: 'string', default: 'pod' },
     'control-plane': { type: 'string' },
     'node-flags': { type: 'string' },
   },
 });
-if (v.mode !== 'pod' && v.mode !== 'kubeconfig') throw new Error(`--mode must be pod or kubeconfig, got "${v.mode}"`);
 const controlPlane = v['control-plane'] ? resolve(v['control-plane']) : join(REPO, 'bin/control-plane.js');
 const kids: ChildProcess[] = [];
 const nodeFlags = v['node-flags'] !== undefined ? v['node-flags'].split(/\s+/).filter(Boolean) : (brokerNodeFlags(REPO) as string[]);
-const child = (argv: string[], cpu: number, stdio: ('ignore' | 'inherit' | 'pipe' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc'], env = process.env) => {
-  const c = spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], { stdio, env });
+const child = (argv: string[], cpu: number, stdio: ('ignore' | 'inherit' | 'pipe' | 'ipc')[] = ['ignore', 'inherit', 'inherit', 'ipc']) => {
+  const c = spawn('taskset', ['-c', String(cpu), process.execPath, ...argv], { stdio });
   kids.push(c);
   return c;
 };
@@ -64,11 +58,13 @@ const cpu = (pid: number) => {
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const f1 = (n: number) => n.toFixed(1);
 
-const tmp = mkdtempSync(join(tmpdir(), 'kn-ts-bench-broker-'));
 const cluster = await startCluster();
+let token: { remove(): void } | undefined;
 try {
   const client = await KubeClient.connect({ kubeconfig: cluster.kubeconfig });
-  const objs = [...loadManifest('manifests/000-namespaces.yaml'), ...loadManifest('manifests/110-crd-eventing.yaml'), ...loadManifest('manifests/111-crd-messaging.yaml')];
+  // Every CRD: the controller's Serving reconcilers wait for their informers.
+  const crds = readdirSync(join(REPO, 'manifests')).filter((f) => /^1\d\d-crd-.*\.yaml$/.test(f));
+  const objs = [...loadManifest('manifests/000-namespaces.yaml'), ...crds.flatMap((f) => loadManifest(`manifests/${f}`))];
   for (const o of objs) await client.apply(o.kind === 'Namespace' ? R.Namespace : R.CustomResourceDefinition, o, { fieldManager: 'bench' });
   await new Promise((r) => setTimeout(r, 3000)); // the CRDs become Established
   await client.create(R.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
@@ -83,21 +79,12 @@ try {
     metadata: { name: 't0', namespace: 'bench' },
     spec: { broker: 'default', filter: { attributes: { type: 'dev.bench.match' } }, subscriber: { uri: `http://127.0.0.1:${port}/` } },
   } as KubeObject);
-  const brokerArgs = [...nodeFlags, controlPlane, 'broker', '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', '--channel-port', '0'];
-  let env: NodeJS.ProcessEnv = process.env;
-  if (v.mode === 'kubeconfig') brokerArgs.push('--kubeconfig', cluster.kubeconfig);
-  else {
-    // A pod: the service account's files and the service's variables, no kubeconfig, a HOME without ~/.kube.
-    const sa = process.env.KN_TS_SERVICE_ACCOUNT_DIR ?? join(tmp, 'serviceaccount');
-    mkdirSync(sa, { recursive: true });
-    writeFileSync(join(sa, 'token'), cluster.token);
-    writeFileSync(join(sa, 'ca.crt'), readFileSync(join(cluster.dir, 'certs', 'apiserver.crt')));
-    writeFileSync(join(sa, 'namespace'), 'knative-eventing');
-    const server = new URL(cluster.server);
-    env = { ...process.env, KN_TS_SERVICE_ACCOUNT_DIR: sa, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port, HOME: tmp };
-    delete env.KUBECONFIG;
-  }
-  const b = child(brokerArgs, 0, ['ignore', 'pipe', 'inherit'], env);
+  const feedPort = await freePort();
+  child([join(REPO, 'bin/control-plane.js'), 'controller', '--kubeconfig', cluster.kubeconfig, '--leader-elect=false', '--webhook-port', 'off', '--metrics-port', '0', '--metrics-host', '127.0.0.1', '--autoscaler-port', '0', '--feed-port', String(feedPort)], 1, ['ignore', 'ignore', 'inherit']);
+  const t = await tokenFile(client);
+  token = t;
+  const brokerArgs = [...nodeFlags, controlPlane, 'broker', '--feed', `http://127.0.0.1:${feedPort}`, '--feed-token', t.file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0', '--channel-port', '0'];
+  const b = child(brokerArgs, 0, ['ignore', 'pipe', 'inherit']);
   const line = await new Promise<string>((r) => {
     let out = '';
     b.stdout!.on('data', (c: Buffer) => {
@@ -106,10 +93,10 @@ try {
     });
   });
   const { port: ingress } = JSON.parse(line) as { port: number };
-  await new Promise((r) => setTimeout(r, 3000)); // settled: informers synced, EventType creator started
+  await new Promise((r) => setTimeout(r, 3000)); // settled (the broker prints its ports once the feed's first snapshot is in)
   const idle = mem(b.pid!);
-  console.log(`load average ${loadavg()}; broker ${controlPlane} (--mode ${v.mode}); node flags ${nodeFlags.join(' ')}`);
-  console.log(`broker reading the API server, idle: RSS ${f1(idle.rss)} MiB (anon ${f1(idle.anon)}, file ${f1(idle.file)})`);
+  console.log(`load average ${loadavg()}; broker ${controlPlane}; node flags ${nodeFlags.join(' ')}`);
+  console.log(`broker reading the controller's feed, idle: RSS ${f1(idle.rss)} MiB (anon ${f1(idle.anon)}, file ${f1(idle.file)})`);
   let max = { ...idle };
   const tick = setInterval(() => {
     const m = mem(b.pid!);
@@ -127,12 +114,12 @@ try {
   clearInterval(tick);
   const ok = r.status['202'] ?? 0;
   console.log(
-    `broker reading the API server, producer paced at ${v.rate}/s: ${Math.round(ok / r.seconds)} events/s accepted, other answers ${JSON.stringify({ ...r.status, 202: undefined })}, ` +
+    `broker reading the controller's feed, producer paced at ${v.rate}/s: ${Math.round(ok / r.seconds)} events/s accepted, other answers ${JSON.stringify({ ...r.status, 202: undefined })}, ` +
       `CPU ${(((cpu(b.pid!) - c0) * 1e6) / ok).toFixed(0)} µs/event, max RSS ${f1(max.rss)} MiB (anon ${f1(max.anon)}, file ${f1(max.file)})  load ${loadavg()}`,
   );
   client.close();
 } finally {
   for (const k of kids) k.kill('SIGKILL');
   await cluster.stop();
-  rmSync(tmp, { recursive: true, force: true });
+  token?.remove();
 }

@@ -10,8 +10,11 @@
 //   --leader-elect=false   lead at once (one replica, tests)
 //   --webhook-port N       the defaulting admission webhook's HTTPS port (WEBHOOK_PORT, 8443; off = none)
 //   --autoscaler-port N    gateways POST their request statistics here (AUTOSCALER_PORT, 8080; 0 = any free port)
+//   --feed-port N          the data-plane feed the broker pods read (FEED_PORT, 9095; off = none; ADR 0031)
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import { FEED_PORT } from '../api/eventing/feed.ts';
+import { R } from '../api/resources.ts';
 import { KubeClient } from '../kube/client.ts';
 import { Autoscaler } from './autoscaling/autoscaler.ts';
 import { makePodAutoscalerReconciler } from './autoscaling/index.ts';
@@ -27,6 +30,7 @@ import { Manager } from './runtime/manager.ts';
 import type { Logger, Reconciler } from './runtime/types.ts';
 import { serviceReconciler } from './service/index.ts';
 import { DefaultingWebhook } from './webhook/server.ts';
+import { FeedServer } from './feed/server.ts';
 import { eventingReconcilers } from './eventing.ts';
 import { messagingReconcilers } from './messaging/index.ts';
 import { sourcesReconcilers } from './sources/index.ts';
@@ -46,6 +50,8 @@ export interface ControllerOptions {
   /** The defaulting webhook's HTTPS port; undefined = no webhook. */
   webhookPort?: number;
   autoscalerPort?: number;
+  /** The data-plane feed's port; undefined = no feed. */
+  feedPort?: number;
   /** The KPA's deciders (tests pass their own to feed it). */
   autoscaler?: Autoscaler;
 }
@@ -64,6 +70,7 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
       'leader-elect': { type: 'string' },
       'webhook-port': { type: 'string' },
       'autoscaler-port': { type: 'string' },
+      'feed-port': { type: 'string' },
     },
     strict: true,
   });
@@ -74,7 +81,9 @@ export function parseControllerArgs(argv: string[], env: NodeJS.ProcessEnv = pro
     return n;
   };
   const webhook = values['webhook-port'] ?? env.WEBHOOK_PORT ?? '8443';
+  const feed = values['feed-port'] ?? env.FEED_PORT ?? String(FEED_PORT);
   return {
+    ...(feed === 'off' ? {} : { feedPort: num(feed, FEED_PORT, '--feed-port') }),
     ...(webhook === 'off' ? {} : { webhookPort: num(webhook, 8443, '--webhook-port') }),
     ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     namespace: values.namespace ?? env.SYSTEM_NAMESPACE ?? 'knative-serving',
@@ -114,6 +123,17 @@ export async function startWebhook(o: { namespace: string; webhookPort?: number;
   const wh = new DefaultingWebhook({ client, log, namespace: o.namespace, port: o.webhookPort ?? 8443, ...(o.webhookHost ? { host: o.webhookHost } : {}), ...(o.webhookIPs ? { ips: o.webhookIPs } : {}) });
   await wh.start();
   return wh;
+}
+
+/**
+ * Starts the data-plane feed (ADR 0031) from a started manager's informers, when the controller
+ * reconciles Brokers or InMemoryChannels; undefined when it reconciles neither.
+ */
+export async function startFeed(mgr: Manager, client: KubeClient, o: { port: number; host?: string; allowed?: string[] }, log: Logger = makeLogger()): Promise<{ server: FeedServer; port: number } | undefined> {
+  const sources = { Broker: mgr.watched(R.Broker), Trigger: mgr.watched(R.Trigger), InMemoryChannel: mgr.watched(R.InMemoryChannel) };
+  if (!sources.Broker && !sources.InMemoryChannel) return undefined;
+  const server = new FeedServer({ client, sources, log, port: o.port, ...(o.host ? { host: o.host } : {}), ...(o.allowed ? { allowed: o.allowed } : {}) });
+  return { server, port: await server.start() };
 }
 
 /** Starts a manager (in-process use: tests, benchmarks). */
@@ -164,6 +184,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   let mgr: Manager | undefined;
   let webhook: DefaultingWebhook | undefined;
+  let feed: FeedServer | undefined;
   let stopping = false;
   const shutdown = (sig: string) => {
     if (stopping) return;
@@ -171,7 +192,7 @@ export async function main(argv: string[]): Promise<void> {
     log.info({ signal: sig }, 'shutting down: finishing in-flight work, releasing the lease');
     const hard = setTimeout(() => process.exit(1), 30_000);
     hard.unref();
-    void Promise.all([mgr?.stop(), webhook?.stop()]).then(
+    void Promise.all([mgr?.stop(), webhook?.stop(), feed?.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );
@@ -188,6 +209,11 @@ export async function main(argv: string[]): Promise<void> {
     stats.unref();
     log.info({ port }, 'autoscaler: taking gateway statistics');
     mgr = await startController(o, client, log);
+    if (o.feedPort !== undefined) {
+      const f = await startFeed(mgr, client, { port: o.feedPort, ...(o.metricsHost ? { host: o.metricsHost } : {}) }, log.child({ component: 'feed' }));
+      feed = f?.server;
+      if (f) log.info({ port: f.port }, 'feed: serving the broker pods');
+    }
     log.info({ identity: o.identity, port: mgr.port, namespace: o.namespace }, 'controller started');
   } catch (e) {
     log.error({ err: e }, 'controller failed to start');

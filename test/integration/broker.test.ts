@@ -14,9 +14,10 @@ import type { KubeClient } from '../../src/kube/client.ts';
 import { KubeError } from '../../src/kube/errors.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { installServingCRDs } from '../harness/crds.ts';
+import { feedFor } from '../harness/feed.ts';
 import { spawnBroker } from '../dataplane/broker-helpers.ts';
-import { freshNamespace, kube, runKn, testKubeconfig } from '../harness/env.ts';
-import { autoEventType } from '../../src/dataplane/broker/eventtypes.ts';
+import { freshNamespace, kube, runKn } from '../harness/env.ts';
+import { autoEventType } from '../../src/api/eventing/eventtype-auto.ts';
 import { installEventing } from './broker-setup.ts';
 
 const T = 30_000;
@@ -100,7 +101,8 @@ describe('Broker', () => {
 describe('EventType auto-creation (eventtype-auto-create)', () => {
   it('the broker process, reading the cluster, creates an EventType owned by the Broker for a new (type, source)', async () => {
     await c.patch(R.ConfigMap, 'config-features', 'knative-eventing', { data: { 'eventtype-auto-create': 'enabled' } }, 'merge');
-    const { proc, ports } = await spawnBroker(['--kubeconfig', testKubeconfig()]);
+    const feed = await feedFor(mgr, c);
+    const { proc, ports } = await spawnBroker(feed.args);
     try {
       const { port } = ports;
       const r = await fetch(`http://127.0.0.1:${port}/${ns}/default`, { method: 'POST', headers: { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/auto', 'ce-type': 'dev.auto.created' } });
@@ -114,6 +116,7 @@ describe('EventType auto-creation (eventtype-auto-create)', () => {
       assert.equal(et.metadata.ownerReferences?.[0]?.uid, b.metadata.uid);
     } finally {
       proc.kill('SIGKILL');
+      await feed.stop();
       await c.patch(R.ConfigMap, 'config-features', 'knative-eventing', { data: { 'eventtype-auto-create': 'disabled' } }, 'merge');
     }
   });

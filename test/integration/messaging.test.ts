@@ -16,9 +16,10 @@ import type { KubeClient } from '../../src/kube/client.ts';
 import { KubeError } from '../../src/kube/errors.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { installServingCRDs, loadManifest } from '../harness/crds.ts';
+import { feedFor } from '../harness/feed.ts';
 import { spawnBroker } from '../dataplane/broker-helpers.ts';
-import { freshNamespace, kube, runKn, testKubeconfig } from '../harness/env.ts';
-import { autoEventType } from '../../src/dataplane/broker/eventtypes.ts';
+import { freshNamespace, kube, runKn } from '../harness/env.ts';
+import { autoEventType } from '../../src/api/eventing/eventtype-auto.ts';
 import { installEventing } from './broker-setup.ts';
 
 const T = 30_000;
@@ -418,7 +419,8 @@ describe('EventType auto-creation for channels (eventtype-auto-create)', () => {
     await c.create(R.InMemoryChannel, { apiVersion: 'messaging.knative.dev/v1', kind: 'InMemoryChannel', metadata: { name: 'et-pipe', namespace: ns } } as InMemoryChannel);
     const imc = await c.get<InMemoryChannel>(R.InMemoryChannel, 'et-pipe', ns);
     await c.patch(R.ConfigMap, 'config-features', 'knative-eventing', { data: { 'eventtype-auto-create': 'enabled' } }, 'merge');
-    const { proc, ports } = await spawnBroker(['--kubeconfig', testKubeconfig(), '--channel-port', '0']);
+    const feed = await feedFor(mgr, c);
+    const { proc, ports } = await spawnBroker([...feed.args, '--channel-port', '0']);
     try {
       const { channelPort } = ports;
       assert.ok(channelPort, `the broker process serves channels: ${JSON.stringify(ports)}`);
@@ -432,6 +434,7 @@ describe('EventType auto-creation for channels (eventtype-auto-create)', () => {
       assert.deepEqual([et.metadata.ownerReferences?.[0]?.kind, et.metadata.ownerReferences?.[0]?.uid], ['InMemoryChannel', imc.metadata.uid]);
     } finally {
       proc.kill('SIGKILL');
+      await feed.stop();
       await c.patch(R.ConfigMap, 'config-features', 'knative-eventing', { data: { 'eventtype-auto-create': 'disabled' } }, 'merge');
     }
   });

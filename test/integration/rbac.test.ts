@@ -1,6 +1,7 @@
 // manifests/200-rbac.yaml is exactly what the control plane needs. The controller, the gateway and the broker
 // run as real processes (bin/control-plane.js) under their own ServiceAccounts' identities (tokens
-// from the TokenRequest API) against a private API server with the audit log on, while a Knative
+// from the TokenRequest API; the broker's, of audience kn-ts-controller, reads the controller's
+// data-plane feed and must send the API server nothing) against a private API server with the audit log on, while a Knative
 // Service goes to Ready, gets a new Revision, a tag that is then removed, and old Revisions are
 // garbage-collected, then a Broker and a Trigger go Ready, then a Channel with a Subscription, a
 // Sequence (shortened by a step) and a Parallel go Ready, then the four sources, then SinkBindings
@@ -25,6 +26,7 @@ import { applyAll, waitEstablished } from '../../src/quickstart/apply.ts';
 import { installPlan, loadManifests } from '../../src/quickstart/manifests.ts';
 import { freePort, startCluster, type TestCluster } from '../harness/cluster.ts';
 import { REPO } from '../harness/env.ts';
+import { tokenFile } from '../harness/feed.ts';
 import { makeDeploymentsAvailable } from '../quickstart/available.ts';
 
 const CONTROLLER = 'system:serviceaccount:knative-serving:controller';
@@ -64,7 +66,7 @@ const NOT_EVERY_RUN: { user: string; group: string; resource: string; verb: stri
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'brokers', verb: 'get', why: 'Broker status write conflict: re-read' },
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'triggers', verb: 'get', why: 'Trigger status write conflict: re-read' },
   { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'get', why: 'EventType status write conflict: re-read' },
-  { user: BROKER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'create', why: 'only with eventtype-auto-create enabled in config-features (disabled by default)' },
+  { user: CONTROLLER, group: 'eventing.knative.dev', resource: 'eventtypes', verb: 'create', why: 'the EventTypes the broker reports, only with eventtype-auto-create enabled in config-features (disabled by default)' },
   ...['channels', 'inmemorychannels', 'subscriptions'].map((resource) => ({ user: CONTROLLER, group: 'messaging.knative.dev', resource, verb: 'get', why: 'status write conflict: re-read' })),
   ...['sequences', 'parallels'].map((resource) => ({ user: CONTROLLER, group: 'flows.knative.dev', resource, verb: 'get', why: 'status write conflict: re-read' })),
   ...['pingsources', 'apiserversources', 'containersources', 'sinkbindings'].map((resource) => ({ user: CONTROLLER, group: 'sources.knative.dev', resource, verb: 'get', why: 'status write conflict: re-read' })),
@@ -107,6 +109,17 @@ function startComponent(name: string, args: string[], env: Record<string, string
   const child = spawn(process.execPath, [join(REPO, 'bin/control-plane.js'), ...args], { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
   procs.push(child);
   return child;
+}
+
+/** Polls a readiness URL until it answers 200 (the broker has its feed's first snapshot). */
+async function waitReady(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} not ready after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -185,7 +198,8 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
     }
     const ctrlKc = await saKubeconfig('knative-serving', 'controller');
     const gwKc = await saKubeconfig('kourier-system', 'gateway');
-    const ctrl = startComponent('controller', ['controller', '--kubeconfig', ctrlKc, '--metrics-port', '0', '--metrics-host', '127.0.0.1', '--webhook-port', '0', '--autoscaler-port', '0'], { POD_NAME: 'controller-rbac-test' });
+    const feedPort = await freePort();
+    const ctrl = startComponent('controller', ['controller', '--kubeconfig', ctrlKc, '--metrics-port', '0', '--metrics-host', '127.0.0.1', '--webhook-port', '0', '--autoscaler-port', '0', '--feed-port', String(feedPort)], { POD_NAME: 'controller-rbac-test' });
     const adminPort = await freePort();
     const hasGateway = existsSync(join(REPO, 'dist/dataplane/gateway/main.js'));
     const gw = hasGateway
@@ -209,8 +223,11 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
       : undefined;
 
     const hasBroker = existsSync(join(REPO, 'dist/dataplane/broker/main.js'));
+    // The broker has no API credentials: it reads the controller's feed with a token of audience
+    // kn-ts-controller, which the controller reviews (tokenreviews create).
+    const brokerAdmin = await freePort();
     const brokerProc = hasBroker
-      ? startComponent('broker', ['broker', '--kubeconfig', await saKubeconfig('knative-eventing', 'broker'), '--bind', '127.0.0.1', '--port', '0', '--admin-port', '0'])
+      ? startComponent('broker', ['broker', '--feed', `http://127.0.0.1:${feedPort}`, '--feed-token', (await tokenFile(admin)).file, '--bind', '127.0.0.1', '--port', '0', '--admin-port', String(brokerAdmin), '--channel-port', '0'])
       : undefined;
     const ns = 'rbac-test';
     await admin.create(R.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -254,6 +271,7 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
       await admin.create(R.Broker, { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', metadata: { name: 'default', namespace: ns } });
       await admin.create(R.Trigger, { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: 't', namespace: ns }, spec: { broker: 'default', subscriber: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'hello' } } } } as KubeObject);
       await waitFor(admin, R.Trigger, 't', ns, (o) => (o && cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), 60_000);
+      if (brokerProc) await waitReady(`http://127.0.0.1:${brokerAdmin}/readyz`, 60_000);
       // 5. An EventType that names the Broker goes Ready (ReferenceExists).
       await admin.create(R.EventType, { apiVersion: 'eventing.knative.dev/v1beta2', kind: 'EventType', metadata: { name: 'et', namespace: ns }, spec: { type: 'dev.example.rbac', reference: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: 'default' } } } as KubeObject);
       await waitFor(admin, R.EventType, 'et', ns, (o) => (o && cond(o, 'Ready')?.status === 'True' ? 'done' : 'wait'), 60_000);
@@ -376,6 +394,8 @@ describe('RBAC of the control plane (manifests/200-rbac.yaml)', () => {
         bindings.push({ user, rules, namespace: b.kind === 'RoleBinding' ? b.metadata.namespace : undefined, role: `${ref.kind} ${ref.name}` });
       }
     }
+    // The broker sent the API server nothing (it holds no token for it).
+    assert.deepEqual(events.filter((e) => e.user.username === BROKER).map((e) => `${e.verb} ${e.requestURI}`), [], 'the broker talks only to the controller');
     const unused: string[] = [];
     for (const b of bindings) {
       for (const r of b.rules) {

@@ -7,7 +7,7 @@ import type { Broker, EventType } from '../../src/api/eventing/types.ts';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { buildEventType, describeEventType } from '../../src/cli/eventing/eventtype.ts';
 import { eventTypeReference, eventTypeStatus } from '../../src/controller/eventtype/index.ts';
-import { autoEventType, autoEventTypeName, toDNS1123Subdomain } from '../../src/dataplane/broker/eventtypes.ts';
+import { autoEventType, autoEventTypeName, toDNS1123Subdomain } from '../../src/api/eventing/eventtype-auto.ts';
 
 const now = () => new Date('2026-01-01T00:00:00Z');
 const present: Lookup = (r) => (r.name === 'here' ? ({ metadata: { name: 'here', namespace: r.namespace } } as KubeObject) : undefined);

@@ -118,6 +118,11 @@ export class Manager {
     return (this.server?.address() as AddressInfo | null)?.port;
   }
 
+  /** The cluster-wide informer of a kind if the reconcilers watch it; undefined otherwise (nothing is started). */
+  watched<T extends KubeObject = KubeObject>(r: ResourceType): Informer<T> | undefined {
+    return this.informers.get(typeKey(r)) as unknown as Informer<T> | undefined;
+  }
+
   informer<T extends KubeObject = KubeObject>(r: ResourceType, namespace?: string): Informer<T> {
     const k = typeKey(r, namespace);
     let inf = this.informers.get(k);

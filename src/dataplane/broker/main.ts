@@ -1,8 +1,10 @@
 // `control-plane.js broker`: the in-memory broker, one process for every Broker of the cluster
-// (class MTChannelBasedBroker). It reads Brokers and Triggers through informers, or with
-// --config FILE from a YAML file of Broker and Trigger objects (tests, benchmarks; SIGHUP reloads).
+// (class MTChannelBasedBroker). It reads Brokers, Triggers and InMemoryChannels from the
+// controller's data-plane feed (ADR 0031: no API server connection, no TLS, no API credentials), or
+// with --config FILE from a YAML file of Broker and Trigger objects (tests, benchmarks; SIGHUP reloads).
 //
-//   --kubeconfig PATH     else KUBECONFIG, ~/.kube/config or the in-cluster service account
+//   --feed URL            the controller's feed (http://controller.knative-serving.svc.cluster.local:9095)
+//   --feed-token FILE     the projected service account token it is read with (/var/run/secrets/kn-ts/feed/token)
 //   --config FILE         serve the Brokers/Triggers in FILE (YAML, or JSON if it ends in .json) instead of reading the cluster
 //   --bind ADDR           (0.0.0.0)
 //   --port N              ingress (8080; 0 = any free port)
@@ -12,15 +14,15 @@
 //   --concurrency N       requests in flight per Trigger (100)
 //   --no-fast-path        serve every ingress (and channel) request through node:http (fast-ingress.ts is on by default)
 //   --channel-port N      the InMemoryChannel dispatcher (8081, or any free port when --port is 0; src/dataplane/channel/)
-// On start it prints one JSON line with the ports it listens on.
+// On start (with the feed: once its first snapshot has arrived) it prints one JSON line with the ports it listens on.
 import type httpTypes from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type * as utilTypes from 'node:util';
 import type { Broker, Trigger } from '../../api/eventing/types.ts';
-import { R } from '../../api/resources.ts';
-import type { KubeClient } from '../../kube/client.ts';
+import { FEED_TOKEN_FILE, FEED_URL } from '../../api/eventing/feed.ts';
 import type { ChannelDispatcher } from '../channel/main.ts';
+import type { FeedClient } from './feed-client.ts';
 import { channelMetricLines } from '../channel/metrics.ts';
 import { loadObjects } from './config-file.ts';
 import { Engine } from './dispatcher.ts';
@@ -53,7 +55,8 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      kubeconfig: { type: 'string' },
+      feed: { type: 'string' },
+      'feed-token': { type: 'string' },
       config: { type: 'string' },
       bind: { type: 'string' },
       port: { type: 'string' },
@@ -80,7 +83,7 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   const log = (o: object, msg: string) => process.stderr.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), ...o, msg })}\n`);
   let ready = false;
   const stops: (() => void)[] = [];
-  let kube: KubeClient | undefined;
+  let feed: FeedClient | undefined;
   let channels: ChannelDispatcher | undefined;
   if (values.config) {
     const file = values.config;
@@ -101,48 +104,22 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
     stops.push(() => process.off('SIGHUP', onHup));
     ready = true;
   } else {
-    const { KubeClient } = await import('../../kube/client.ts');
-    const { Informer, leanObject } = await import('../../kube/informer.ts');
-    const client = await KubeClient.connect({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), inCluster: true, userAgent: 'kn-ts-broker' });
-    kube = client;
-    const transform = leanObject({ dropLastApplied: true });
-    const brokers = new Informer<Broker>(client, R.Broker, { transform });
-    const triggers = new Informer<Trigger>(client, R.Trigger, { transform });
-    let scheduled = false;
-    const rebuild = () => {
-      if (scheduled) return;
-      scheduled = true;
-      queueMicrotask(() => {
-        scheduled = false;
-        engine.setTable(buildTable(brokers.list(), triggers.list(), undefined));
-      });
-    };
-    for (const inf of [brokers, triggers]) {
-      inf.onError = (e) => log({ err: String((e as Error)?.message ?? e), resource: inf.resource.plural }, 'informer error; retrying');
-      inf.on({ add: rebuild, update: rebuild, delete: rebuild });
-    }
-    await Promise.all([brokers.start(), triggers.start()]);
-    rebuild();
-    const { EventTypeCreator, brokerAddressable } = await import('./eventtypes.ts');
-    const eventTypes = new EventTypeCreator(client, log);
-    await eventTypes.start();
+    // The cluster's Brokers, Triggers and InMemoryChannels come from the controller's feed (ADR 0031).
+    const { FeedClient } = await import('./feed-client.ts');
+    const { brokerAddressable } = await import('../../api/eventing/eventtype-auto.ts');
+    const f = new FeedClient({ url: values.feed ?? FEED_URL, tokenFile: values['feed-token'] ?? FEED_TOKEN_FILE, log });
+    feed = f;
+    f.onChange(() => engine.setTable(buildTable(f.mirror.list<Broker>('Broker'), f.mirror.list<Trigger>('Trigger'))));
     // The flag first: it is off by default, and then an accepted event costs no Broker lookup.
     engine.onAccepted = (key, attrs) => {
-      if (!eventTypes.enabled) return;
-      const i = key.indexOf('/');
-      const b = brokers.get(key.slice(i + 1), key.slice(0, i));
-      if (b) eventTypes.observe(brokerAddressable(b), attrs);
+      if (!f.mirror.eventTypeAutoCreate) return;
+      const b = f.mirror.get<Broker>('Broker', key);
+      if (b) f.observe(brokerAddressable(b), attrs);
     };
     engine.onReply = (route, attrs) => {
-      if (eventTypes.enabled) eventTypes.observe({ kind: 'Trigger', name: route.name, namespace: route.namespace, uid: route.uid }, attrs);
+      if (f.mirror.eventTypeAutoCreate) f.observe({ kind: 'Trigger', name: route.name, namespace: route.namespace, uid: route.uid }, attrs);
     };
-    ready = true;
-    stops.push(() => {
-      eventTypes.stop();
-      brokers.stop();
-      triggers.stop();
-      client.close();
-    });
+    stops.push(() => f.stop());
   }
   const bind = values.bind ?? '0.0.0.0';
   const ingress = http.createServer({ keepAliveTimeout: 65_000 }, ingressHandler(engine, log));
@@ -159,7 +136,12 @@ export async function startBroker(argv: string[]): Promise<BrokerProcess> {
   const listen = (s: httpTypes.Server, port: number) => new Promise<number>((res, rej) => s.once('error', rej).listen(port, bind, () => res((s.address() as AddressInfo).port)));
   const port = await listen(ingress, num(values.port, 8080, '--port'));
   const adminPort = await listen(admin, num(values['admin-port'], 9092, '--admin-port'));
-  channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log, fastPath: !values['no-fast-path'] }, kube);
+  channels = await (await import('../channel/main.ts')).startChannelsFor(values, { bind, port: num(values['channel-port'], values.port === '0' ? 0 : 8081, '--channel-port'), engine: engine.o, log, fastPath: !values['no-fast-path'] }, feed);
+  if (feed) {
+    // Ready, and started, once the feed's first snapshot is in: until then every Broker would be unknown.
+    await feed.start();
+    ready = true;
+  }
   return {
     engine,
     port,

@@ -8,8 +8,7 @@ import type httpTypes from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { channelKeyOf, type InMemoryChannel } from '../../api/messaging/types.ts';
-import { R } from '../../api/resources.ts';
-import type { KubeClient } from '../../kube/client.ts';
+import type { FeedClient } from '../broker/feed-client.ts';
 import { Engine, type EngineOptions } from '../broker/dispatcher.ts';
 import { loadObjects } from '../broker/config-file.ts';
 import { FastIngress, brokerKeyOf } from '../broker/fast-ingress.ts';
@@ -26,8 +25,8 @@ export interface ChannelOptions {
   bind: string;
   port: number;
   engine: Partial<EngineOptions>;
-  /** Read InMemoryChannels from the cluster … */
-  client?: KubeClient;
+  /** Read InMemoryChannels from the controller's feed (the broker's; ADR 0031) … */
+  feed?: FeedClient;
   /** … or from this YAML file (tests, benchmarks; SIGHUP reloads). */
   file?: string;
   /** Plain event POSTs on the raw socket (the broker's fast-ingress.ts; default on, --no-fast-path turns it off). */
@@ -87,34 +86,15 @@ export async function startChannels(o: ChannelOptions): Promise<ChannelDispatche
     };
     process.on('SIGHUP', onHup);
     stops.push(() => process.off('SIGHUP', onHup));
-  } else if (o.client) {
-    const { Informer, leanObject } = await import('../../kube/informer.ts');
-    const imcs = new Informer<InMemoryChannel>(o.client, R.InMemoryChannel, { transform: leanObject({ dropLastApplied: true }) });
-    let scheduled = false;
-    const rebuild = () => {
-      if (scheduled) return;
-      scheduled = true;
-      queueMicrotask(() => {
-        scheduled = false;
-        engine.setTable(buildChannelTable(imcs.list(), ingest));
-      });
-    };
-    imcs.onError = (e) => o.log({ err: String((e as Error)?.message ?? e), resource: 'inmemorychannels' }, 'informer error; retrying');
-    imcs.on({ add: rebuild, update: rebuild, delete: rebuild });
-    await imcs.start();
-    rebuild();
-    stops.push(() => imcs.stop());
+  } else if (o.feed) {
+    const feed = o.feed;
+    feed.onChange(() => engine.setTable(buildChannelTable(feed.mirror.list<InMemoryChannel>('InMemoryChannel'), ingest)));
     // EventTypes for what a channel accepts, behind config-features' eventtype-auto-create, as the
     // broker does (reference and owner: the InMemoryChannel).
-    const { EventTypeCreator } = await import('../broker/eventtypes.ts');
-    const eventTypes = new EventTypeCreator(o.client, o.log);
-    await eventTypes.start();
-    stops.push(() => eventTypes.stop());
     engine.onAccepted = (key, attrs) => {
-      if (!eventTypes.enabled) return; // off by default: then no InMemoryChannel lookup per event
-      const i = key.indexOf('/');
-      const imc = key.startsWith('!') ? undefined : imcs.get(key.slice(i + 1), key.slice(0, i));
-      if (imc) eventTypes.observe({ kind: 'InMemoryChannel', apiVersion: 'messaging.knative.dev/v1', name: key.slice(i + 1), namespace: key.slice(0, i), uid: imc.metadata.uid ?? '' }, attrs);
+      if (!feed.mirror.eventTypeAutoCreate || key.startsWith('!')) return; // off by default: then no lookup per event
+      const imc = feed.mirror.get<InMemoryChannel>('InMemoryChannel', key);
+      if (imc) feed.observe({ kind: 'InMemoryChannel', apiVersion: 'messaging.knative.dev/v1', name: imc.metadata.name ?? '', namespace: imc.metadata.namespace ?? '', uid: imc.metadata.uid ?? '' }, attrs);
     };
   }
   const server = http.createServer({ keepAliveTimeout: 65_000 }, channelHandler(engine, o.log));
@@ -134,19 +114,9 @@ export async function startChannels(o: ChannelOptions): Promise<ChannelDispatche
   };
 }
 
-/** Whether the cluster serves InMemoryChannels (a cluster without the messaging CRDs runs no dispatcher). */
-export async function servesChannels(client: KubeClient): Promise<boolean> {
-  try {
-    const list = await client.raw<{ resources?: { name: string }[] }>('GET', '/apis/messaging.knative.dev/v1');
-    return (list.resources ?? []).some((r) => r.name === 'inmemorychannels');
-  } catch {
-    return false;
-  }
-}
-
-/** The broker command's hook: the channels of --config FILE, or of the cluster when it serves InMemoryChannels. */
-export async function startChannelsFor(values: { config?: string }, o: Omit<ChannelOptions, 'client' | 'file'>, client: KubeClient | undefined): Promise<ChannelDispatcher | undefined> {
+/** The broker command's hook: the channels of --config FILE, or of the controller's feed. */
+export async function startChannelsFor(values: { config?: string }, o: Omit<ChannelOptions, 'feed' | 'file'>, feed: FeedClient | undefined): Promise<ChannelDispatcher | undefined> {
   if (values.config) return startChannels({ ...o, file: values.config });
-  if (client && (await servesChannels(client))) return startChannels({ ...o, client });
+  if (feed) return startChannels({ ...o, feed });
   return undefined;
 }

@@ -1,20 +1,14 @@
 // EventType auto-creation (upstream's pkg/eventtype, feature `eventtype-auto-create` in
-// config-features, disabled by default): the first time a Broker accepts an event of a (type,
-// source), the broker creates an EventType for it, owned by the Broker, and ignores AlreadyExists;
-// a reply from a Trigger's subscriber also gets one owned by the Trigger (upstream's broker-filter).
-// config-features is read every 30 s. Only in informer mode (the broker talks to a cluster).
+// config-features, disabled by default), pure: the EventType upstream writes the first time a Broker
+// or channel accepts an event of a (type, source), owned by it, or a Trigger's subscriber replies
+// with one (owned by the Trigger, as upstream's broker-filter). The broker reports what it sees to
+// the controller over the data-plane feed, and the controller creates them (ADR 0031).
 import type * as CryptoNS from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Broker } from '../../api/eventing/types.ts';
-import { EVENTING_NAMESPACE } from '../../api/eventing/types.ts';
-import { featureOn, parseFeatures } from '../../api/eventing/features.ts';
-import type { KubeObject } from '../../api/meta.ts';
-import { R } from '../../api/resources.ts';
-import type { KubeClient } from '../../kube/client.ts';
-import { KubeError } from '../../kube/errors.ts';
+import type { Broker } from './types.ts';
+import type { KubeObject } from '../meta.ts';
 
-// node:crypto through require, when a name is first needed: its ESM wrapper evaluates every export,
-// webcrypto included, in a broker that by default never auto-creates an EventType.
+// node:crypto through require, when a name is first needed: its ESM wrapper evaluates every export.
 const require = createRequire(import.meta.url);
 
 export const EVENTTYPE_DESCRIPTION = 'Event Type auto-created by controller';
@@ -88,46 +82,4 @@ export function autoEventType(a: Addressable | Broker, attrs: Record<string, unk
       ],
     },
   };
-}
-
-export class EventTypeCreator {
-  /** config-features' eventtype-auto-create, as last read: callers check it before any per-event work. */
-  enabled = false;
-  private readonly seen = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly client: KubeClient;
-  private readonly log: (o: object, msg: string) => void;
-  constructor(client: KubeClient, log: (o: object, msg: string) => void) {
-    this.client = client;
-    this.log = log;
-  }
-  async start(refreshMs = 30_000): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), refreshMs);
-    this.timer.unref();
-  }
-  stop(): void {
-    clearInterval(this.timer);
-  }
-  private async refresh(): Promise<void> {
-    try {
-      const cm = await this.client.find<KubeObject & { data?: Record<string, string> }>(R.ConfigMap, 'config-features', EVENTING_NAMESPACE);
-      this.enabled = featureOn(parseFeatures(cm?.data), 'eventtype-auto-create');
-    } catch (e) {
-      this.log({ err: (e as Error).message }, 'config-features not read; EventType auto-creation keeps its last setting');
-    }
-  }
-  /** An event a Broker or channel accepted (reference: it), or a reply a Trigger's subscriber sent (reference: the Trigger). */
-  observe(a: Addressable | undefined, attrs: Record<string, unknown>): void {
-    if (!this.enabled || !a) return;
-    const key = `${a.kind}/${a.namespace}/${a.name}/${String(attrs.type)}/${String(attrs.source)}`;
-    if (this.seen.has(key)) return;
-    if (this.seen.size > 10_000) this.seen.clear();
-    this.seen.add(key);
-    this.client.create(R.EventType, autoEventType(a, attrs)).catch((e: unknown) => {
-      if (e instanceof KubeError && e.alreadyExists) return;
-      this.seen.delete(key);
-      this.log({ err: (e as Error).message, addressable: key }, 'EventType not created');
-    });
-  }
 }
