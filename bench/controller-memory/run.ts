@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     await c.create(R.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     const port = await freePort();
     const flags = v.flags !== undefined ? v.flags.split(/\s+/).filter(Boolean) : deployedFlags();
-    ctl = spawn(process.execPath, [...flags, join(REPO, 'bin/control-plane.js'), 'controller', '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--autoscaler-port', '0', '--webhook-port', '0', '--leader-elect=false', '--workers', '8'], {
+    ctl = spawn(process.execPath, [...flags, join(REPO, 'bin/control-plane.js'), 'controller', '--kubeconfig', cluster.kubeconfig, '--metrics-port', String(port), '--metrics-host', '127.0.0.1', '--autoscaler-port', '0', '--webhook-port', '0', '--feed-port', '0', '--leader-elect=false', '--workers', '8'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, LOG_LEVEL: 'warn' },
     });

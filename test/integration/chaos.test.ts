@@ -36,7 +36,7 @@ interface Replica {
 }
 
 function startReplica(id: string, kubeconfig: string): Replica {
-  const child = spawn(process.execPath, ['--', 'bin/control-plane.js', 'controller', '--kubeconfig', kubeconfig, '--identity', id, '--metrics-port', '0', '--metrics-host', '127.0.0.1', '--autoscaler-port', '0', '--webhook-port', 'off'], {
+  const child = spawn(process.execPath, ['--', 'bin/control-plane.js', 'controller', '--kubeconfig', kubeconfig, '--identity', id, '--metrics-port', '0', '--metrics-host', '127.0.0.1', '--autoscaler-port', '0', '--webhook-port', 'off', '--feed-port', '0'], {
     cwd: REPO,
     // AUTOSCALER_PORT=0: a component that opens a port of its own must not collide between the replicas.
     env: { ...process.env, LOG_LEVEL: 'info', AUTOSCALER_PORT: '0' },

@@ -109,6 +109,15 @@ describe('the data-plane feed', () => {
     }
   });
 
+  it('a --feed that is not an http:// URL is a one-line error, exit 2', async () => {
+    for (const url of ['ftp://controller:9095', 'controller:9095']) {
+      await assert.rejects(spawnBroker(['--feed', url, '--feed-token', '/nonexistent']), (e: Error) => {
+        assert.equal(e.message, `broker exited 2: Error: --feed must be an http:// URL (the controller's feed, e.g. http://controller.knative-serving.svc.cluster.local:9095), got "${url}"\n`);
+        return true;
+      });
+    }
+  });
+
   it('streams a snapshot, then changes; a change the broker does not read sends nothing', async () => {
     await c.create(R.Broker, broker('default'));
     await c.create(R.Trigger, trigger('before', 'http://127.0.0.1:9/before'));

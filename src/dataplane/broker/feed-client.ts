@@ -39,8 +39,9 @@ export class FeedClient {
 
   constructor(o: FeedClientOptions) {
     this.o = o;
-    this.base = new URL(o.url);
-    if (this.base.protocol !== 'http:') throw new Error(`--feed must be an http:// URL, got "${o.url}"`);
+    const base = URL.canParse(o.url) ? new URL(o.url) : undefined;
+    if (base?.protocol !== 'http:') throw new Error(`--feed must be an http:// URL (the controller's feed, e.g. http://controller.knative-serving.svc.cluster.local:9095), got "${o.url}"`);
+    this.base = base;
     this.firstSync = new Promise((r) => (this.onFirstSync = r));
   }
 
