@@ -53,6 +53,18 @@ const BENCHES = [
     // nginx is the anchor: without it the figures have nothing to stand beside.
     needs: [{ ok: () => existsSync('/usr/sbin/nginx'), what: "nginx at /usr/sbin/nginx (Debian: 'sudo apt-get install nginx-light')" }],
   },
+  {
+    name: 'broker',
+    what: 'broker events/s and latency through 1 and 100 Triggers beside a direct POST, RSS at 10,000/s, 100k-event reliability run',
+    run: `npm run --silent build && ${inNetns('node bench/broker/run.mjs')}`,
+    needs: [],
+  },
+  {
+    name: 'broker-feed',
+    what: "the broker as deployed (on the controller's data-plane feed, a real API server): RSS idle and at 10,000 events/s",
+    run: `npm run --silent build && KN_TS_TEST_BINS="$(scripts/build-test-bins.sh)" ${inNetns('node bench/broker/in-cluster.ts')}`,
+    needs: [],
+  },
 ];
 
 const args = process.argv.slice(2);
