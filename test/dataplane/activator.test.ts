@@ -338,3 +338,17 @@ describe('Activator queue order', () => {
     a.close();
   });
 });
+
+describe('StatsReporter', () => {
+  it('counts the requests a revision served before its first sample (a new revision\'s first 100 ms)', () => {
+    const stats = new Map<string, SplitStats>([[`${NS}/${REV}`, { namespace: NS, revision: REV, inFlight: 0, requests: 0 }]]);
+    const r = new StatsReporter({ url: 'http://127.0.0.1:1', gateway: 'g', stats });
+    const t0 = Date.now();
+    r.collect(t0);
+    stats.get(`${NS}/${REV}`)!.requests = 5;
+    // No sample ran in between (the sampler is not started): the five still count.
+    assert.deepEqual(r.collect(t0 + 1000), [{ namespace: NS, revision: REV, concurrency: 0, rps: 5 }]);
+    assert.deepEqual(r.collect(t0 + 2000), [], 'and only once');
+    r.stop();
+  });
+});

@@ -76,11 +76,20 @@ export class StatsReporter {
     this.agent.destroy();
   }
 
+  /**
+   * A revision's accumulator, from its first sample or report: its request counter starts at 0 with
+   * its SplitStats (table.ts), so the requests it served before that are counted in the first report.
+   */
+  private accOf(k: string): Acc {
+    let a = this.acc.get(k);
+    if (!a) this.acc.set(k, (a = { sum: 0, samples: 0, lastRequests: 0 }));
+    return a;
+  }
+
   private sample(): void {
     const held = this.o.activator?.heldByRevision();
     for (const [k, s] of this.o.stats) {
-      let a = this.acc.get(k);
-      if (!a) this.acc.set(k, (a = { sum: 0, samples: 0, lastRequests: s.requests }));
+      const a = this.accOf(k);
       a.sum += s.inFlight + (held?.get(k) ?? 0);
       a.samples++;
     }
@@ -92,8 +101,7 @@ export class StatsReporter {
     this.lastReport = now;
     const out: { namespace: string; revision: string; concurrency: number; rps: number }[] = [];
     for (const [k, s] of this.o.stats) {
-      const a = this.acc.get(k);
-      if (!a) continue;
+      const a = this.accOf(k);
       const concurrency = a.samples ? a.sum / a.samples : s.inFlight;
       const rps = (s.requests - a.lastRequests) / secs;
       a.sum = 0;
