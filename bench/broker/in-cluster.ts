@@ -12,7 +12,7 @@
 //   npm run build && flock /work/bench.lock unshare -rn sh -c 'ip link set lo up; node bench/broker/in-cluster.ts'
 //   options: --rate 10000 --seconds 10 --control-plane FILE (another build's bin/control-plane.js for the broker) --node-flags '…' (else the Deployment's)
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { clearInterval, setInterval, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ import { KubeClient } from '../../src/kube/client.ts';
 import { freePort, startCluster } from '../../test/harness/cluster.ts';
 import { loadManifest } from '../../test/harness/crds.ts';
 import { REPO } from '../../test/harness/env.ts';
+import { loadAverage, procCpuSeconds, procMemory } from '../lib/proc.ts';
 import { tokenFile } from '../../test/harness/feed.ts';
 import { brokerNodeFlags } from './node-flags.mjs';
 
@@ -46,16 +47,6 @@ const ask = <T>(c: ChildProcess, m: unknown) =>
     c.once('message', (x) => r(x as T));
     c.send(m as object);
   });
-const mem = (pid: number) => {
-  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const k = (n: string) => Number(new RegExp(`${n}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN) / 1024;
-  return { rss: k('VmRSS'), anon: k('RssAnon'), file: k('RssFile') };
-};
-const cpu = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
-const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const f1 = (n: number) => n.toFixed(1);
 
 const cluster = await startCluster();
@@ -94,15 +85,15 @@ try {
   });
   const { port: ingress } = JSON.parse(line) as { port: number };
   await new Promise((r) => setTimeout(r, 3000)); // settled (the broker prints its ports once the feed's first snapshot is in)
-  const idle = mem(b.pid!);
-  console.log(`load average ${loadavg()}; broker ${controlPlane}; node flags ${nodeFlags.join(' ')}`);
+  const idle = procMemory(b.pid!);
+  console.log(`load average ${loadAverage()}; broker ${controlPlane}; node flags ${nodeFlags.join(' ')}`);
   console.log(`broker reading the controller's feed, idle: RSS ${f1(idle.rss)} MiB (anon ${f1(idle.anon)}, file ${f1(idle.file)})`);
   let max = { ...idle };
   const tick = setInterval(() => {
-    const m = mem(b.pid!);
+    const m = procMemory(b.pid!);
     max = { rss: Math.max(max.rss, m.rss), anon: Math.max(max.anon, m.anon), file: Math.max(max.file, m.file) };
   }, 200);
-  const c0 = cpu(b.pid!);
+  const c0 = procCpuSeconds(b.pid!);
   const r = await ask<{ status: Record<string, number>; seconds: number; errors: number }>(producer, {
     cmd: 'run',
     url: `http://127.0.0.1:${ingress}/bench/default`,
@@ -115,7 +106,7 @@ try {
   const ok = r.status['202'] ?? 0;
   console.log(
     `broker reading the controller's feed, producer paced at ${v.rate}/s: ${Math.round(ok / r.seconds)} events/s accepted, other answers ${JSON.stringify({ ...r.status, 202: undefined })}, ` +
-      `CPU ${(((cpu(b.pid!) - c0) * 1e6) / ok).toFixed(0)} µs/event, max RSS ${f1(max.rss)} MiB (anon ${f1(max.anon)}, file ${f1(max.file)})  load ${loadavg()}`,
+      `CPU ${(((procCpuSeconds(b.pid!) - c0) * 1e6) / ok).toFixed(0)} µs/event, max RSS ${f1(max.rss)} MiB (anon ${f1(max.anon)}, file ${f1(max.file)})  load ${loadAverage()}`,
   );
   client.close();
 } finally {

@@ -16,7 +16,6 @@
 //   flock /work/bench.lock nsenter --net=/run/netns/$KN_E2E_NETNS env PATH=$KN_E2E_PATH:$PATH \
 //     KUBECONFIG=… node bench/broker/kind.ts [--rate 10000] [--seconds 10]
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../../src/api/meta.ts';
@@ -24,6 +23,7 @@ import { R } from '../../src/api/resources.ts';
 import { KubeClient } from '../../src/kube/client.ts';
 import { waitFor } from '../../src/kube/wait.ts';
 import { REPO } from '../../test/harness/env.ts';
+import { loadAverage, procCpuSeconds, procMemory } from '../lib/proc.ts';
 
 const { values: v } = parseArgs({ options: { rate: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' } } });
 const RATE = Math.max(1, Math.min(50_000, Number(v.rate)));
@@ -35,16 +35,6 @@ const sh = (cmd: string, args: string[]) =>
   new Promise<string>((resolve, reject) => execFile(cmd, args, { maxBuffer: 16 << 20, timeout: 60_000 }, (e, out, err) => (e ? reject(new Error(`${cmd} ${args.join(' ')}: ${err || e.message}`)) : resolve(out))));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const f1 = (n: number) => n.toFixed(1);
-const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-const mem = (pid: number) => {
-  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const k = (n: string) => Number(new RegExp(`${n}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN) / 1024;
-  return { rss: k('VmRSS'), anon: k('RssAnon'), file: k('RssFile') };
-};
-const cpu = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 
 const c = await KubeClient.connect({});
 const kids: ChildProcess[] = [];
@@ -101,9 +91,9 @@ try {
   const warm = await fetch(`http://${podIP}:8080/${NS}/default`, { method: 'POST', headers: { 'ce-specversion': '1.0', 'ce-id': 'warm', 'ce-source': '/bench', 'ce-type': 'dev.bench.match' } });
   if (warm.status !== 202) throw new Error(`the broker answered ${warm.status} to the first event`);
   await sleep(10_000);
-  const idle = mem(pid);
+  const idle = procMemory(pid);
   const idleWs = await workingSet();
-  console.log(`load average ${loadavg()}; broker pod ${brokerPod.metadata.name} (${podIP}), process ${pid}`);
+  console.log(`load average ${loadAverage()}; broker pod ${brokerPod.metadata.name} (${podIP}), process ${pid}`);
   console.log(`broker pod, idle: RSS ${f1(idle.rss)} MiB (anon ${f1(idle.anon)}, file ${f1(idle.file)}), working set ${f1(idleWs)} MiB`);
 
   const producer = spawn(process.execPath, [join(REPO, 'bench/broker/producer.mjs')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -112,7 +102,7 @@ try {
   let max = { ...idle };
   let maxWs = idleWs;
   const tick = setInterval(() => {
-    const m = mem(pid);
+    const m = procMemory(pid);
     max = { rss: Math.max(max.rss, m.rss), anon: Math.max(max.anon, m.anon), file: Math.max(max.file, m.file) };
   }, 200);
   const wsTick = setInterval(() => void workingSet().then((w) => (maxWs = Math.max(maxWs, w)), () => undefined), 2000);
@@ -121,12 +111,12 @@ try {
   let maxHeld = 0;
   const qTick = setInterval(() => void counters().then((q) => ((maxPending = Math.max(maxPending, q.pending)), (maxHeld = Math.max(maxHeld, q.held))), () => undefined), 500);
   const before = await counters();
-  const c0 = cpu(pid);
+  const c0 = procCpuSeconds(pid);
   const r = await new Promise<{ status: Record<string, number>; seconds: number; errors: number }>((res) => {
     producer.once('message', (m) => res(m as { status: Record<string, number>; seconds: number; errors: number }));
     producer.send({ cmd: 'run', url: `http://${podIP}:8080/${NS}/default`, connections: 32, duration: SECONDS, rate: RATE, prefix: 'k' });
   });
-  const c1 = cpu(pid);
+  const c1 = procCpuSeconds(pid);
   await sleep(3000); // deliveries in flight finish
   clearInterval(tick);
   clearInterval(wsTick);
@@ -136,7 +126,7 @@ try {
   console.log(
     `broker pod, producer paced at ${RATE}/s: ${Math.round(ok / r.seconds)} events/s accepted, other answers ${JSON.stringify({ ...r.status, 202: undefined })}, errors ${r.errors}; ` +
       `accepted ${after.accepted - before.accepted}, delivered ${after.delivered - before.delivered} (broker counters), at most ${maxPending} deliveries pending (${f1(maxHeld / 2 ** 20)} MiB held); CPU ${(((c1 - c0) * 1e6) / ok).toFixed(0)} µs/event; ` +
-      `max RSS ${f1(max.rss)} MiB (anon ${f1(max.anon)}, file ${f1(max.file)}), max working set ${f1(maxWs)} MiB  load ${loadavg()}`,
+      `max RSS ${f1(max.rss)} MiB (anon ${f1(max.anon)}, file ${f1(max.file)}), max working set ${f1(maxWs)} MiB  load ${loadAverage()}`,
   );
 } finally {
   for (const k of kids) k.kill('SIGKILL');
