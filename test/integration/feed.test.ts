@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { FEED_PATH, type FeedMessage } from '../../src/api/eventing/feed.ts';
 import type { KubeObject } from '../../src/api/meta.ts';
 import { R } from '../../src/api/resources.ts';
+import { FeedServer } from '../../src/controller/feed/server.ts';
 import { startFeed } from '../../src/controller/main.ts';
 import { eventingReconcilers } from '../../src/controller/eventing.ts';
 import { silentLogger } from '../../src/controller/runtime/log.ts';
@@ -149,6 +150,25 @@ describe('the data-plane feed', () => {
       stream.close();
       await feed.stop();
       await c.delete(R.Trigger, 'before', ns);
+    }
+  });
+
+  it('a snapshot larger than what a stream may fall behind is still sent whole', async () => {
+    const big = await freshNamespace('feed-big');
+    // 40 Triggers of about 1 KiB each: a snapshot well over the socket's 16 KiB buffer.
+    await Promise.all(Array.from({ length: 40 }, (_, i) => c.create(R.Trigger, { ...trigger(`t${i}`, `http://127.0.0.1:9/${'x'.repeat(900)}`), metadata: { name: `t${i}`, namespace: big } } as KubeObject)));
+    await new Promise((r) => setTimeout(r, 1000)); // the informer has them
+    const server = new FeedServer({ client: c, sources: { Broker: mgr.watched(R.Broker), Trigger: mgr.watched(R.Trigger) }, log: silentLogger(), port: 0, host: '127.0.0.1', maxBehindBytes: 1024 });
+    const port = await server.start();
+    const token = await tokenFile(c);
+    const stream = await open(`http://127.0.0.1:${port}`, readFileSync(token.file, 'utf8'));
+    try {
+      await stream.next((m) => m.op === 'synced');
+      assert.equal(stream.seen.filter((m) => m.op === 'put' && m.kind === 'Trigger' && m.object.metadata.namespace === big).length, 40);
+    } finally {
+      stream.close();
+      await server.stop();
+      token.remove();
     }
   });
 

@@ -2,8 +2,8 @@
 // replica serves it from the informers it already has (they run on every replica, leader or not),
 // on plain HTTP (--feed-port, 9095; Service controller in knative-serving). A broker connection
 // gets the snapshot, then each change as the informers see it; a change the broker does not read
-// (a status condition) sends nothing. A connection that falls 8 MiB behind is closed: the broker
-// reconnects and takes a fresh snapshot.
+// (a status condition) sends nothing. A connection that falls 8 MiB behind (beyond its snapshot) is
+// closed: the broker reconnects and takes a fresh snapshot.
 import type * as HttpNS from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -38,12 +38,15 @@ export interface FeedServerOptions {
   pingMs?: number;
   /** How often config-features is read (eventtype-auto-create). */
   featuresMs?: number;
+  /** How far a broker's stream may fall behind beyond its snapshot (8 MiB). */
+  maxBehindBytes?: number;
 }
 
 export class FeedServer {
   private readonly o: FeedServerOptions;
   private readonly server: HttpNS.Server;
-  private readonly streams = new Set<HttpNS.ServerResponse>();
+  /** Each broker's stream, with how far it may fall behind (8 MiB beyond its snapshot). */
+  private readonly streams = new Map<HttpNS.ServerResponse, number>();
   /** The last line sent per object (kind/namespace/name): an unchanged projection is not sent again. */
   private readonly sent = new Map<string, string>();
   private readonly reviewer: TokenReviewer;
@@ -77,7 +80,7 @@ export class FeedServer {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    for (const s of this.streams) s.end();
+    for (const s of this.streams.keys()) s.end();
     this.streams.clear();
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     this.server.closeAllConnections();
@@ -101,11 +104,11 @@ export class FeedServer {
   }
 
   private broadcast(line: string): void {
-    for (const s of this.streams) this.write(s, line);
+    for (const s of this.streams.keys()) this.write(s, line);
   }
 
   private write(s: HttpNS.ServerResponse, chunk: string): void {
-    if (!s.write(chunk) && s.writableLength > MAX_BEHIND) {
+    if (!s.write(chunk) && s.writableLength > (this.streams.get(s) ?? 0)) {
       this.o.log.warn({ behind: s.writableLength }, 'feed: a broker fell behind; closing its connection (it reconnects and takes a fresh snapshot)');
       this.streams.delete(s);
       s.destroy();
@@ -147,8 +150,9 @@ export class FeedServer {
       }
     }
     snapshot.push(encodeFeed({ op: 'features', eventTypeAutoCreate: this.eventTypeAutoCreate }), encodeFeed({ op: 'synced' }));
-    this.streams.add(res);
-    this.write(res, snapshot.join(''));
+    const all = snapshot.join('');
+    this.streams.set(res, (this.o.maxBehindBytes ?? MAX_BEHIND) + Buffer.byteLength(all));
+    this.write(res, all);
     this.o.log.info({ user: v.user, remote: req.socket.remoteAddress, objects: snapshot.length - 2 }, 'feed: a broker connected');
     res.on('close', () => this.streams.delete(res));
   }
