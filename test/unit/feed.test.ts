@@ -58,7 +58,6 @@ describe('FeedMirror', () => {
     assert.equal(m.apply({ op: 'put', kind: 'Trigger', object: obj('a') }), false, 'not served before synced');
     assert.deepEqual(m.list('Trigger'), []);
     assert.equal(m.apply({ op: 'synced' }), true);
-    assert.equal(m.synced, true);
     assert.deepEqual(m.list('Trigger').map((o) => o.metadata.name), ['a']);
     assert.equal(m.apply({ op: 'put', kind: 'Trigger', object: obj('b') }), true);
     assert.equal(m.get('Trigger', 'ns/b')?.metadata.uid, 'u-b');

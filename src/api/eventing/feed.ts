@@ -109,8 +109,6 @@ export class FeedMirror {
   private live = new Map<FeedKind, Map<string, KubeObject>>(FEED_KINDS.map((k) => [k, new Map()]));
   private next: Map<FeedKind, Map<string, KubeObject>> | undefined;
   eventTypeAutoCreate = false;
-  /** A whole snapshot has arrived at least once. */
-  synced = false;
 
   /** A new connection: its snapshot builds the next copy. */
   reset(): void {
@@ -132,7 +130,6 @@ export class FeedMirror {
       case 'synced':
         if (this.next) this.live = this.next;
         this.next = undefined;
-        this.synced = true;
         return true;
       default:
         return false;
@@ -157,7 +154,9 @@ export interface ObservedEventType {
   specversion?: string;
 }
 
-const KINDS = new Set(['Broker', 'Trigger', 'InMemoryChannel']);
+/** The key of a report: the controller creates one EventType per key, the broker reports each once. */
+export const observedKey = (o: ObservedEventType): string => `${o.ref.kind}/${o.ref.namespace}/${o.ref.name}/${o.ref.uid}/${o.type}/${o.source}`;
+
 const str = (v: unknown): v is string => typeof v === 'string';
 
 /** The body of `POST /v1/eventtypes` (a JSON array), checked; a string says what is wrong. */
@@ -171,7 +170,7 @@ export function parseObserved(body: string): ObservedEventType[] | string {
   if (!Array.isArray(a)) return 'the body must be a JSON array';
   for (const o of a as ObservedEventType[]) {
     const r = o?.ref;
-    if (!r || !KINDS.has(r.kind) || !str(r.name) || !str(r.namespace) || !str(r.uid) || !r.name || !r.namespace) return 'each item needs ref.kind (Broker, Trigger or InMemoryChannel), ref.name, ref.namespace and ref.uid';
+    if (!r || !FEED_KINDS.includes(r.kind) || !str(r.name) || !str(r.namespace) || !str(r.uid) || !r.name || !r.namespace) return 'each item needs ref.kind (Broker, Trigger or InMemoryChannel), ref.name, ref.namespace and ref.uid';
     if (!str(o.type) || !o.type || !str(o.source)) return 'each item needs a type and a source';
     if ((o.dataschema !== undefined && !str(o.dataschema)) || (o.specversion !== undefined && !str(o.specversion))) return 'dataschema and specversion must be strings';
   }

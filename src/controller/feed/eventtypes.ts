@@ -3,7 +3,7 @@
 // controller creates upstream's EventType for each new one while config-features enables
 // eventtype-auto-create, ignoring AlreadyExists (another replica, or a report sent twice).
 import { autoEventType } from '../../api/eventing/eventtype-auto.ts';
-import type { ObservedEventType } from '../../api/eventing/feed.ts';
+import { type ObservedEventType, observedKey } from '../../api/eventing/feed.ts';
 import { R } from '../../api/resources.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { KubeError } from '../../kube/errors.ts';
@@ -22,13 +22,12 @@ export class EventTypeAutoCreator {
   async create(observed: ObservedEventType[]): Promise<void> {
     await Promise.all(
       observed.map(async (o) => {
-        const a = o.ref;
-        const key = `${a.kind}/${a.namespace}/${a.name}/${a.uid}/${o.type}/${o.source}`;
+        const key = observedKey(o);
         if (this.seen.has(key)) return;
         if (this.seen.size > 10_000) this.seen.clear();
         this.seen.add(key);
         try {
-          await this.client.create(R.EventType, autoEventType(a, { type: o.type, source: o.source, dataschema: o.dataschema, specversion: o.specversion }));
+          await this.client.create(R.EventType, autoEventType(o.ref, { type: o.type, source: o.source, dataschema: o.dataschema, specversion: o.specversion }));
         } catch (e) {
           if (e instanceof KubeError && e.alreadyExists) return;
           this.seen.delete(key);

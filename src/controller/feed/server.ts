@@ -87,11 +87,6 @@ export class FeedServer {
     await closed;
   }
 
-  /** Brokers connected now (tests, metrics). */
-  get connections(): number {
-    return this.streams.size;
-  }
-
   private line(kind: FeedKind, obj: KubeObject): { key: string; line: string } {
     return { key: `${kind}/${feedKey(obj)}`, line: encodeFeed({ op: 'put', kind, object: project(kind, obj) }) };
   }

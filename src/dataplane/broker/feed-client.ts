@@ -8,7 +8,7 @@ import type * as HttpNS from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Addressable } from '../../api/eventing/eventtype-auto.ts';
-import { decodeFeed, EVENTTYPES_PATH, FEED_PATH, FEED_PING_MS, FeedMirror, type ObservedEventType } from '../../api/eventing/feed.ts';
+import { decodeFeed, EVENTTYPES_PATH, FEED_PATH, FEED_PING_MS, FeedMirror, type ObservedEventType, observedKey } from '../../api/eventing/feed.ts';
 
 const http = createRequire(import.meta.url)('node:http') as typeof HttpNS;
 
@@ -142,13 +142,11 @@ export class FeedClient {
   /** Reports an event an addressable accepted; the controller creates its EventType (once per pair here). */
   observe(ref: Addressable, attrs: Record<string, unknown>): void {
     if (!this.mirror.eventTypeAutoCreate) return;
-    const type = String(attrs.type ?? '');
-    const source = String(attrs.source ?? '');
-    const key = `${ref.kind}/${ref.namespace}/${ref.name}/${ref.uid}/${type}/${source}`;
+    const o: ObservedEventType = { ref, type: String(attrs.type ?? ''), source: String(attrs.source ?? '') };
+    const key = observedKey(o);
     if (this.seen.has(key)) return;
     if (this.seen.size > 10_000) this.seen.clear();
     this.seen.add(key);
-    const o: ObservedEventType = { ref, type, source };
     if (typeof attrs.dataschema === 'string') o.dataschema = attrs.dataschema;
     if (typeof attrs.specversion === 'string') o.specversion = attrs.specversion;
     this.batch.push(o);
@@ -160,7 +158,7 @@ export class FeedClient {
     const batch = this.batch;
     this.batch = [];
     const forget = (why: string) => {
-      for (const o of batch) this.seen.delete(`${o.ref.kind}/${o.ref.namespace}/${o.ref.name}/${o.ref.uid}/${o.type}/${o.source}`);
+      for (const o of batch) this.seen.delete(observedKey(o));
       this.o.log({ err: why, count: batch.length }, 'feed: EventTypes not reported; the next such event reports them again');
     };
     let token: string;
